@@ -1,0 +1,86 @@
+/**
+ * Typed errors. Every error boaster throws on purpose is a {@link BoasterError}
+ * with a stable `code`, so callers can branch on the code instead of parsing
+ * messages. Messages say what went wrong and what to do next.
+ */
+
+/** Base class of every error boaster throws on purpose. */
+export class BoasterError extends Error {
+  /** Stable, machine-readable code (e.g. `LABEL_TOO_LONG`). */
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** Why a packet from the network could not be decoded. */
+export type WireDecodeErrorCode =
+  | 'EMPTY_PACKET'
+  | 'TRUNCATED'
+  | 'COUNT_OVERRUN'
+  | 'POINTER_LOOP'
+  | 'POINTER_CHAIN_TOO_LONG'
+  | 'BAD_LABEL_TYPE'
+  | 'LABEL_TOO_LONG'
+  | 'NAME_TOO_LONG'
+  | 'RDLENGTH_OVERRUN'
+  | 'BAD_RDATA'
+  | 'BAD_NSEC_BITMAP'
+  | 'PACKET_TOO_LARGE';
+
+/**
+ * A packet received from the network is malformed. Network input never
+ * throws out of a socket handler: the receiving layer catches this, drops the
+ * packet and counts it by `code`.
+ */
+export class WireDecodeError extends BoasterError {
+  declare readonly code: WireDecodeErrorCode;
+  /** Byte offset in the packet where decoding failed. */
+  readonly offset: number;
+
+  constructor(code: WireDecodeErrorCode, message: string, offset: number) {
+    super(code, `${message} (at byte ${offset})`);
+    this.offset = offset;
+  }
+}
+
+/** Why a name or record given by the caller cannot be put on the wire. */
+export type WireEncodeErrorCode =
+  | 'EMPTY_LABEL'
+  | 'LABEL_TOO_LONG'
+  | 'NAME_TOO_LONG'
+  | 'BAD_ESCAPE'
+  | 'BAD_ADDRESS'
+  | 'BAD_RDATA'
+  | 'STRING_TOO_LONG'
+  | 'RECORD_TOO_LARGE'
+  | 'BAD_BUDGET';
+
+/** A name, record or packet given through the API cannot be encoded. */
+export class WireEncodeError extends BoasterError {
+  declare readonly code: WireEncodeErrorCode;
+
+  constructor(code: WireEncodeErrorCode, message: string) {
+    super(code, message);
+  }
+}
+
+/** Why a TXT record (RFC 6763 §6) given through the API is invalid. */
+export type TxtErrorCode =
+  | 'EMPTY_KEY'
+  | 'BAD_KEY'
+  | 'DUPLICATE_KEY'
+  | 'STRING_TOO_LONG'
+  | 'BAD_VALUE';
+
+/** A TXT record given through the API breaks a rule of RFC 6763 §6. */
+export class TxtError extends BoasterError {
+  declare readonly code: TxtErrorCode;
+
+  constructor(code: TxtErrorCode, message: string) {
+    super(code, message);
+  }
+}
