@@ -28,8 +28,7 @@ export type WireDecodeErrorCode =
   | 'NAME_TOO_LONG'
   | 'RDLENGTH_OVERRUN'
   | 'BAD_RDATA'
-  | 'BAD_NSEC_BITMAP'
-  | 'PACKET_TOO_LARGE';
+  | 'BAD_NSEC_BITMAP';
 
 /**
  * A packet received from the network is malformed. Network input never
@@ -57,7 +56,8 @@ export type WireEncodeErrorCode =
   | 'BAD_RDATA'
   | 'STRING_TOO_LONG'
   | 'RECORD_TOO_LARGE'
-  | 'BAD_BUDGET';
+  | 'BAD_BUDGET'
+  | 'SECTION_ORDER';
 
 /** A name, record or packet given through the API cannot be encoded. */
 export class WireEncodeError extends BoasterError {

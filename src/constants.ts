@@ -1,0 +1,65 @@
+/**
+ * Every protocol constant boaster uses, in one place, named after the words
+ * of the RFC that sets it. Change a value here and it changes everywhere.
+ */
+
+/** RFC 6762 §3: the mDNS UDP port. */
+export const MDNS_PORT = 5353;
+/** RFC 6762 §3: the IPv4 mDNS link-local multicast group. */
+export const MDNS_IPV4_GROUP = '224.0.0.251';
+/** RFC 6762 §3: the IPv6 mDNS link-local multicast group. */
+export const MDNS_IPV6_GROUP = 'ff02::fb';
+
+/** RFC 1035 §2.3.4: a label is at most 63 bytes. */
+export const MAX_LABEL_BYTES = 63;
+/** RFC 1035 §2.3.4: a name on the wire (length bytes and root included) is at most 255 bytes. */
+export const MAX_NAME_BYTES = 255;
+/** RFC 1035 §4.1.1: size of the DNS message header. */
+export const DNS_HEADER_BYTES = 12;
+/** RFC 1035 §4.1.4: compression pointers hold a 14-bit offset. */
+export const MAX_COMPRESSION_OFFSET = 0x3fff;
+/**
+ * Upper bound on compression pointers followed within one name. A legal
+ * 255-byte name has at most 127 labels, so a longer chain is hostile.
+ */
+export const MAX_COMPRESSION_JUMPS = 127;
+/** RFC 1035 §3.3: a character-string is at most 255 bytes. */
+export const MAX_CHARACTER_STRING_BYTES = 255;
+
+/**
+ * RFC 6762 §17: an mDNS packet, IP and UDP headers included, MUST NOT exceed
+ * 9000 bytes. boaster applies the limit to the DNS payload, which is stricter.
+ */
+export const MAX_MDNS_PACKET_BYTES = 9000;
+/** RFC 791: IPv4 header without options. */
+export const IPV4_HEADER_BYTES = 20;
+/** RFC 8200: fixed IPv6 header. */
+export const IPV6_HEADER_BYTES = 40;
+/** RFC 768: UDP header. */
+export const UDP_HEADER_BYTES = 8;
+/** The Ethernet MTU assumed when an interface's MTU is unknown. */
+export const DEFAULT_MTU = 1500;
+
+/** RFC 1035 §4.1.1 header flag: this message is a response (QR). */
+export const FLAG_RESPONSE = 0x8000;
+/** RFC 1035 §4.1.1 header flag: authoritative answer (AA); RFC 6762 §18.4 sets it in responses. */
+export const FLAG_AUTHORITATIVE = 0x0400;
+/** RFC 1035 §4.1.1 header flag: truncated (TC); RFC 6762 §7.2 uses it for multi-packet known answers. */
+export const FLAG_TRUNCATED = 0x0200;
+/** RFC 6762 §5.4: top bit of a question's class asks for a unicast response (QU). */
+export const QU_BIT = 0x8000;
+/** RFC 6762 §10.2: top bit of a record's class is the cache-flush bit. */
+export const CACHE_FLUSH_BIT = 0x8000;
+/** RFC 1035 §3.2.4: the Internet class. */
+export const CLASS_IN = 1;
+/** RFC 1035 §3.2.5: QCLASS matching any class. */
+export const CLASS_ANY = 255;
+
+/** RFC 6762 §10: TTL of records that carry a host name (A, AAAA, SRV, HINFO, reverse PTR). */
+export const HOST_NAME_TTL = 120;
+/** RFC 6762 §10: TTL of other records (PTR, TXT). */
+export const OTHER_TTL = 4500;
+/** RFC 6762 §6.7: TTL ceiling in replies to legacy unicast queries. */
+export const LEGACY_UNICAST_MAX_TTL = 10;
+/** RFC 6762 §6.7: a legacy querier without EDNS0 accepts 512-byte replies. */
+export const LEGACY_UNICAST_MAX_PAYLOAD = 512;

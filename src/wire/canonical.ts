@@ -1,0 +1,71 @@
+/**
+ * Canonical record ordering (RFC 6762 §8.2) and record identity, used by the
+ * probe tiebreak and by conflict detection.
+ */
+import { CLASS_IN } from '../constants.js';
+import type { ResourceRecord } from './model.js';
+import { typeCodeOf } from './model.js';
+import { namesEqual } from './name.js';
+import { writeRdata } from './rdata.js';
+import { WireWriter } from './writer.js';
+
+/** RDATA as raw uncompressed bytes (RFC 6762 §8.2), names in their original case. */
+export function canonicalRdata(record: ResourceRecord): Uint8Array {
+  const writer = new WireWriter();
+  writeRdata(writer, record, 'none');
+  return writer.toBuffer();
+}
+
+/** Byte-wise unsigned comparison; a proper prefix sorts first. */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = (a[i] as number) - (b[i] as number);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+
+/**
+ * RFC 6762 §8.2 order: class (cache-flush bit excluded), then type, then the
+ * raw uncompressed RDATA compared byte by byte as unsigned values.
+ */
+export function compareRecordsCanonical(a: ResourceRecord, b: ResourceRecord): number {
+  const byClass = (a.class ?? CLASS_IN) - (b.class ?? CLASS_IN);
+  if (byClass !== 0) return byClass < 0 ? -1 : 1;
+  const byType = typeCodeOf(a) - typeCodeOf(b);
+  if (byType !== 0) return byType < 0 ? -1 : 1;
+  return compareBytes(canonicalRdata(a), canonicalRdata(b));
+}
+
+/**
+ * Simultaneous probe tiebreak (RFC 6762 §8.2): sort both sets canonically and
+ * compare them pairwise; the first difference decides, and a set that still
+ * has records when the other runs out wins.
+ *
+ * @returns 1 when `ours` wins (is lexicographically later), -1 when it
+ *   loses, 0 when the sets are identical (not a conflict).
+ */
+export function compareProbeSets(ours: readonly ResourceRecord[], theirs: readonly ResourceRecord[]): -1 | 0 | 1 {
+  const a = [...ours].sort(compareRecordsCanonical);
+  const b = [...theirs].sort(compareRecordsCanonical);
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = compareRecordsCanonical(a[i] as ResourceRecord, b[i] as ResourceRecord);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return a.length === b.length ? 0 : a.length > b.length ? 1 : -1;
+}
+
+/**
+ * Same record: equal names (ASCII case-insensitive), type, class and RDATA
+ * bytes. TTL and cache-flush bit are not part of a record's identity.
+ */
+export function sameRecord(a: ResourceRecord, b: ResourceRecord): boolean {
+  return (
+    typeCodeOf(a) === typeCodeOf(b) &&
+    (a.class ?? CLASS_IN) === (b.class ?? CLASS_IN) &&
+    namesEqual(a.name, b.name) &&
+    compareBytes(canonicalRdata(a), canonicalRdata(b)) === 0
+  );
+}

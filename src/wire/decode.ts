@@ -1,0 +1,96 @@
+/**
+ * Packet decoding. Input from the network is untrusted: every failure is a
+ * {@link WireDecodeError} with a code, reached in time linear in the packet
+ * size, with allocation bounded by it.
+ */
+import { CACHE_FLUSH_BIT, DNS_HEADER_BYTES, QU_BIT } from '../constants.js';
+import { WireDecodeError } from '../errors.js';
+import type { Packet, Question, ResourceRecord } from './model.js';
+import { knownTypeOf, TYPE_CODES } from './model.js';
+import { readRdata } from './rdata.js';
+import { WireReader } from './reader.js';
+
+/** Smallest question: root name, type, class. */
+const MIN_QUESTION_BYTES = 5;
+/** Smallest record: root name, type, class, TTL, RDLENGTH. */
+const MIN_RECORD_BYTES = 11;
+
+/**
+ * Decode a DNS message.
+ *
+ * @throws {WireDecodeError} with a code naming what is wrong.
+ */
+export function decodePacket(data: Uint8Array): Packet {
+  if (data.length === 0) throw new WireDecodeError('EMPTY_PACKET', 'Packet is empty', 0);
+  const reader = new WireReader(data);
+  reader.need(DNS_HEADER_BYTES, 'the header');
+  const id = reader.u16('id');
+  const flags = reader.u16('flags');
+  const qdcount = reader.u16('QDCOUNT');
+  const ancount = reader.u16('ANCOUNT');
+  const nscount = reader.u16('NSCOUNT');
+  const arcount = reader.u16('ARCOUNT');
+  // Refuse counts the packet cannot hold before allocating for them.
+  const minimum = qdcount * MIN_QUESTION_BYTES + (ancount + nscount + arcount) * MIN_RECORD_BYTES;
+  if (minimum > reader.remaining) {
+    throw new WireDecodeError(
+      'COUNT_OVERRUN',
+      `Header counts ${qdcount}/${ancount}/${nscount}/${arcount} need at least ${minimum} bytes, packet has ${reader.remaining}`,
+      4,
+    );
+  }
+  const questions: Question[] = [];
+  for (let i = 0; i < qdcount; i++) questions.push(readQuestion(reader));
+  const answers = readRecords(reader, ancount);
+  const authorities = readRecords(reader, nscount);
+  const additionals = readRecords(reader, arcount);
+  return { id, flags, questions, answers, authorities, additionals };
+}
+
+function readQuestion(reader: WireReader): Question {
+  const name = reader.name();
+  const code = reader.u16('question type');
+  const klass = reader.u16('question class');
+  const known = knownTypeOf(code);
+  const question: Question = known
+    ? { name, type: known }
+    : { name, type: 'UNKNOWN', typeCode: code };
+  // RFC 6762 §5.4: the top bit of the class is the QU bit.
+  question.class = klass & ~QU_BIT;
+  question.unicastResponse = (klass & QU_BIT) !== 0;
+  return question;
+}
+
+function readRecords(reader: WireReader, count: number): ResourceRecord[] {
+  const records: ResourceRecord[] = [];
+  for (let i = 0; i < count; i++) records.push(readRecord(reader));
+  return records;
+}
+
+function readRecord(reader: WireReader): ResourceRecord {
+  const name = reader.name();
+  reader.need(10, 'a record header');
+  const code = reader.u16('record type');
+  const rawClass = reader.u16('record class');
+  const ttl = reader.u32('record TTL');
+  const rdlength = reader.u16('RDLENGTH');
+  if (rdlength > reader.remaining) {
+    throw new WireDecodeError(
+      'RDLENGTH_OVERRUN',
+      `RDLENGTH ${rdlength} runs past the end of the packet (${reader.remaining} bytes left)`,
+      reader.offset - 2,
+    );
+  }
+  const end = reader.offset + rdlength;
+  const known = knownTypeOf(code);
+  if (code === TYPE_CODES.OPT) {
+    // RFC 6891 §6.1.2: CLASS is the payload size; no cache-flush bit.
+    return { name, type: 'OPT', class: rawClass, cacheFlush: false, ttl, data: readRdata(reader, 'OPT', end) as Uint8Array };
+  }
+  // RFC 6762 §10.2: the top bit of the class is the cache-flush bit.
+  const base = { name, ttl, class: rawClass & ~CACHE_FLUSH_BIT, cacheFlush: (rawClass & CACHE_FLUSH_BIT) !== 0 };
+  if (known === undefined || known === 'ANY') {
+    return { ...base, type: 'UNKNOWN', typeCode: code, data: readRdata(reader, 'UNKNOWN', end) as Uint8Array };
+  }
+  return { ...base, type: known, data: readRdata(reader, known, end) } as ResourceRecord;
+}

@@ -1,0 +1,199 @@
+/**
+ * The message model the wire layer encodes and decodes: questions, resource
+ * records of the types mDNS/DNS-SD use, and packets. Names are in
+ * presentation form (see `name.ts`). Record types boaster does not model are
+ * kept as raw RDATA bytes (RFC 3597 style), so nothing a peer sends is lost.
+ */
+import dnsTypes from 'dns-packet/types.js';
+
+/** Record types whose RDATA boaster models. */
+export type KnownRecordType = 'A' | 'AAAA' | 'PTR' | 'CNAME' | 'SRV' | 'TXT' | 'NSEC' | 'OPT';
+
+/** Numeric type codes (RFC 1035 §3.2.2, RFC 3596, RFC 2782, RFC 4034, RFC 6891). */
+export const TYPE_CODES = {
+  A: 1,
+  CNAME: 5,
+  PTR: 12,
+  TXT: 16,
+  AAAA: 28,
+  SRV: 33,
+  OPT: 41,
+  NSEC: 47,
+  ANY: 255,
+} as const satisfies Record<KnownRecordType | 'ANY', number>;
+
+/** Fields every resource record carries. */
+export interface RecordBase {
+  /** Owner name, presentation form. */
+  name: string;
+  /** Time to live in seconds (0 = goodbye, RFC 6762 §10.1). */
+  ttl: number;
+  /** Class without the cache-flush bit; defaults to IN (1). */
+  class?: number;
+  /** RFC 6762 §10.2 cache-flush bit (top bit of the class field). */
+  cacheFlush?: boolean;
+}
+
+/** IPv4 address record. */
+export interface ARecord extends RecordBase {
+  type: 'A';
+  /** Dotted-quad address. */
+  data: string;
+}
+
+/** IPv6 address record. */
+export interface AAAARecord extends RecordBase {
+  type: 'AAAA';
+  /** IPv6 address without zone. */
+  data: string;
+}
+
+/** Pointer record (DNS-SD browsing, reverse mapping). */
+export interface PtrRecord extends RecordBase {
+  type: 'PTR';
+  /** Target name. */
+  data: string;
+}
+
+/** Canonical-name record. */
+export interface CnameRecord extends RecordBase {
+  type: 'CNAME';
+  /** Target name. */
+  data: string;
+}
+
+/** RDATA of an SRV record (RFC 2782). */
+export interface SrvData {
+  priority: number;
+  weight: number;
+  port: number;
+  /** Target host name. */
+  target: string;
+}
+
+/** Service location record. */
+export interface SrvRecord extends RecordBase {
+  type: 'SRV';
+  data: SrvData;
+}
+
+/** Text record: its character-strings, without their length bytes. */
+export interface TxtRecord extends RecordBase {
+  type: 'TXT';
+  /**
+   * The strings. An empty list is written as a single zero byte, the empty
+   * TXT record of RFC 6763 §6.1.
+   */
+  data: Uint8Array[];
+}
+
+/** RDATA of an NSEC record (RFC 4034 §4; RFC 6762 §6.1 restricted form). */
+export interface NsecData {
+  /** Next domain name; in mDNS the record's own name. */
+  nextDomain: string;
+  /** Types that exist at the name, as names (`'A'`) or `TYPEnnn`. */
+  types: string[];
+}
+
+/** Negative-response record (RFC 6762 §6.1). */
+export interface NsecRecord extends RecordBase {
+  type: 'NSEC';
+  data: NsecData;
+}
+
+/**
+ * EDNS0 pseudo-record (RFC 6891). Its class field is the requester's UDP
+ * payload size and its TTL field holds extended RCODE, version and flags, so
+ * neither is a class nor a TTL; the cache-flush bit does not apply.
+ */
+export interface OptRecord extends RecordBase {
+  type: 'OPT';
+  /** Options, raw. */
+  data: Uint8Array;
+}
+
+/** A record of a type boaster does not model; RDATA kept as received. */
+export interface UnknownRecord extends RecordBase {
+  type: 'UNKNOWN';
+  /** Numeric type code. */
+  typeCode: number;
+  data: Uint8Array;
+}
+
+/** Any resource record. */
+export type ResourceRecord =
+  | ARecord
+  | AAAARecord
+  | PtrRecord
+  | CnameRecord
+  | SrvRecord
+  | TxtRecord
+  | NsecRecord
+  | OptRecord
+  | UnknownRecord;
+
+/** A question's type: a modelled type, ANY, or another code. */
+export type QuestionType = KnownRecordType | 'ANY' | 'UNKNOWN';
+
+/** A question (RFC 1035 §4.1.2). */
+export interface Question {
+  name: string;
+  type: QuestionType;
+  /** Numeric type, required when `type` is `'UNKNOWN'`. */
+  typeCode?: number;
+  /** Class without the QU bit; defaults to IN (1). */
+  class?: number;
+  /** RFC 6762 §5.4 QU bit: the querier asks for a unicast response. */
+  unicastResponse?: boolean;
+}
+
+/** A DNS message. */
+export interface Packet {
+  /** Message ID; 0 in multicast mDNS (RFC 6762 §18.1). */
+  id: number;
+  /** The whole 16-bit flags word (QR, opcode, AA, TC, RD, RA, Z, AD, CD, RCODE). */
+  flags: number;
+  questions: Question[];
+  answers: ResourceRecord[];
+  authorities: ResourceRecord[];
+  additionals: ResourceRecord[];
+}
+
+/** A packet to encode; omitted fields default to 0 or empty. */
+export type PacketInput = Partial<Packet>;
+
+/** Numeric type code of a record or question. */
+export function typeCodeOf(item: ResourceRecord | Question): number {
+  if (item.type === 'UNKNOWN') {
+    const code = item.typeCode;
+    return code ?? 0;
+  }
+  return TYPE_CODES[item.type];
+}
+
+const KNOWN_BY_CODE = new Map<number, KnownRecordType | 'ANY'>(
+  Object.entries(TYPE_CODES).map(([name, code]) => [code, name as KnownRecordType | 'ANY']),
+);
+
+/** The modelled type for a code, or undefined. */
+export function knownTypeOf(code: number): KnownRecordType | 'ANY' | undefined {
+  return KNOWN_BY_CODE.get(code);
+}
+
+/** Name of any type code: `A`, `HINFO`, or `TYPE65280` (RFC 3597 §5) when nameless. */
+export function typeName(code: number): string {
+  const name = dnsTypes.toString(code);
+  return name.startsWith('UNKNOWN_') ? `TYPE${code}` : name;
+}
+
+/** Code of a type name as written by {@link typeName}; undefined when unknown. */
+export function typeCodeFromName(name: string): number | undefined {
+  const upper = name.toUpperCase();
+  const generic = /^TYPE(\d{1,5})$/.exec(upper);
+  if (generic) {
+    const code = Number(generic[1]);
+    return code <= 0xffff ? code : undefined;
+  }
+  const code = dnsTypes.toType(upper);
+  return code === 0 ? undefined : code;
+}

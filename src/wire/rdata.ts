@@ -1,0 +1,235 @@
+/**
+ * RDATA of each modelled record type, both directions. Addresses go through
+ * dns-packet's A/AAAA codecs (which are right) after validation with
+ * ipaddr.js; names, TXT strings and NSEC bitmaps are done here because
+ * dns-packet gets them wrong for mDNS (no compression, no escaping, empty
+ * TXT as zero bytes, unchecked bitmaps).
+ */
+import dnsPacket from 'dns-packet';
+import ipaddr from 'ipaddr.js';
+import { MAX_CHARACTER_STRING_BYTES } from '../constants.js';
+import { WireDecodeError, WireEncodeError } from '../errors.js';
+import type { NsecData, ResourceRecord } from './model.js';
+import { typeCodeFromName, typeName } from './model.js';
+import type { WireReader } from './reader.js';
+import type { WireWriter } from './writer.js';
+
+/**
+ * Which names inside RDATA may be compressed.
+ * - `mdns`: PTR, CNAME, SRV and NSEC (RFC 6762 §18.14).
+ * - `unicast`: PTR and CNAME only (RFC 3597 §4; RFC 2782 forbids compressing
+ *   the SRV target), for replies to legacy unicast queriers such as dig.
+ * - `none`: no compression anywhere, owner names included.
+ */
+export type CompressionMode = 'mdns' | 'unicast' | 'none';
+
+const EMPTY_TXT = new Uint8Array([0]);
+
+/** dns-packet's A and AAAA RDATA codecs, which its published typings omit. */
+interface AddressCodec {
+  /** RDLENGTH followed by the address bytes. */
+  encode(address: string): Buffer;
+  /** Reads the address after the RDLENGTH at `offset`. */
+  decode(buffer: Buffer, offset: number): string;
+}
+const addressCodecs = dnsPacket as unknown as { a: AddressCodec; aaaa: AddressCodec };
+
+/** Write a record's RDATA (without RDLENGTH). */
+export function writeRdata(writer: WireWriter, record: ResourceRecord, mode: CompressionMode): void {
+  const compressRdataName = mode === 'mdns';
+  switch (record.type) {
+    case 'A':
+      writeAddress(writer, record.data, 4);
+      return;
+    case 'AAAA':
+      writeAddress(writer, record.data, 6);
+      return;
+    case 'PTR':
+    case 'CNAME':
+      writer.name(record.data, mode !== 'none');
+      return;
+    case 'SRV':
+      writer.u16(checkU16(record.data.priority, 'SRV priority'));
+      writer.u16(checkU16(record.data.weight, 'SRV weight'));
+      writer.u16(checkU16(record.data.port, 'SRV port'));
+      writer.name(record.data.target, compressRdataName);
+      return;
+    case 'TXT':
+      writeTxtStrings(writer, record.data);
+      return;
+    case 'NSEC':
+      writer.name(record.data.nextDomain, compressRdataName);
+      writer.bytes(encodeTypeBitmaps(record.data.types));
+      return;
+    case 'OPT':
+    case 'UNKNOWN':
+      writer.bytes(record.data);
+      return;
+  }
+}
+
+function writeAddress(writer: WireWriter, address: string, family: 4 | 6): void {
+  const valid = family === 4 ? ipaddr.IPv4.isValidFourPartDecimal(address) : ipaddr.IPv6.isValid(address) && !address.includes('%');
+  if (!valid) {
+    throw new WireEncodeError(
+      'BAD_ADDRESS',
+      `"${address}" is not a valid IPv${family} address${family === 6 ? ' (without a %zone)' : ''}; pass a plain textual address`,
+    );
+  }
+  // dns-packet's codecs write RDLENGTH first; overwrite ours with theirs.
+  const scratch = (family === 4 ? addressCodecs.a : addressCodecs.aaaa).encode(address);
+  writer.bytes(scratch.subarray(2));
+}
+
+function checkU16(value: number, what: string): number {
+  if (!Number.isInteger(value) || value < 0 || value > 0xffff) {
+    throw new WireEncodeError('BAD_RDATA', `${what} must be an integer from 0 to 65535, got ${value}`);
+  }
+  return value;
+}
+
+function writeTxtStrings(writer: WireWriter, strings: readonly Uint8Array[]): void {
+  // RFC 6763 §6.1: a TXT record with no strings is a single zero byte.
+  if (strings.length === 0) {
+    writer.bytes(EMPTY_TXT);
+    return;
+  }
+  for (const s of strings) {
+    if (s.length > MAX_CHARACTER_STRING_BYTES) {
+      throw new WireEncodeError(
+        'STRING_TOO_LONG',
+        `TXT string of ${s.length} bytes exceeds ${MAX_CHARACTER_STRING_BYTES} bytes (RFC 6763 §6.1); split or shorten it`,
+      );
+    }
+    writer.u8(s.length);
+    writer.bytes(s);
+  }
+}
+
+/** RFC 4034 §4.1.2 type bitmaps for a list of type names. */
+export function encodeTypeBitmaps(types: readonly string[]): Uint8Array {
+  const windows = new Map<number, Uint8Array>();
+  for (const type of types) {
+    const code = typeCodeFromName(type);
+    if (code === undefined) {
+      throw new WireEncodeError('BAD_RDATA', `NSEC type "${type}" is unknown; use a mnemonic like "A" or "TYPE65"`);
+    }
+    const window = code >> 8;
+    const low = code & 0xff;
+    let bitmap = windows.get(window);
+    if (!bitmap) {
+      bitmap = new Uint8Array(32);
+      windows.set(window, bitmap);
+    }
+    bitmap[low >> 3] = (bitmap[low >> 3] as number) | (0x80 >> (low & 7));
+  }
+  const out: number[] = [];
+  for (const window of [...windows.keys()].sort((a, b) => a - b)) {
+    const bitmap = windows.get(window) as Uint8Array;
+    let length = 32;
+    while (length > 0 && bitmap[length - 1] === 0) length--;
+    out.push(window, length, ...bitmap.subarray(0, length));
+  }
+  return Uint8Array.from(out);
+}
+
+/** Decoded RDATA, typed per record type. */
+export type RdataOf<T extends ResourceRecord['type']> = Extract<ResourceRecord, { type: T }>['data'];
+
+/**
+ * Read RDATA of a modelled type occupying `[reader.offset, end)`. Names in
+ * RDATA may point anywhere earlier in the packet but must end inside it.
+ */
+export function readRdata(reader: WireReader, type: ResourceRecord['type'], end: number): ResourceRecord['data'] {
+  const start = reader.offset;
+  const length = end - start;
+  let data: ResourceRecord['data'];
+  switch (type) {
+    case 'A':
+    case 'AAAA': {
+      const size = type === 'A' ? 4 : 16;
+      if (length !== size) {
+        throw new WireDecodeError('BAD_RDATA', `${type} RDATA is ${length} bytes, expected ${size}`, start);
+      }
+      const codec = type === 'A' ? addressCodecs.a : addressCodecs.aaaa;
+      // dns-packet's decoders expect RDLENGTH right before the data.
+      data = codec.decode(Buffer.from(reader.buffer.buffer, reader.buffer.byteOffset + start - 2, size + 2), 0);
+      reader.offset = end;
+      break;
+    }
+    case 'PTR':
+    case 'CNAME':
+      data = reader.name();
+      break;
+    case 'SRV': {
+      reader.need(6, 'SRV RDATA', end);
+      const priority = reader.u16('SRV priority');
+      const weight = reader.u16('SRV weight');
+      const port = reader.u16('SRV port');
+      data = { priority, weight, port, target: reader.name() };
+      break;
+    }
+    case 'TXT':
+      data = readTxtStrings(reader, end);
+      break;
+    case 'NSEC':
+      data = readNsec(reader, end);
+      break;
+    case 'OPT':
+    case 'UNKNOWN':
+      data = reader.bytes(length, 'RDATA');
+      break;
+  }
+  if (reader.offset !== end) {
+    throw new WireDecodeError(
+      'BAD_RDATA',
+      `${type} RDATA ${reader.offset > end ? 'overruns' : 'does not fill'} its RDLENGTH of ${length}`,
+      start,
+    );
+  }
+  return data;
+}
+
+function readTxtStrings(reader: WireReader, end: number): Uint8Array[] {
+  const strings: Uint8Array[] = [];
+  while (reader.offset < end) {
+    const length = reader.u8('TXT string length');
+    if (reader.offset + length > end) {
+      throw new WireDecodeError('BAD_RDATA', `TXT string of ${length} bytes overruns its record`, reader.offset - 1);
+    }
+    strings.push(reader.bytes(length, 'TXT string'));
+  }
+  return strings;
+}
+
+function readNsec(reader: WireReader, end: number): NsecData {
+  const nextDomain = reader.name();
+  const types: string[] = [];
+  let previousWindow = -1;
+  while (reader.offset < end) {
+    const at = reader.offset;
+    if (end - at < 2) {
+      throw new WireDecodeError('BAD_NSEC_BITMAP', 'NSEC bitmap block header is cut short', at);
+    }
+    const window = reader.u8('NSEC window');
+    const length = reader.u8('NSEC bitmap length');
+    // RFC 4034 §4.1.2: windows ascending, each bitmap 1–32 bytes.
+    if (window <= previousWindow) {
+      throw new WireDecodeError('BAD_NSEC_BITMAP', `NSEC window ${window} is not in ascending order`, at);
+    }
+    if (length < 1 || length > 32) {
+      throw new WireDecodeError('BAD_NSEC_BITMAP', `NSEC bitmap length ${length} is outside 1–32`, at + 1);
+    }
+    if (reader.offset + length > end) {
+      throw new WireDecodeError('BAD_NSEC_BITMAP', 'NSEC bitmap overruns its record', at + 1);
+    }
+    const bitmap = reader.bytes(length, 'NSEC bitmap');
+    bitmap.forEach((byte, index) => {
+      for (let bit = 0; bit < 8; bit++) {
+        if (byte & (0x80 >> bit)) types.push(typeName(window * 256 + index * 8 + bit));
+      }
+    });
+    previousWindow = window;
+  }
+  return { nextDomain, types };
+}

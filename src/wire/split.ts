@@ -1,0 +1,88 @@
+/**
+ * Payload budgets and splitting a message into packets that fit them
+ * (RFC 6762 §17, §7.2).
+ */
+import {
+  DEFAULT_MTU,
+  DNS_HEADER_BYTES,
+  FLAG_TRUNCATED,
+  IPV4_HEADER_BYTES,
+  IPV6_HEADER_BYTES,
+  MAX_MDNS_PACKET_BYTES,
+  UDP_HEADER_BYTES,
+} from '../constants.js';
+import { WireEncodeError } from '../errors.js';
+import type { EncodeOptions, RecordSection } from './encode.js';
+import { PacketBuilder } from './encode.js';
+import type { PacketInput, ResourceRecord } from './model.js';
+
+/**
+ * Largest DNS payload for an interface: its MTU less the IP and UDP headers
+ * (1472 for IPv4 and 1452 for IPv6 at MTU 1500), never above 9000 bytes
+ * (RFC 6762 §17).
+ */
+export function payloadBudget(mtu: number = DEFAULT_MTU, family: 4 | 6 = 4): number {
+  const budget = Math.min(mtu - (family === 4 ? IPV4_HEADER_BYTES : IPV6_HEADER_BYTES) - UDP_HEADER_BYTES, MAX_MDNS_PACKET_BYTES);
+  if (!Number.isFinite(budget) || budget <= DNS_HEADER_BYTES) {
+    throw new WireEncodeError('BAD_BUDGET', `MTU ${mtu} leaves no room for an mDNS packet; check the interface's MTU`);
+  }
+  return budget;
+}
+
+/** Options for {@link splitPacket}. */
+export interface SplitOptions extends EncodeOptions {
+  /** Payload budget per packet; see {@link payloadBudget}. */
+  budget: number;
+  /**
+   * Set TC on every packet but the last, as a querier does when its known
+   * answers span several packets (RFC 6762 §7.2).
+   */
+  truncateAllButLast?: boolean;
+  /**
+   * Drop additional records that do not fit in the packet being filled
+   * instead of carrying them into another packet (additional records are
+   * optional, RFC 6762 §6).
+   */
+  dropAdditionalsThatDoNotFit?: boolean;
+}
+
+/**
+ * Split a message into packets within the budget. Questions lead the first
+ * packet; records follow in section order, each packet keeping the header
+ * id and flags. A record too large for the budget goes alone in a packet of
+ * its own, up to 9000 bytes; beyond that encoding throws.
+ */
+export function splitPacket(message: PacketInput, options: SplitOptions): Buffer[] {
+  const packets: PacketBuilder[] = [];
+  const open = (): PacketBuilder => {
+    const builder = new PacketBuilder(message.id ?? 0, message.flags ?? 0, options);
+    packets.push(builder);
+    return builder;
+  };
+  let current = open();
+  for (const question of message.questions ?? []) {
+    if (!current.addQuestion(question)) {
+      current = open();
+      current.addQuestion(question);
+    }
+  }
+  const sections: [RecordSection, ResourceRecord[]][] = [
+    ['answers', message.answers ?? []],
+    ['authorities', message.authorities ?? []],
+    ['additionals', message.additionals ?? []],
+  ];
+  for (const [section, records] of sections) {
+    for (const record of records) {
+      if (current.addRecord(section, record)) continue;
+      if (section === 'additionals' && options.dropAdditionalsThatDoNotFit) continue;
+      current = open();
+      current.addRecord(section, record);
+    }
+  }
+  return packets.map((builder, i) => {
+    if (options.truncateAllButLast && i < packets.length - 1) {
+      builder.setFlags((message.flags ?? 0) | FLAG_TRUNCATED);
+    }
+    return builder.finish();
+  });
+}

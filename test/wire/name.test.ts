@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { WireEncodeError } from '../../src/errors.js';
+import {
+  escapeLabel,
+  joinName,
+  labelsToName,
+  nameKey,
+  namesEqual,
+  nameToLabels,
+  nameWireLength,
+  splitName,
+} from '../../src/wire/name.js';
+
+const text = (labels: Uint8Array[]): string[] => labels.map((l) => Buffer.from(l).toString('utf8'));
+
+function encodeError(fn: () => unknown): WireEncodeError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof WireEncodeError) return error;
+    throw error;
+  }
+  throw new Error('expected a WireEncodeError');
+}
+
+describe('names in presentation form', () => {
+  it('splits plain names and ignores one trailing dot', () => {
+    expect(text(nameToLabels('host.local'))).toEqual(['host', 'local']);
+    expect(text(nameToLabels('host.local.'))).toEqual(['host', 'local']);
+    expect(nameToLabels('')).toEqual([]);
+    expect(nameToLabels('.')).toEqual([]);
+  });
+
+  it('RFC 6763 §4.3: instance names with dots, spaces, UTF-8 and backslashes round-trip', () => {
+    const instances = ['My Printer. Floor 2', 'back\\slash', 'Café ☕ 東京', 'a.b.c', 'trailing.', '.leading', ' spaces '];
+    for (const instance of instances) {
+      const name = `${escapeLabel(instance)}._http._tcp.local`;
+      expect(joinName([instance, '_http', '_tcp', 'local'])).toBe(name);
+      const labels = nameToLabels(name);
+      expect(labels.length).toBe(4);
+      expect(Buffer.from(labels[0] as Uint8Array).toString('utf8')).toBe(instance);
+      expect(splitName(name)).toEqual([instance, '_http', '_tcp', 'local']);
+      expect(labelsToName(labels)).toBe(name);
+    }
+    expect(escapeLabel('My Printer. Floor 2')).toBe('My Printer\\. Floor 2');
+    expect(escapeLabel('a\\b')).toBe('a\\\\b');
+  });
+
+  it('decimal escapes: \\DDD reads any byte and non-UTF-8 bytes print as \\DDD', () => {
+    expect(Array.from(nameToLabels('a\\046b')[0] as Uint8Array)).toEqual([0x61, 0x2e, 0x62]);
+    const raw = [new Uint8Array([0xff, 0x00, 0x41, 0x2e, 0x5c, 0x7f])];
+    const name = labelsToName(raw);
+    expect(name).toBe('\\255\\000A\\.\\\\\\127');
+    expect(nameToLabels(name)).toEqual(raw);
+  });
+
+  it('rejects bad escapes with a typed error', () => {
+    expect(encodeError(() => nameToLabels('abc\\')).code).toBe('BAD_ESCAPE');
+    expect(encodeError(() => nameToLabels('a\\25')).code).toBe('BAD_ESCAPE');
+    expect(encodeError(() => nameToLabels('a\\256')).code).toBe('BAD_ESCAPE');
+  });
+
+  it('rejects empty labels', () => {
+    expect(encodeError(() => nameToLabels('a..b')).code).toBe('EMPTY_LABEL');
+    expect(encodeError(() => nameToLabels('.a')).code).toBe('EMPTY_LABEL');
+  });
+
+  it('labels are at most 63 bytes, counted in UTF-8 bytes', () => {
+    expect(nameToLabels(`${'x'.repeat(63)}.local`)[0]?.length).toBe(63);
+    const error = encodeError(() => nameToLabels(`${'x'.repeat(64)}.local`));
+    expect(error.code).toBe('LABEL_TOO_LONG');
+    expect(error.message).toMatch(/64 bytes.*63/);
+    // 21 three-byte characters = 63 bytes; 22 = 66 bytes.
+    expect(nameToLabels(`${'東'.repeat(21)}.local`)[0]?.length).toBe(63);
+    expect(encodeError(() => nameToLabels(`${'東'.repeat(22)}.local`)).code).toBe('LABEL_TOO_LONG');
+  });
+
+  it('names are at most 255 bytes on the wire', () => {
+    const label = 'x'.repeat(63);
+    // 4 labels of 63 = 256 with length bytes, +1 root = 257.
+    const ok = [label, label, label, 'x'.repeat(61)].join('.');
+    expect(nameWireLength(ok)).toBe(255);
+    const tooLong = [label, label, label, 'x'.repeat(62)].join('.');
+    expect(encodeError(() => nameToLabels(tooLong)).code).toBe('NAME_TOO_LONG');
+  });
+
+  it('RFC 6762 §16: comparison ignores ASCII case only, and escaping style', () => {
+    expect(namesEqual('MyHost.LOCAL', 'myhost.local')).toBe(true);
+    expect(namesEqual('a\\046b.local', 'a\\.b.local')).toBe(true);
+    expect(namesEqual('a.b.local', 'a\\.b.local')).toBe(false);
+    expect(namesEqual('ÉCOLE.local', 'école.local')).toBe(false);
+    expect(namesEqual('host.local.', 'host.local')).toBe(true);
+    expect(nameKey('Foo\\.Bar.Local')).toBe('foo\\.bar.local');
+  });
+});
