@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// Announce this host on the local link, with its hardware identity in TXT.
+//
+// Today (before the responder lands, see the issues) this example shows
+// exactly what it WILL announce: it reads the host's identity, builds the
+// DNS-SD records of a `_boaster._tcp` service for this host and encodes the
+// announcement packet, then prints them. It sends nothing on the network.
+//
+// Run from a checkout after `npm run build`:  node examples/announce-host.mjs
+import os from 'node:os';
+import {
+  HOST_NAME_TTL,
+  OTHER_TTL,
+  FLAG_AUTHORITATIVE,
+  FLAG_RESPONSE,
+  decodePacket,
+  decodeTxt,
+  encodeTxt,
+  escapeLabel,
+  identityTxt,
+  IDENTITY_MAX_MACS,
+  payloadBudget,
+  readHostIdentity,
+  splitPacket,
+  txtWarnings,
+} from 'boaster';
+
+const identity = await readHostIdentity();
+const txt = encodeTxt(identityTxt({ ...identity, mac: identity.mac.slice(0, IDENTITY_MAX_MACS) }, { txtvers: '1' }));
+const hostLabel = os.hostname().split('.')[0].replace(/[^A-Za-z0-9-]/g, '-') || 'boaster';
+const host = `${hostLabel}.local`;
+const type = '_boaster._tcp.local';
+const instance = `${escapeLabel(`boaster on ${hostLabel}`)}.${type}`;
+
+const addresses = Object.values(os.networkInterfaces())
+  .flat()
+  .filter((info) => info && !info.internal);
+const records = [
+  { name: type, type: 'PTR', ttl: OTHER_TTL, data: instance },
+  { name: instance, type: 'SRV', ttl: HOST_NAME_TTL, cacheFlush: true, data: { priority: 0, weight: 0, port: 9, target: host } },
+  { name: instance, type: 'TXT', ttl: OTHER_TTL, cacheFlush: true, data: txt },
+  ...addresses.map((info) => ({
+    name: host,
+    type: info.family === 'IPv4' ? 'A' : 'AAAA',
+    ttl: HOST_NAME_TTL,
+    cacheFlush: true,
+    data: info.address.split('%')[0],
+  })),
+];
+
+const packets = splitPacket({ flags: FLAG_RESPONSE | FLAG_AUTHORITATIVE, answers: records }, { budget: payloadBudget(1500, 4) });
+console.log(`boaster will announce ${instance} (host ${host}) with TXT:`);
+console.log(decodeTxt(txt));
+for (const warning of txtWarnings(txt)) console.log(`warning: ${warning}`);
+console.log(`\n${records.length} records in ${packets.length} packet(s) of ${packets.map((p) => p.length).join(', ')} bytes:`);
+for (const packet of packets) {
+  for (const r of decodePacket(packet).answers) {
+    const data = r.type === 'TXT' ? `${r.data.length} strings` : JSON.stringify(r.data);
+    console.log(`  ${r.name}  ${r.type}  ttl=${r.ttl}${r.cacheFlush ? '  cache-flush' : ''}  ${data}`);
+  }
+}
+console.log('\nNothing was sent: the responder that probes and announces these is the next milestone.');
