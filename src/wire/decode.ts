@@ -15,12 +15,24 @@ const MIN_QUESTION_BYTES = 5;
 /** Smallest record: root name, type, class, TTL, RDLENGTH. */
 const MIN_RECORD_BYTES = 11;
 
+/** Options of {@link decodePacket}. */
+export interface DecodeOptions {
+  /**
+   * When given, a record whose framing is sound (name, type, class, TTL and
+   * RDLENGTH all within the packet) but whose RDATA is malformed is dropped
+   * and reported here instead of failing the whole packet. Real peers send
+   * such records: python-zeroconf 0.47.3 writes NSEC type bitmaps with an
+   * empty leading window block, in otherwise valid answers.
+   */
+  onBadRecord?: (error: WireDecodeError) => void;
+}
+
 /**
  * Decode a DNS message.
  *
  * @throws {WireDecodeError} with a code naming what is wrong.
  */
-export function decodePacket(data: Uint8Array): Packet {
+export function decodePacket(data: Uint8Array, options: DecodeOptions = {}): Packet {
   if (data.length === 0) throw new WireDecodeError('EMPTY_PACKET', 'Packet is empty', 0);
   const reader = new WireReader(data);
   reader.need(DNS_HEADER_BYTES, 'the header');
@@ -41,9 +53,9 @@ export function decodePacket(data: Uint8Array): Packet {
   }
   const questions: Question[] = [];
   for (let i = 0; i < qdcount; i++) questions.push(readQuestion(reader));
-  const answers = readRecords(reader, ancount);
-  const authorities = readRecords(reader, nscount);
-  const additionals = readRecords(reader, arcount);
+  const answers = readRecords(reader, ancount, options);
+  const authorities = readRecords(reader, nscount, options);
+  const additionals = readRecords(reader, arcount, options);
   return { id, flags, questions, answers, authorities, additionals };
 }
 
@@ -61,13 +73,16 @@ function readQuestion(reader: WireReader): Question {
   return question;
 }
 
-function readRecords(reader: WireReader, count: number): ResourceRecord[] {
+function readRecords(reader: WireReader, count: number, options: DecodeOptions): ResourceRecord[] {
   const records: ResourceRecord[] = [];
-  for (let i = 0; i < count; i++) records.push(readRecord(reader));
+  for (let i = 0; i < count; i++) {
+    const record = readRecord(reader, options);
+    if (record) records.push(record);
+  }
   return records;
 }
 
-function readRecord(reader: WireReader): ResourceRecord {
+function readRecord(reader: WireReader, options: DecodeOptions): ResourceRecord | undefined {
   const name = reader.name();
   reader.need(10, 'a record header');
   const code = reader.u16('record type');
@@ -82,6 +97,19 @@ function readRecord(reader: WireReader): ResourceRecord {
     );
   }
   const end = reader.offset + rdlength;
+  if (!options.onBadRecord) return buildRecord(reader, name, code, rawClass, ttl, end);
+  try {
+    return buildRecord(reader, name, code, rawClass, ttl, end);
+  } catch (error) {
+    if (!(error instanceof WireDecodeError)) throw error;
+    // The framing held, so the next record starts at `end`: skip this one.
+    options.onBadRecord(error);
+    reader.offset = end;
+    return undefined;
+  }
+}
+
+function buildRecord(reader: WireReader, name: string, code: number, rawClass: number, ttl: number, end: number): ResourceRecord {
   const known = knownTypeOf(code);
   if (code === TYPE_CODES.OPT) {
     // RFC 6891 §6.1.2: CLASS is the payload size; no cache-flush bit.

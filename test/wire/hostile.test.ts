@@ -128,6 +128,22 @@ describe('hostile input: typed errors, never hangs', () => {
     expectCode(nsec([0]), 'BAD_NSEC_BITMAP'); // block header cut short
   });
 
+  it('with onBadRecord, malformed RDATA drops only its record; broken framing still fails the packet', () => {
+    const good = [0, ...rrFields(1, 4), 192, 0, 2, 1];
+    const badNsec = [0, ...rrFields(47, 3), 0, 0, 0];
+    const loopingPtr = [0, ...rrFields(12, 2), 0xc0, 0x7f];
+    const dropped: string[] = [];
+    const packet = decodePacket(Uint8Array.from([...header(0, 4), ...good, ...badNsec, ...loopingPtr, ...good]), {
+      onBadRecord: (e) => dropped.push(e.code),
+    });
+    expect(dropped).toEqual(['BAD_NSEC_BITMAP', 'POINTER_LOOP']);
+    expect(packet.answers.map((r) => r.type)).toEqual(['A', 'A']);
+    const overrun = [...header(0, 2), ...good, 0, ...rrFields(1, 40), 1, 2];
+    expect(() => decodePacket(Uint8Array.from(overrun), { onBadRecord: () => undefined })).toThrow(
+      expect.objectContaining({ code: 'RDLENGTH_OVERRUN' }),
+    );
+  });
+
   it('accepts what is odd but legal: zero-length TXT from old peers, trailing bytes', () => {
     const packet = decodePacket(Uint8Array.from([...header(0, 1), 0, ...rrFields(16, 0), 0xde, 0xad]));
     expect(packet.answers[0]).toMatchObject({ type: 'TXT', data: [] });

@@ -65,13 +65,15 @@ const packetArb: fc.Arbitrary<Packet> = fc.record({
   additionals: fc.array(recordArb, { maxLength: 3 }),
 });
 
-/** Decode must return a packet or throw a WireDecodeError, quickly; anything else fails the property. */
+/** Decode, strict and lenient, must return a packet or throw a WireDecodeError, quickly; anything else fails the property. */
 function decodeOrTypedError(bytes: Uint8Array): void {
   const started = performance.now();
-  try {
-    decodePacket(bytes);
-  } catch (error) {
-    if (!(error instanceof WireDecodeError)) throw error;
+  for (const options of [{}, { onBadRecord: (e: WireDecodeError) => expect(e).toBeInstanceOf(WireDecodeError) }]) {
+    try {
+      decodePacket(bytes, options);
+    } catch (error) {
+      if (!(error instanceof WireDecodeError)) throw error;
+    }
   }
   const elapsed = performance.now() - started;
   if (elapsed > 250) throw new Error(`decoding ${bytes.length} bytes took ${elapsed.toFixed(0)} ms`);
