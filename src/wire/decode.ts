@@ -5,7 +5,7 @@
  */
 import { CACHE_FLUSH_BIT, DNS_HEADER_BYTES, QU_BIT } from '../constants.js';
 import { WireDecodeError } from '../errors.js';
-import type { Packet, Question, ResourceRecord } from './model.js';
+import type { NsecData, Packet, Question, ResourceRecord, SrvData } from './model.js';
 import { knownTypeOf, TYPE_CODES } from './model.js';
 import { readRdata } from './rdata.js';
 import { WireReader } from './reader.js';
@@ -110,15 +110,27 @@ function readRecord(reader: WireReader, options: DecodeOptions): ResourceRecord 
 }
 
 function buildRecord(reader: WireReader, name: string, code: number, rawClass: number, ttl: number, end: number): ResourceRecord {
-  const known = knownTypeOf(code);
   if (code === TYPE_CODES.OPT) {
     // RFC 6891 §6.1.2: CLASS is the payload size; no cache-flush bit.
     return { name, type: 'OPT', class: rawClass, cacheFlush: false, ttl, data: readRdata(reader, 'OPT', end) as Uint8Array };
   }
   // RFC 6762 §10.2: the top bit of the class is the cache-flush bit.
-  const base = { name, ttl, class: rawClass & ~CACHE_FLUSH_BIT, cacheFlush: (rawClass & CACHE_FLUSH_BIT) !== 0 };
-  if (known === undefined || known === 'ANY') {
-    return { ...base, type: 'UNKNOWN', typeCode: code, data: readRdata(reader, 'UNKNOWN', end) as Uint8Array };
+  const klass = rawClass & ~CACHE_FLUSH_BIT;
+  const cacheFlush = (rawClass & CACHE_FLUSH_BIT) !== 0;
+  const known = knownTypeOf(code);
+  switch (known) {
+    case 'A':
+    case 'AAAA':
+    case 'PTR':
+    case 'CNAME':
+      return { name, type: known, ttl, class: klass, cacheFlush, data: readRdata(reader, known, end) as string };
+    case 'SRV':
+      return { name, type: known, ttl, class: klass, cacheFlush, data: readRdata(reader, known, end) as SrvData };
+    case 'TXT':
+      return { name, type: known, ttl, class: klass, cacheFlush, data: readRdata(reader, known, end) as Uint8Array[] };
+    case 'NSEC':
+      return { name, type: known, ttl, class: klass, cacheFlush, data: readRdata(reader, known, end) as NsecData };
+    default:
+      return { name, type: 'UNKNOWN', typeCode: code, ttl, class: klass, cacheFlush, data: readRdata(reader, 'UNKNOWN', end) as Uint8Array };
   }
-  return { ...base, type: known, data: readRdata(reader, known, end) } as ResourceRecord;
 }

@@ -53,7 +53,7 @@ export class PacketBuilder {
     this.compression = options.compression ?? 'mdns';
     this.writer.u16(checkUint(id, 0xffff, 'Packet id'));
     this.writer.u16(checkUint(flags, 0xffff, 'Packet flags'));
-    this.writer.offset = DNS_HEADER_BYTES;
+    for (let i = 0; i < 4; i++) this.writer.u16(0); // section counts, patched by finish()
   }
 
   /** Bytes used so far, header included. */

@@ -30,9 +30,8 @@ export function nameToLabels(name: string): Uint8Array[] {
   const labels: Uint8Array[] = [];
   let current: number[] = [];
   let wireLength = 1; // the root label's zero byte
-  const endLabel = (atEnd: boolean): void => {
+  const endLabel = (): void => {
     if (current.length === 0) {
-      if (atEnd) return; // one trailing dot: fully qualified form
       throw new WireEncodeError(
         'EMPTY_LABEL',
         `Name "${name}" has an empty label (two dots in a row, or a leading dot); escape a literal dot as "\\."`,
@@ -51,7 +50,7 @@ export function nameToLabels(name: string): Uint8Array[] {
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i] as number;
     if (b === DOT) {
-      endLabel(i === bytes.length - 1);
+      endLabel();
       continue;
     }
     if (b !== BACKSLASH) {
@@ -79,7 +78,7 @@ export function nameToLabels(name: string): Uint8Array[] {
       i += 1;
     }
   }
-  if (current.length > 0) endLabel(true);
+  if (current.length > 0) endLabel();
   if (wireLength > MAX_NAME_BYTES) {
     throw new WireEncodeError(
       'NAME_TOO_LONG',
@@ -87,6 +86,72 @@ export function nameToLabels(name: string): Uint8Array[] {
     );
   }
   return labels;
+}
+
+/**
+ * A name parsed for writing: its labels, and for each label a key naming the
+ * suffix that starts there. Equal keys always mean equal suffix bytes (a key
+ * is a presentation string of that suffix), so the writer can use them for
+ * compression.
+ */
+export interface WireName {
+  readonly labels: Uint8Array[];
+  readonly suffixKeys: string[];
+}
+
+/**
+ * Names parsed recently. A responder writes the same few names over and
+ * over; the cache is bounded (cleared when full) so memory stays flat.
+ */
+const wireNameCache = new Map<string, WireName>();
+const WIRE_NAME_CACHE_SIZE = 512;
+
+/**
+ * Parse a name for the wire writer. Same checks and errors as
+ * {@link nameToLabels}. The result is shared: treat it as read-only.
+ */
+export function parseWireName(name: string): WireName {
+  let parsed = wireNameCache.get(name);
+  if (parsed === undefined) {
+    parsed = parseWireNameUncached(name);
+    if (wireNameCache.size >= WIRE_NAME_CACHE_SIZE) wireNameCache.clear();
+    wireNameCache.set(name, parsed);
+  }
+  return parsed;
+}
+
+function parseWireNameUncached(name: string): WireName {
+  const text = name === '.' ? '' : name;
+  const labels: Uint8Array[] = [];
+  const suffixKeys: string[] = [];
+  let wireLength = 1;
+  let start = 0;
+  let trailingDot = false;
+  while (start < text.length) {
+    // Find the next unescaped dot; note whether the label has escapes.
+    let end = start;
+    let escaped = false;
+    while (end < text.length && text.charCodeAt(end) !== DOT) {
+      if (text.charCodeAt(end) === BACKSLASH) {
+        escaped = true;
+        end += 1;
+      }
+      end += 1;
+    }
+    const part = text.slice(start, end);
+    const label = escaped ? nameToLabels(part)[0] : Buffer.from(part, 'utf8');
+    // Empty, long or odd labels: the full parser throws its precise error.
+    if (label === undefined || end === start || label.length > MAX_LABEL_BYTES) return { labels: nameToLabels(name), suffixKeys: [] };
+    wireLength += label.length + 1;
+    labels.push(label);
+    // Any presentation string of the suffix is a safe key: it parses to exactly those bytes.
+    suffixKeys.push(start === 0 ? text : text.slice(start));
+    trailingDot = end === text.length - 1;
+    start = end + 1;
+  }
+  if (wireLength > MAX_NAME_BYTES) nameToLabels(name);
+  // "host.local." and "host.local" are one name: key them alike.
+  return { labels, suffixKeys: trailingDot ? suffixKeys.map((key) => key.slice(0, -1)) : suffixKeys };
 }
 
 function isDigit(b: number): boolean {
@@ -100,6 +165,7 @@ function isDigit(b: number): boolean {
  * {@link nameToLabels}.
  */
 export function formatLabel(label: Uint8Array): string {
+  if (isPlainAscii(label)) return String.fromCharCode.apply(null, label as unknown as number[]);
   let text: string | undefined;
   try {
     text = strictUtf8.decode(label);
@@ -117,6 +183,15 @@ export function formatLabel(label: Uint8Array): string {
     out += code < 0x80 ? escapeAscii(code) : ch;
   }
   return out;
+}
+
+/** Printable ASCII needing no escape: the common case, formatted without decoding. */
+function isPlainAscii(label: Uint8Array): boolean {
+  for (let i = 0; i < label.length; i++) {
+    const b = label[i] as number;
+    if (b < 0x20 || b > 0x7e || b === DOT || b === BACKSLASH) return false;
+  }
+  return true;
 }
 
 function escapeAscii(b: number): string {

@@ -153,7 +153,7 @@ export function readRdata(reader: WireReader, type: ResourceRecord['type'], end:
       }
       const codec = type === 'A' ? addressCodecs.a : addressCodecs.aaaa;
       // dns-packet's decoders expect RDLENGTH right before the data.
-      data = codec.decode(Buffer.from(reader.buffer.buffer, reader.buffer.byteOffset + start - 2, size + 2), 0);
+      data = codec.decode(reader.view, start - 2);
       reader.offset = end;
       break;
     }

@@ -6,13 +6,17 @@
  */
 import { MAX_COMPRESSION_JUMPS, MAX_LABEL_BYTES, MAX_NAME_BYTES } from '../constants.js';
 import { WireDecodeError } from '../errors.js';
-import { labelsToName } from './name.js';
+import { formatLabel } from './name.js';
 
 /** Reads DNS wire data from one packet. */
 export class WireReader {
   offset = 0;
+  /** The same bytes as a Buffer (no copy), for codecs that want one. */
+  readonly view: Buffer;
 
-  constructor(readonly buffer: Uint8Array) {}
+  constructor(readonly buffer: Uint8Array) {
+    this.view = Buffer.isBuffer(buffer) ? buffer : Buffer.from(buffer.buffer, buffer.byteOffset, buffer.length);
+  }
 
   get remaining(): number {
     return this.buffer.length - this.offset;
@@ -57,7 +61,7 @@ export class WireReader {
    * the chain length and the decoded length are capped as well.
    */
   name(): string {
-    const labels: Uint8Array[] = [];
+    let name = '';
     let position = this.offset;
     let runStart = position;
     let resumeAt: number | undefined;
@@ -112,10 +116,23 @@ export class WireReader {
       if (position + length > this.buffer.length) {
         throw new WireDecodeError('TRUNCATED', 'Packet ends inside a label', position - 1);
       }
-      labels.push(this.buffer.subarray(position, position + length));
+      const label = formatLabelAt(this.buffer, position, position + length);
+      name = name === '' ? label : `${name}.${label}`;
       position += length;
     }
     this.offset = resumeAt ?? position;
-    return labelsToName(labels);
+    return name;
   }
+}
+
+/** Presentation form of the label at `[start, end)`: plain ASCII directly, the rest via {@link formatLabel}. */
+function formatLabelAt(buffer: Uint8Array, start: number, end: number): string {
+  let text = '';
+  for (let i = start; i < end; i++) {
+    const b = buffer[i] as number;
+    // Control bytes and UTF-8 take the general path; dots and backslashes are escaped here.
+    if (b < 0x20 || b > 0x7e) return formatLabel(buffer.subarray(start, end));
+    text += b === 0x2e ? '\\.' : b === 0x5c ? '\\\\' : String.fromCharCode(b);
+  }
+  return text;
 }

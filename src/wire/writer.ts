@@ -5,7 +5,7 @@
  */
 import { MAX_COMPRESSION_OFFSET, MAX_MDNS_PACKET_BYTES } from '../constants.js';
 import { WireEncodeError } from '../errors.js';
-import { nameToLabels } from './name.js';
+import { parseWireName } from './name.js';
 
 /** A position to roll back to. */
 export interface WriterMark {
@@ -15,14 +15,17 @@ export interface WriterMark {
 
 /** Writes DNS wire data into a buffer of fixed capacity. */
 export class WireWriter {
-  readonly buffer: Buffer;
+  /** Grows on demand up to `capacity`, so small packets stay small. */
+  buffer: Buffer;
   offset = 0;
+  private readonly capacity: number;
   /** Compression table: wire form of a name suffix → offset where it starts. */
   private readonly suffixes = new Map<string, number>();
   private readonly suffixOrder: string[] = [];
 
   constructor(capacity: number = MAX_MDNS_PACKET_BYTES) {
-    this.buffer = Buffer.alloc(capacity);
+    this.capacity = capacity;
+    this.buffer = Buffer.allocUnsafe(Math.min(512, capacity));
   }
 
   /** Current position, for {@link reset}. */
@@ -39,12 +42,17 @@ export class WireWriter {
   }
 
   private reserve(n: number): void {
-    if (this.offset + n > this.buffer.length) {
+    const needed = this.offset + n;
+    if (needed <= this.buffer.length) return;
+    if (needed > this.capacity) {
       throw new WireEncodeError(
         'RECORD_TOO_LARGE',
-        `Packet would exceed ${this.buffer.length} bytes (RFC 6762 §17 allows at most ${MAX_MDNS_PACKET_BYTES}); split the data over more records`,
+        `Packet would exceed ${this.capacity} bytes (RFC 6762 §17 allows at most ${MAX_MDNS_PACKET_BYTES}); split the data over more records`,
       );
     }
+    const grown = Buffer.allocUnsafe(Math.min(this.capacity, Math.max(needed, this.buffer.length * 2)));
+    this.buffer.copy(grown, 0, 0, this.offset);
+    this.buffer = grown;
   }
 
   u8(value: number): void {
@@ -81,8 +89,7 @@ export class WireWriter {
    * available to later names.
    */
   name(name: string, compress: boolean): void {
-    const labels = nameToLabels(name);
-    const keys = suffixKeys(labels);
+    const { labels, suffixKeys: keys } = parseWireName(name);
     for (let i = 0; i < labels.length; i++) {
       const key = keys[i] as string;
       const target = compress ? this.suffixes.get(key) : undefined;
@@ -105,20 +112,4 @@ export class WireWriter {
   toBuffer(): Buffer {
     return Buffer.from(this.buffer.subarray(0, this.offset));
   }
-}
-
-/**
- * Unambiguous string keys for each suffix of a name: the suffix's exact wire
- * bytes as a latin1 string. Exact bytes, so compression never changes the
- * letter case a peer sees.
- */
-function suffixKeys(labels: readonly Uint8Array[]): string[] {
-  const keys = new Array<string>(labels.length);
-  let tail = '';
-  for (let i = labels.length - 1; i >= 0; i--) {
-    const label = labels[i] as Uint8Array;
-    tail = String.fromCharCode(label.length) + Buffer.from(label.buffer, label.byteOffset, label.length).toString('latin1') + tail;
-    keys[i] = tail;
-  }
-  return keys;
 }

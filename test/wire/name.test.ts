@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WireEncodeError } from '../../src/errors.js';
 import {
@@ -8,6 +9,7 @@ import {
   namesEqual,
   nameToLabels,
   nameWireLength,
+  parseWireName,
   splitName,
 } from '../../src/wire/name.js';
 
@@ -91,5 +93,40 @@ describe('names in presentation form', () => {
     expect(namesEqual('ÉCOLE.local', 'école.local')).toBe(false);
     expect(namesEqual('host.local.', 'host.local')).toBe(true);
     expect(nameKey('Foo\\.Bar.Local')).toBe('foo\\.bar.local');
+  });
+
+  it('the writer\'s fast parser agrees with the full parser on every input', () => {
+    const chars = fc.constantFrom('a', 'B', '.', '\\', '0', '2', '5', ' ', 'é', '\u0001', '_');
+    const outcome = (fn: () => Uint8Array[]): string => {
+      try {
+        return JSON.stringify(fn().map((l) => [...l]));
+      } catch (error) {
+        return error instanceof WireEncodeError ? `error ${error.code}` : `other ${String(error)}`;
+      }
+    };
+    fc.assert(
+      fc.property(fc.array(chars, { maxLength: 40 }).map((c) => c.join('')), (name) => {
+        expect(outcome(() => parseWireName(name).labels)).toBe(outcome(() => nameToLabels(name)));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(outcome(() => parseWireName(`${'x'.repeat(63)}.${'y'.repeat(63)}.${'z'.repeat(63)}.${'w'.repeat(62)}`).labels)).toBe('error NAME_TOO_LONG');
+  });
+
+  it('suffix keys: equal keys mean equal bytes, and a trailing dot changes nothing', () => {
+    expect(parseWireName('Host.local.').suffixKeys).toEqual(['Host.local', 'local']);
+    expect(parseWireName('a\\.b.local').suffixKeys).toEqual(['a\\.b.local', 'local']);
+    const keyed = new Map<string, string>();
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', 'A', 'b\\.c', 'b\\046c', 'local', '_tcp'), { minLength: 1, maxLength: 4 }), (labels) => {
+        const { labels: bytes, suffixKeys } = parseWireName(labels.join('.'));
+        suffixKeys.forEach((key, i) => {
+          const wire = JSON.stringify(bytes.slice(i).map((l) => [...l]));
+          expect(keyed.get(key) ?? wire).toBe(wire);
+          keyed.set(key, wire);
+        });
+      }),
+      { numRuns: 500 },
+    );
   });
 });
