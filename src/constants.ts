@@ -55,6 +55,8 @@ export const CLASS_IN = 1;
 /** RFC 1035 §3.2.5: QCLASS matching any class. */
 export const CLASS_ANY = 255;
 
+/** RFC 2181 §8: a TTL is a 31-bit value; one with the top bit set means 0. */
+export const MAX_TTL = 0x7fffffff;
 /** RFC 6762 §10: TTL of records that carry a host name (A, AAAA, SRV, HINFO, reverse PTR). */
 export const HOST_NAME_TTL = 120;
 /** RFC 6762 §10: TTL of other records (PTR, TXT). */

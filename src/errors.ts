@@ -28,7 +28,8 @@ export type WireDecodeErrorCode =
   | 'NAME_TOO_LONG'
   | 'RDLENGTH_OVERRUN'
   | 'BAD_RDATA'
-  | 'BAD_NSEC_BITMAP';
+  | 'BAD_NSEC_BITMAP'
+  | 'PACKET_TOO_LARGE';
 
 /**
  * A packet received from the network is malformed. Network input never
@@ -48,6 +49,7 @@ export class WireDecodeError extends BoasterError {
 
 /** Why a name or record given by the caller cannot be put on the wire. */
 export type WireEncodeErrorCode =
+  | 'BAD_NAME'
   | 'EMPTY_LABEL'
   | 'LABEL_TOO_LONG'
   | 'NAME_TOO_LONG'
@@ -56,6 +58,10 @@ export type WireEncodeErrorCode =
   | 'BAD_RDATA'
   | 'STRING_TOO_LONG'
   | 'RECORD_TOO_LARGE'
+  | 'BAD_TYPE'
+  | 'BAD_CLASS'
+  | 'BAD_TTL'
+  | 'BAD_HEADER'
   | 'BAD_BUDGET'
   | 'SECTION_ORDER';
 

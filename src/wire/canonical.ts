@@ -5,7 +5,7 @@
 import { CLASS_IN } from '../constants.js';
 import type { ResourceRecord } from './model.js';
 import { typeCodeOf } from './model.js';
-import { namesEqual } from './name.js';
+import { nameKey, namesEqual } from './name.js';
 import { writeRdata } from './rdata.js';
 import { WireWriter } from './writer.js';
 
@@ -58,14 +58,31 @@ export function compareProbeSets(ours: readonly ResourceRecord[], theirs: readon
 }
 
 /**
- * Same record: equal names (ASCII case-insensitive), type, class and RDATA
- * bytes. TTL and cache-flush bit are not part of a record's identity.
+ * Same record: equal owner names, type, class and RDATA, where names inside
+ * the RDATA of PTR, CNAME, SRV and NSEC also compare ignoring ASCII case
+ * (RFC 4343: `Host.local` and `host.local` are one name, so a PTR to either
+ * is not a conflict). TTL and cache-flush bit are not part of a record's
+ * identity.
  */
 export function sameRecord(a: ResourceRecord, b: ResourceRecord): boolean {
   return (
     typeCodeOf(a) === typeCodeOf(b) &&
     (a.class ?? CLASS_IN) === (b.class ?? CLASS_IN) &&
     namesEqual(a.name, b.name) &&
-    compareBytes(canonicalRdata(a), canonicalRdata(b)) === 0
+    compareBytes(canonicalRdata(foldRdataNames(a)), canonicalRdata(foldRdataNames(b))) === 0
   );
+}
+
+function foldRdataNames(record: ResourceRecord): ResourceRecord {
+  switch (record.type) {
+    case 'PTR':
+    case 'CNAME':
+      return { ...record, data: nameKey(record.data) };
+    case 'SRV':
+      return { ...record, data: { ...record.data, target: nameKey(record.data.target) } };
+    case 'NSEC':
+      return { ...record, data: { ...record.data, nextDomain: nameKey(record.data.nextDomain) } };
+    default:
+      return record;
+  }
 }

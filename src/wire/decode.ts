@@ -3,7 +3,7 @@
  * {@link WireDecodeError} with a code, reached in time linear in the packet
  * size, with allocation bounded by it.
  */
-import { CACHE_FLUSH_BIT, DNS_HEADER_BYTES, QU_BIT } from '../constants.js';
+import { CACHE_FLUSH_BIT, DNS_HEADER_BYTES, MAX_MDNS_PACKET_BYTES, MAX_TTL, QU_BIT } from '../constants.js';
 import { WireDecodeError } from '../errors.js';
 import type { NsecData, Packet, Question, ResourceRecord, SrvData } from './model.js';
 import { knownTypeOf, TYPE_CODES } from './model.js';
@@ -34,6 +34,10 @@ export interface DecodeOptions {
  */
 export function decodePacket(data: Uint8Array, options: DecodeOptions = {}): Packet {
   if (data.length === 0) throw new WireDecodeError('EMPTY_PACKET', 'Packet is empty', 0);
+  // RFC 6762 §17: no mDNS packet exceeds 9000 bytes; larger ones are not ours to parse.
+  if (data.length > MAX_MDNS_PACKET_BYTES) {
+    throw new WireDecodeError('PACKET_TOO_LARGE', `Packet of ${data.length} bytes exceeds ${MAX_MDNS_PACKET_BYTES}`, MAX_MDNS_PACKET_BYTES);
+  }
   const reader = new WireReader(data);
   reader.need(DNS_HEADER_BYTES, 'the header');
   const id = reader.u16('id');
@@ -114,6 +118,8 @@ function buildRecord(reader: WireReader, name: string, code: number, rawClass: n
     // RFC 6891 §6.1.2: CLASS is the payload size; no cache-flush bit.
     return { name, type: 'OPT', class: rawClass, cacheFlush: false, ttl, data: readRdata(reader, 'OPT', end) as Uint8Array };
   }
+  // RFC 2181 §8: a TTL with the top bit set is read as 0.
+  if (ttl > MAX_TTL) ttl = 0;
   // RFC 6762 §10.2: the top bit of the class is the cache-flush bit.
   const klass = rawClass & ~CACHE_FLUSH_BIT;
   const cacheFlush = (rawClass & CACHE_FLUSH_BIT) !== 0;
@@ -131,6 +137,6 @@ function buildRecord(reader: WireReader, name: string, code: number, rawClass: n
     case 'NSEC':
       return { name, type: known, ttl, class: klass, cacheFlush, data: readRdata(reader, known, end) as NsecData };
     default:
-      return { name, type: 'UNKNOWN', typeCode: code, ttl, class: klass, cacheFlush, data: readRdata(reader, 'UNKNOWN', end) as Uint8Array };
+      return { name, type: 'UNKNOWN', typeCode: code, ttl, class: klass, cacheFlush, data: readRdata(reader, 'UNKNOWN', end, code) as Uint8Array };
   }
 }

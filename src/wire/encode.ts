@@ -3,10 +3,12 @@
  * and refuses, without side effects, whatever would push the packet past its
  * size budget; and {@link encodePacket} for a whole message at once.
  */
-import { CACHE_FLUSH_BIT, CLASS_IN, DNS_HEADER_BYTES, MAX_MDNS_PACKET_BYTES, QU_BIT } from '../constants.js';
+import { CACHE_FLUSH_BIT, CLASS_ANY, CLASS_IN, DNS_HEADER_BYTES, MAX_MDNS_PACKET_BYTES, MAX_TTL, QU_BIT } from '../constants.js';
+import type { WireEncodeErrorCode } from '../errors.js';
 import { WireEncodeError } from '../errors.js';
 import type { PacketInput, Question, ResourceRecord } from './model.js';
-import { typeCodeOf } from './model.js';
+import { knownTypeOf, TYPE_CODES, typeCodeOf } from './model.js';
+import { nameToLabels } from './name.js';
 import type { CompressionMode } from './rdata.js';
 import { writeRdata } from './rdata.js';
 import { WireWriter } from './writer.js';
@@ -51,8 +53,8 @@ export class PacketBuilder {
       throw new WireEncodeError('BAD_BUDGET', `Packet budget ${options.budget} is smaller than a DNS header`);
     }
     this.compression = options.compression ?? 'mdns';
-    this.writer.u16(checkUint(id, 0xffff, 'Packet id'));
-    this.writer.u16(checkUint(flags, 0xffff, 'Packet flags'));
+    this.writer.u16(checkUint(id, 0, 0xffff, 'Packet id', 'BAD_HEADER'));
+    this.writer.u16(checkUint(flags, 0, 0xffff, 'Packet flags', 'BAD_HEADER'));
     for (let i = 0; i < 4; i++) this.writer.u16(0); // section counts, patched by finish()
   }
 
@@ -76,8 +78,8 @@ export class PacketBuilder {
     return this.add('questions', () => {
       const w = this.writer;
       w.name(question.name, this.compression !== 'none');
-      w.u16(checkUint(typeCodeOf(question), 0xffff, 'Question type'));
-      const klass = checkUint(question.class ?? CLASS_IN, 0x7fff, 'Question class');
+      w.u16(checkTypeCode(question));
+      const klass = checkUint(question.class ?? CLASS_IN, 1, 0x7fff, 'Question class', 'BAD_CLASS');
       w.u16(question.unicastResponse ? klass | QU_BIT : klass);
     });
   }
@@ -117,7 +119,7 @@ export class PacketBuilder {
 
   /** Set or clear header flag bits after the fact (e.g. TC). */
   setFlags(flags: number): void {
-    this.writer.patchU16(2, checkUint(flags, 0xffff, 'Packet flags'));
+    this.writer.patchU16(2, checkUint(flags, 0, 0xffff, 'Packet flags', 'BAD_HEADER'));
   }
 
   /** The encoded packet. The builder stays usable. */
@@ -128,27 +130,54 @@ export class PacketBuilder {
 }
 
 function writeRecord(writer: WireWriter, record: ResourceRecord, mode: CompressionMode): void {
-  writer.name(record.name, mode !== 'none');
-  writer.u16(checkUint(typeCodeOf(record), 0xffff, 'Record type'));
   if (record.type === 'OPT') {
-    // RFC 6891 §6.1.2: CLASS is the UDP payload size, no cache-flush bit.
-    writer.u16(checkUint(record.class ?? 0, 0xffff, 'OPT payload size'));
+    // RFC 6891 §6.1.2: owner is the root, CLASS the UDP payload size, TTL
+    // extended RCODE and flags; there is no cache-flush bit.
+    if (nameToLabels(record.name).length > 0) {
+      throw new WireEncodeError('BAD_NAME', `An OPT record's owner must be the root name "", got "${record.name}"`);
+    }
+    if (record.cacheFlush) throw new WireEncodeError('BAD_CLASS', 'An OPT record has no cache-flush bit; leave cacheFlush unset');
+    writer.name('', false);
+    writer.u16(TYPE_CODES.OPT);
+    writer.u16(checkUint(record.class ?? 0, 0, 0xffff, 'OPT payload size', 'BAD_CLASS'));
+    writer.u32(checkUint(record.ttl, 0, 0xffffffff, 'OPT extended RCODE and flags', 'BAD_TTL'));
   } else {
-    const klass = checkUint(record.class ?? CLASS_IN, 0x7fff, 'Record class');
+    writer.name(record.name, mode !== 'none');
+    writer.u16(checkTypeCode(record));
+    // Class 255 (ANY) is a question class only; 0 is reserved.
+    const klass = checkUint(record.class ?? CLASS_IN, 1, 0x7fff, 'Record class', 'BAD_CLASS');
+    if (klass === CLASS_ANY) throw new WireEncodeError('BAD_CLASS', 'Record class 255 (ANY) is for questions only; use 1 (IN)');
     writer.u16(record.cacheFlush ? klass | CACHE_FLUSH_BIT : klass);
+    // RFC 2181 §8: TTLs are 31-bit.
+    writer.u32(checkUint(record.ttl, 0, MAX_TTL, 'Record TTL', 'BAD_TTL'));
   }
-  writer.u32(checkUint(record.ttl, 0xffffffff, 'Record TTL'));
   const lengthAt = writer.offset;
   writer.u16(0);
   writeRdata(writer, record, mode);
   writer.patchU16(lengthAt, writer.offset - lengthAt - 2);
 }
 
-function checkUint(value: number, max: number, what: string): number {
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new WireEncodeError('BAD_RDATA', `${what} must be an integer from 0 to ${max}, got ${value}`);
+function checkUint(value: number, min: number, max: number, what: string, code: WireEncodeErrorCode): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new WireEncodeError(code, `${what} must be an integer from ${min} to ${max}, got ${String(value)}`);
   }
   return value;
+}
+
+/**
+ * Type code of a question or record. An `UNKNOWN` one needs a code that
+ * decodes back to `UNKNOWN`: not a modelled type (for records, 255 is
+ * allowed, as the decoder gives it for a record claiming type ANY).
+ */
+function checkTypeCode(item: Question | ResourceRecord): number {
+  if (item.type !== 'UNKNOWN') return typeCodeOf(item);
+  const code = checkUint(item.typeCode ?? -1, 1, 0xffff, 'typeCode of an UNKNOWN type', 'BAD_TYPE');
+  const known = knownTypeOf(code);
+  const isRecord = 'data' in item;
+  if (known !== undefined && !(isRecord && known === 'ANY')) {
+    throw new WireEncodeError('BAD_TYPE', `Type code ${code} is ${known}: use type '${known}' instead of 'UNKNOWN'`);
+  }
+  return code;
 }
 
 /**

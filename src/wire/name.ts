@@ -12,7 +12,9 @@ import { MAX_LABEL_BYTES, MAX_NAME_BYTES } from '../constants.js';
 import { WireEncodeError } from '../errors.js';
 
 const utf8 = new TextEncoder();
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a label may start with EF BB BF, and those bytes must survive.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const looseUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 const BACKSLASH = 0x5c;
 const DOT = 0x2e;
@@ -25,6 +27,9 @@ const DOT = 0x2e;
  * @throws {WireEncodeError} `EMPTY_LABEL`, `LABEL_TOO_LONG`, `NAME_TOO_LONG` or `BAD_ESCAPE`.
  */
 export function nameToLabels(name: string): Uint8Array[] {
+  if (typeof name !== 'string') {
+    throw new WireEncodeError('BAD_NAME', `A name must be a string, got ${typeof name}`);
+  }
   if (name === '' || name === '.') return [];
   const bytes = utf8.encode(name);
   const labels: Uint8Array[] = [];
@@ -121,6 +126,7 @@ export function parseWireName(name: string): WireName {
 }
 
 function parseWireNameUncached(name: string): WireName {
+  if (typeof name !== 'string') nameToLabels(name);
   const text = name === '.' ? '' : name;
   const labels: Uint8Array[] = [];
   const suffixKeys: string[] = [];
@@ -141,7 +147,7 @@ function parseWireNameUncached(name: string): WireName {
     const part = text.slice(start, end);
     const label = escaped ? nameToLabels(part)[0] : Buffer.from(part, 'utf8');
     // Empty, long or odd labels: the full parser throws its precise error.
-    if (label === undefined || end === start || label.length > MAX_LABEL_BYTES) return { labels: nameToLabels(name), suffixKeys: [] };
+    if (label === undefined || end === start || label.length > MAX_LABEL_BYTES) return parseWireNameFully(name);
     wireLength += label.length + 1;
     labels.push(label);
     // Any presentation string of the suffix is a safe key: it parses to exactly those bytes.
@@ -149,9 +155,15 @@ function parseWireNameUncached(name: string): WireName {
     trailingDot = end === text.length - 1;
     start = end + 1;
   }
-  if (wireLength > MAX_NAME_BYTES) nameToLabels(name);
+  if (wireLength > MAX_NAME_BYTES) return parseWireNameFully(name);
   // "host.local." and "host.local" are one name: key them alike.
   return { labels, suffixKeys: trailingDot ? suffixKeys.map((key) => key.slice(0, -1)) : suffixKeys };
+}
+
+/** The full parser (which throws the precise error), each suffix keyed by its canonical form. */
+function parseWireNameFully(name: string): WireName {
+  const labels = nameToLabels(name);
+  return { labels, suffixKeys: labels.map((_, i) => labelsToName(labels.slice(i))) };
 }
 
 function isDigit(b: number): boolean {
@@ -234,8 +246,7 @@ export function joinName(labels: readonly string[]): string {
  * {@link nameToLabels} for the exact bytes.
  */
 export function splitName(name: string): string[] {
-  const loose = new TextDecoder();
-  return nameToLabels(name).map((label) => loose.decode(label));
+  return nameToLabels(name).map((label) => looseUtf8.decode(label));
 }
 
 /** ASCII-only lower-casing of one byte (RFC 4343: DNS case folding touches A–Z only). */

@@ -9,10 +9,11 @@ import dnsPacket from 'dns-packet';
 import ipaddr from 'ipaddr.js';
 import { MAX_CHARACTER_STRING_BYTES } from '../constants.js';
 import { WireDecodeError, WireEncodeError } from '../errors.js';
+import { formatIPv6, parseIPv6 } from './address.js';
 import type { NsecData, ResourceRecord } from './model.js';
 import { typeCodeFromName, typeName } from './model.js';
 import type { WireReader } from './reader.js';
-import type { WireWriter } from './writer.js';
+import { WireWriter } from './writer.js';
 
 /**
  * Which names inside RDATA may be compressed.
@@ -25,14 +26,14 @@ export type CompressionMode = 'mdns' | 'unicast' | 'none';
 
 const EMPTY_TXT = new Uint8Array([0]);
 
-/** dns-packet's A and AAAA RDATA codecs, which its published typings omit. */
+/** dns-packet's A RDATA codec (right, unlike its AAAA one), which its published typings omit. */
 interface AddressCodec {
   /** RDLENGTH followed by the address bytes. */
   encode(address: string): Buffer;
   /** Reads the address after the RDLENGTH at `offset`. */
   decode(buffer: Buffer, offset: number): string;
 }
-const addressCodecs = dnsPacket as unknown as { a: AddressCodec; aaaa: AddressCodec };
+const ipv4Codec = (dnsPacket as unknown as { a: AddressCodec }).a;
 
 /** Write a record's RDATA (without RDLENGTH). */
 export function writeRdata(writer: WireWriter, record: ResourceRecord, mode: CompressionMode): void {
@@ -69,16 +70,19 @@ export function writeRdata(writer: WireWriter, record: ResourceRecord, mode: Com
 }
 
 function writeAddress(writer: WireWriter, address: string, family: 4 | 6): void {
-  const valid = family === 4 ? ipaddr.IPv4.isValidFourPartDecimal(address) : ipaddr.IPv6.isValid(address) && !address.includes('%');
-  if (!valid) {
+  const bytes =
+    family === 4
+      ? typeof address === 'string' && ipaddr.IPv4.isValidFourPartDecimal(address)
+        ? ipv4Codec.encode(address).subarray(2) // dns-packet writes RDLENGTH first
+        : undefined
+      : parseIPv6(address);
+  if (!bytes) {
     throw new WireEncodeError(
       'BAD_ADDRESS',
-      `"${address}" is not a valid IPv${family} address${family === 6 ? ' (without a %zone)' : ''}; pass a plain textual address`,
+      `"${String(address)}" is not a valid IPv${family} address${family === 6 ? ' (without a %zone)' : ''}; pass a plain textual address`,
     );
   }
-  // dns-packet's codecs write RDLENGTH first; overwrite ours with theirs.
-  const scratch = (family === 4 ? addressCodecs.a : addressCodecs.aaaa).encode(address);
-  writer.bytes(scratch.subarray(2));
+  writer.bytes(bytes);
 }
 
 function checkU16(value: number, what: string): number {
@@ -89,12 +93,18 @@ function checkU16(value: number, what: string): number {
 }
 
 function writeTxtStrings(writer: WireWriter, strings: readonly Uint8Array[]): void {
+  if (!Array.isArray(strings)) {
+    throw new WireEncodeError('BAD_RDATA', 'TXT data must be an array of Uint8Array strings; build it with encodeTxt()');
+  }
   // RFC 6763 §6.1: a TXT record with no strings is a single zero byte.
   if (strings.length === 0) {
     writer.bytes(EMPTY_TXT);
     return;
   }
   for (const s of strings) {
+    if (!(s instanceof Uint8Array)) {
+      throw new WireEncodeError('BAD_RDATA', 'TXT data must be an array of Uint8Array strings; build it with encodeTxt()');
+    }
     if (s.length > MAX_CHARACTER_STRING_BYTES) {
       throw new WireEncodeError(
         'STRING_TOO_LONG',
@@ -137,10 +147,51 @@ export function encodeTypeBitmaps(types: readonly string[]): Uint8Array {
 export type RdataOf<T extends ResourceRecord['type']> = Extract<ResourceRecord, { type: T }>['data'];
 
 /**
+ * RDATA layouts of types boaster keeps raw but whose names peers may
+ * compress (RFC 3597 §4, RFC 6762 §18.14): `'name'` or a count of fixed bytes.
+ * Their names are expanded on decoding, so raw RDATA never holds a pointer
+ * into a packet it has left.
+ */
+const LAYOUTS_WITH_NAMES: ReadonlyMap<number, readonly ('name' | number)[]> = new Map<number, readonly ('name' | number)[]>([
+  [2, ['name']], // NS
+  [3, ['name']], // MD
+  [4, ['name']], // MF
+  [6, ['name', 'name', 20]], // SOA
+  [7, ['name']], // MB
+  [8, ['name']], // MG
+  [9, ['name']], // MR
+  [14, ['name', 'name']], // MINFO
+  [15, [2, 'name']], // MX
+  [17, ['name', 'name']], // RP
+  [18, [2, 'name']], // AFSDB
+  [21, [2, 'name']], // RT
+  [26, [2, 'name', 'name']], // PX
+  [36, [2, 'name']], // KX
+  [39, ['name']], // DNAME
+]);
+
+/** Raw RDATA of an unmodelled type, with any compressed names expanded. */
+function readRawRdata(reader: WireReader, typeCode: number, end: number): Uint8Array {
+  const layout = LAYOUTS_WITH_NAMES.get(typeCode);
+  if (!layout) return reader.bytes(end - reader.offset, 'RDATA');
+  const writer = new WireWriter();
+  for (const field of layout) {
+    if (field === 'name') {
+      writer.name(reader.name(), false);
+    } else {
+      reader.need(field, 'RDATA', end);
+      writer.bytes(reader.bytes(field, 'RDATA'));
+    }
+  }
+  return new Uint8Array(writer.toBuffer());
+}
+
+/**
  * Read RDATA of a modelled type occupying `[reader.offset, end)`. Names in
  * RDATA may point anywhere earlier in the packet but must end inside it.
+ * `typeCode` matters for `UNKNOWN` only.
  */
-export function readRdata(reader: WireReader, type: ResourceRecord['type'], end: number): ResourceRecord['data'] {
+export function readRdata(reader: WireReader, type: ResourceRecord['type'], end: number, typeCode = 0): ResourceRecord['data'] {
   const start = reader.offset;
   const length = end - start;
   let data: ResourceRecord['data'];
@@ -151,9 +202,8 @@ export function readRdata(reader: WireReader, type: ResourceRecord['type'], end:
       if (length !== size) {
         throw new WireDecodeError('BAD_RDATA', `${type} RDATA is ${length} bytes, expected ${size}`, start);
       }
-      const codec = type === 'A' ? addressCodecs.a : addressCodecs.aaaa;
-      // dns-packet's decoders expect RDLENGTH right before the data.
-      data = codec.decode(reader.view, start - 2);
+      // dns-packet's A decoder expects RDLENGTH right before the data.
+      data = type === 'A' ? ipv4Codec.decode(reader.view, start - 2) : formatIPv6(reader.buffer.subarray(start, end));
       reader.offset = end;
       break;
     }
@@ -176,8 +226,10 @@ export function readRdata(reader: WireReader, type: ResourceRecord['type'], end:
       data = readNsec(reader, end);
       break;
     case 'OPT':
-    case 'UNKNOWN':
       data = reader.bytes(length, 'RDATA');
+      break;
+    case 'UNKNOWN':
+      data = readRawRdata(reader, typeCode, end);
       break;
   }
   if (reader.offset !== end) {

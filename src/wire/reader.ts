@@ -8,9 +8,17 @@ import { MAX_COMPRESSION_JUMPS, MAX_LABEL_BYTES, MAX_NAME_BYTES } from '../const
 import { WireDecodeError } from '../errors.js';
 import { formatLabel } from './name.js';
 
+/** A name decoded from some offset on: its text and its length on the wire. */
+interface DecodedSuffix {
+  readonly text: string;
+  readonly wireLength: number;
+}
+
 /** Reads DNS wire data from one packet. */
 export class WireReader {
   offset = 0;
+  /** Names decoded so far, by the offset of each of their labels. */
+  private readonly suffixes = new Map<number, DecodedSuffix>();
   /** The same bytes as a Buffer (no copy), for codecs that want one. */
   readonly view: Buffer;
 
@@ -61,7 +69,10 @@ export class WireReader {
    * the chain length and the decoded length are capped as well.
    */
   name(): string {
-    let name = '';
+    const labels: string[] = [];
+    const starts: number[] = [];
+    const sizes: number[] = [];
+    let tail: DecodedSuffix | undefined;
     let position = this.offset;
     let runStart = position;
     let resumeAt: number | undefined;
@@ -93,6 +104,10 @@ export class WireReader {
           );
         }
         resumeAt ??= position + 2;
+        // A suffix decoded before is reused, so a packet full of pointers
+        // to long names costs one pass over its bytes, not one per pointer.
+        tail = this.suffixes.get(target);
+        if (tail) break;
         position = target;
         runStart = target;
         continue;
@@ -116,12 +131,23 @@ export class WireReader {
       if (position + length > this.buffer.length) {
         throw new WireDecodeError('TRUNCATED', 'Packet ends inside a label', position - 1);
       }
-      const label = formatLabelAt(this.buffer, position, position + length);
-      name = name === '' ? label : `${name}.${label}`;
+      labels.push(formatLabelAt(this.buffer, position, position + length));
+      starts.push(position - 1);
+      sizes.push(length + 1);
       position += length;
     }
+    if (tail && wireLength + tail.wireLength - 1 > MAX_NAME_BYTES) {
+      throw new WireDecodeError('NAME_TOO_LONG', `Name longer than ${MAX_NAME_BYTES} bytes`, this.offset);
+    }
+    let text = tail?.text ?? '';
+    let suffixLength = tail?.wireLength ?? 1;
+    for (let i = labels.length - 1; i >= 0; i--) {
+      text = text === '' ? (labels[i] as string) : `${labels[i] as string}.${text}`;
+      suffixLength += sizes[i] as number;
+      this.suffixes.set(starts[i] as number, { text, wireLength: suffixLength });
+    }
     this.offset = resumeAt ?? position;
-    return name;
+    return text;
   }
 }
 

@@ -46,6 +46,14 @@ describe('RFC 6762 §8.2 canonical ordering', () => {
     expect(compareProbeSets([a('192.0.2.1')], ours)).toBe(-1);
   });
 
+  it('record identity ignores letter case of names inside RDATA too (RFC 4343)', () => {
+    const ptr = (data: string): ResourceRecord => ({ name: '_http._tcp.local', type: 'PTR', ttl: 4500, data });
+    expect(sameRecord(ptr('Svc._http._tcp.local'), ptr('svc._http._tcp.LOCAL'))).toBe(true);
+    expect(sameRecord(srv(80, 'Host.local'), srv(80, 'host.local'))).toBe(true);
+    expect(sameRecord(srv(80, 'Host.local'), srv(81, 'host.local'))).toBe(false);
+    expect(sameRecord(ptr('a._http._tcp.local'), ptr('b._http._tcp.local'))).toBe(false);
+  });
+
   it('record identity ignores name case, TTL and cache-flush, not RDATA', () => {
     expect(sameRecord(a('192.0.2.1'), a('192.0.2.1', { name: 'HOST.local', ttl: 0, cacheFlush: true }))).toBe(true);
     expect(sameRecord(a('192.0.2.1'), a('192.0.2.2'))).toBe(false);

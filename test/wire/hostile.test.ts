@@ -144,6 +144,34 @@ describe('hostile input: typed errors, never hangs', () => {
     );
   });
 
+  it('packets over 9000 bytes (RFC 6762 §17)', () => {
+    expectCode(new Uint8Array(9001), 'PACKET_TOO_LARGE');
+  });
+
+  it('a name that is only a UTF-8 byte-order mark is not mistaken for the root, nor for the next label', () => {
+    const bom = [3, 0xef, 0xbb, 0xbf];
+    const packet = decodePacket(Uint8Array.from([...header(2), ...bom, 0, 0, 1, 0, 1, 1, 0x61, ...bom, ...label('local'), 0, 0, 1, 0, 1]));
+    expect(packet.questions.map((q) => q.name)).toEqual(['\uFEFF', 'a.\uFEFF.local']);
+  });
+
+  it('a pointer flood to a maximal name is decoded once, not once per pointer', () => {
+    // 127 one-byte labels (255 bytes) then as many questions as fit pointing at it.
+    const long = [...new Array(127).fill([1, 1]).flat(), 0];
+    const count = Math.floor((9000 - 12 - long.length - 4) / 6);
+    const bytes = [...header(count + 1), ...long, 0, 1, 0, 1];
+    for (let i = 0; i < count; i++) bytes.push(0xc0, 12, 0, 1, 0, 1);
+    expect(bytes.length).toBeLessThanOrEqual(9000);
+    const packet = decodePacket(Uint8Array.from(bytes));
+    expect(packet.questions).toHaveLength(count + 1);
+    expect(new Set(packet.questions.map((q) => q.name)).size).toBe(1);
+  });
+
+  it('names inside raw RDATA of MX/NS/SOA are checked like any name', () => {
+    expectCode([...header(0, 1), 0, ...rrFields(2, 2), 0xc0, 0x7f], 'POINTER_LOOP'); // NS
+    expectCode([...header(0, 1), 0, ...rrFields(15, 3), 0, 10, 1, 0x61, 0], 'BAD_RDATA'); // MX exchange runs past RDLENGTH
+    expectCode([...header(0, 1), 0, ...rrFields(6, 4), 0, 0, 0, 0], 'TRUNCATED'); // SOA without its 20 fixed bytes
+  });
+
   it('accepts what is odd but legal: zero-length TXT from old peers, trailing bytes', () => {
     const packet = decodePacket(Uint8Array.from([...header(0, 1), 0, ...rrFields(16, 0), 0xde, 0xad]));
     expect(packet.answers[0]).toMatchObject({ type: 'TXT', data: [] });

@@ -56,6 +56,14 @@ describe('names in presentation form', () => {
     expect(nameToLabels(name)).toEqual(raw);
   });
 
+  it('a leading UTF-8 byte-order mark in a label is kept, not stripped', () => {
+    const label = Uint8Array.of(0xef, 0xbb, 0xbf, 0x41);
+    expect(nameToLabels(labelsToName([label]))).toEqual([label]);
+    expect(namesEqual('\\239\\187\\191a.local', 'A.local')).toBe(false);
+    expect(joinName(['\uFEFFPrinter', 'local'])).toBe('\uFEFFPrinter.local');
+    expect(splitName('\uFEFFPrinter.local')).toEqual(['\uFEFFPrinter', 'local']);
+  });
+
   it('rejects bad escapes with a typed error', () => {
     expect(encodeError(() => nameToLabels('abc\\')).code).toBe('BAD_ESCAPE');
     expect(encodeError(() => nameToLabels('a\\25')).code).toBe('BAD_ESCAPE');

@@ -132,13 +132,65 @@ describe('packet round-trips', () => {
       [{ name: 'x.local', type: 'A', ttl: 1, data: '999.1.1.1' }, 'BAD_ADDRESS'],
       [{ name: 'x.local', type: 'AAAA', ttl: 1, data: 'fe80::1%eth0' }, 'BAD_ADDRESS'],
       [{ name: 'x.local', type: 'SRV', ttl: 1, data: { priority: 0, weight: 0, port: 70000, target: 'h.local' } }, 'BAD_RDATA'],
-      [{ name: 'x.local', type: 'A', ttl: -1, data: '192.0.2.1' }, 'BAD_RDATA'],
+      [{ name: 'x.local', type: 'A', ttl: -1, data: '192.0.2.1' }, 'BAD_TTL'],
+      [{ name: 'x.local', type: 'A', ttl: 0x80000000, data: '192.0.2.1' }, 'BAD_TTL'],
+      [{ name: 'x.local', type: 'A', ttl: 1, class: 255, data: '192.0.2.1' }, 'BAD_CLASS'],
+      [{ name: 'x.local', type: 'A', ttl: 1, class: 0, data: '192.0.2.1' }, 'BAD_CLASS'],
+      [{ name: 'x.local', type: 'AAAA', ttl: 1, data: '::ffff:0x7f.1.1.1' }, 'BAD_ADDRESS'],
+      [{ name: 'x.local', type: 'UNKNOWN', ttl: 1, data: bytes() } as unknown as ResourceRecord, 'BAD_TYPE'],
+      [{ name: 'x.local', type: 'UNKNOWN', typeCode: 1, ttl: 1, data: bytes(1, 2, 3) }, 'BAD_TYPE'],
+      [{ name: 'x.local', type: 'OPT', ttl: 0, class: 1232, data: bytes() }, 'BAD_NAME'],
+      [{ name: '', type: 'OPT', ttl: 0, class: 1232, cacheFlush: true, data: bytes() }, 'BAD_CLASS'],
+      [{ name: 'x.local', type: 'TXT', ttl: 1, data: ['ab'] } as unknown as ResourceRecord, 'BAD_RDATA'],
+      [{ name: 'x.local', type: 'TXT', ttl: 1, data: 'hello' } as unknown as ResourceRecord, 'BAD_RDATA'],
+      [{ name: 42, type: 'A', ttl: 1, data: '192.0.2.1' } as unknown as ResourceRecord, 'BAD_NAME'],
       [{ name: 'x.local', type: 'NSEC', ttl: 1, data: { nextDomain: 'x.local', types: ['BOGUS'] } }, 'BAD_RDATA'],
       [{ name: 'x..local', type: 'A', ttl: 1, data: '192.0.2.1' }, 'EMPTY_LABEL'],
     ];
     for (const [record, code] of bad) {
-      expect(() => encodePacket({ answers: [record] }), code).toThrow(expect.objectContaining({ code }));
+      expect(() => encodePacket({ answers: [record] }), JSON.stringify(record)).toThrow(expect.objectContaining({ code }));
     }
+    expect(() => encodePacket({ id: 70000 })).toThrow(expect.objectContaining({ code: 'BAD_HEADER' }));
+    expect(() => encodePacket({ questions: [{ name: 'x.local', type: 'UNKNOWN', typeCode: 255 }] })).toThrow(
+      expect.objectContaining({ code: 'BAD_TYPE' }),
+    );
+  });
+
+  it('IPv6 addresses are written per RFC 4291 and read back in RFC 5952 form', () => {
+    const aaaa = (data: string): string => {
+      const wire = encodePacket({ answers: [{ name: 'h.local', type: 'AAAA', ttl: 120, data }] });
+      return (decodePacket(wire).answers[0] as { data: string }).data;
+    };
+    expect(aaaa('::2:3:4:5:6:7:8')).toBe('0:2:3:4:5:6:7:8');
+    expect(aaaa('FE80:0:0:0:0:0:0:1')).toBe('fe80::1');
+    expect(aaaa('::1.2.3.4')).toBe('::102:304');
+    expect(aaaa('::ffff:192.0.2.1')).toBe('::ffff:192.0.2.1');
+  });
+
+  it('RFC 2181 §8: a received TTL with the top bit set counts as 0 (but OPT keeps its flags)', () => {
+    const wire = encodePacket({
+      answers: [{ name: 'h.local', type: 'A', ttl: 0x7fffffff, data: '192.0.2.1' }],
+      additionals: [{ name: '', type: 'OPT', class: 1232, ttl: 0x80008000, data: bytes() }],
+    });
+    wire.writeUInt32BE(0x80000001, 12 + 9 + 4);
+    const packet = decodePacket(wire);
+    expect(packet.answers[0]?.ttl).toBe(0);
+    expect(packet.additionals[0]?.ttl).toBe(0x80008000);
+  });
+
+  it('names inside MX, NS and SOA RDATA are expanded, so raw RDATA holds no pointers', () => {
+    // Answer 1: A for a.local; answer 2: MX for a.local whose exchange is a pointer to "a.local".
+    const a = [1, 0x61, 5, ...Buffer.from('local'), 0];
+    const wire = Uint8Array.from([
+      0, 0, 0x84, 0, 0, 0, 0, 2, 0, 0, 0, 0,
+      ...a, 0, 1, 0, 1, 0, 0, 0, 120, 0, 4, 192, 0, 2, 1,
+      0xc0, 12, 0, 15, 0, 1, 0, 0, 0, 120, 0, 4, 0, 10, 0xc0, 12,
+    ]);
+    const mx = decodePacket(wire).answers[1];
+    expect(mx).toMatchObject({ type: 'UNKNOWN', typeCode: 15, data: Uint8Array.from([0, 10, ...a]) });
+    // Re-encoded on its own, the exchange still reads "a.local".
+    const alone = dnsPacket.decode(encodePacket({ answers: [mx as ResourceRecord] }));
+    expect(alone.answers?.[0]).toMatchObject({ type: 'MX', data: { preference: 10, exchange: 'a.local' } });
   });
 
   it('a builder takes items in wire order only', () => {

@@ -16,7 +16,8 @@ const nameArb = fc
   .array(labelArb, { minLength: 0, maxLength: 4 })
   .map((labels) => labelsToName(labels.map((l) => (typeof l === 'string' ? Uint8Array.from(Buffer.from(l)) : l))));
 
-const base = { name: nameArb, ttl: fc.nat({ max: 0xffffffff }), class: fc.constantFrom(1, 3, 255), cacheFlush: fc.boolean() };
+// RFC 2181 §8: TTLs are 31-bit; record class 255 (ANY) is for questions only.
+const base = { name: nameArb, ttl: fc.nat({ max: 0x7fffffff }), class: fc.constantFrom(1, 3, 254), cacheFlush: fc.boolean() };
 const ipv4 = fc.ipV4();
 const ipv6 = fc.ipV6().map((address) => {
   // Normalise to the form dns-packet prints, so round-trips compare equal.
