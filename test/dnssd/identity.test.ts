@@ -13,17 +13,9 @@ import {
   readHostIdentity,
 } from '../../src/dnssd/identity.js';
 import { decodeTxt, encodeTxt } from '../../src/dnssd/txt.js';
+import { thrown } from '../helpers/errors.js';
 
-/** Runs `fn` and returns the TxtError it throws. */
-function txtError(fn: () => unknown): TxtError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(TxtError);
-    return err as TxtError;
-  }
-  throw new Error('expected a TxtError');
-}
+const txtError = (fn: () => unknown): TxtError => thrown(TxtError, fn);
 
 /** A fake interface entry. */
 function nic(mac: string, internal = false, family: 'IPv4' | 'IPv6' = 'IPv4'): os.NetworkInterfaceInfo {

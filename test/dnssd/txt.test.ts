@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { TxtError } from '../../src/errors.js';
+import { thrown } from '../helpers/errors.js';
 import {
   TXT_KEY_RECOMMENDED_MAX_CHARS,
   TXT_MAX_STRING_BYTES,
@@ -18,16 +19,7 @@ const enc = new TextEncoder();
 const bytes = (s: string): Uint8Array => enc.encode(s);
 const text = (strings: Uint8Array[]): string[] => strings.map((s) => Buffer.from(s).toString('latin1'));
 
-/** Runs `fn` and returns the TxtError it throws. */
-function txtError(fn: () => unknown): TxtError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(TxtError);
-    return err as TxtError;
-  }
-  throw new Error('expected a TxtError');
-}
+const txtError = (fn: () => unknown): TxtError => thrown(TxtError, fn);
 
 describe('encodeTxt', () => {
   it('encodes key=value, boolean keys, empty values and omits false/null/undefined', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WireDecodeErrorCode } from '../../src/errors.js';
 import { WireDecodeError } from '../../src/errors.js';
+import { thrown } from '../helpers/errors.js';
 import { decodePacket } from '../../src/wire/decode.js';
 import { encodePacket } from '../../src/wire/encode.js';
 
@@ -16,15 +17,7 @@ function rrFields(type: number, rdlength: number): number[] {
 
 const label = (text: string): number[] => [text.length, ...Buffer.from(text)];
 
-function decodeError(bytes: number[] | Uint8Array): WireDecodeError {
-  try {
-    decodePacket(Uint8Array.from(bytes));
-  } catch (error) {
-    if (error instanceof WireDecodeError) return error;
-    throw error;
-  }
-  throw new Error('expected the packet to be refused');
-}
+const decodeError = (bytes: number[] | Uint8Array): WireDecodeError => thrown(WireDecodeError, () => decodePacket(Uint8Array.from(bytes)));
 
 function expectCode(bytes: number[] | Uint8Array, code: WireDecodeErrorCode): void {
   const started = performance.now();

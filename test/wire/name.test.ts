@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WireEncodeError } from '../../src/errors.js';
+import { thrown } from '../helpers/errors.js';
 import {
   escapeLabel,
   joinName,
@@ -15,15 +16,7 @@ import {
 
 const text = (labels: Uint8Array[]): string[] => labels.map((l) => Buffer.from(l).toString('utf8'));
 
-function encodeError(fn: () => unknown): WireEncodeError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof WireEncodeError) return error;
-    throw error;
-  }
-  throw new Error('expected a WireEncodeError');
-}
+const encodeError = (fn: () => unknown): WireEncodeError => thrown(WireEncodeError, fn);
 
 describe('names in presentation form', () => {
   it('splits plain names and ignores one trailing dot', () => {

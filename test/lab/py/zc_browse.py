@@ -10,22 +10,14 @@ browse early and still print the result. Total run time is bounded by
 import argparse
 import json
 import signal
-import socket
 import sys
 import threading
 import time
 
-from zeroconf import IPVersion, ServiceBrowser, ServiceStateChange, Zeroconf
+from lab_common import IP_VERSIONS, parse_interface
+from zeroconf import ServiceBrowser, ServiceStateChange, Zeroconf
 
-IP_VERSIONS = {"4": IPVersion.V4Only, "6": IPVersion.V6Only, "all": IPVersion.All}
 
-
-def parse_interface(value):
-    try:
-        socket.inet_aton(value)
-        return value
-    except OSError:
-        return socket.if_nametoindex(value)
 
 
 def text(value):

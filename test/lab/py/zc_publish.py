@@ -13,22 +13,13 @@ Example:
 import argparse
 import json
 import signal
-import socket
 import sys
 import threading
 
-from zeroconf import IPVersion, ServiceInfo, Zeroconf
+from lab_common import IP_VERSIONS, parse_interface
+from zeroconf import ServiceInfo, Zeroconf
 
-IP_VERSIONS = {"4": IPVersion.V4Only, "6": IPVersion.V6Only, "all": IPVersion.All}
 
-
-def parse_interface(value):
-    """IPv4 address strings stay strings; interface names become indexes (needed for IPv6)."""
-    try:
-        socket.inet_aton(value)
-        return value
-    except OSError:
-        return socket.if_nametoindex(value)
 
 
 def parse_txt(items):
