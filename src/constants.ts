@@ -65,3 +65,17 @@ export const OTHER_TTL = 4500;
 export const LEGACY_UNICAST_MAX_TTL = 10;
 /** RFC 6762 §6.7: a legacy querier without EDNS0 accepts 512-byte replies. */
 export const LEGACY_UNICAST_MAX_PAYLOAD = 512;
+
+/** How often the transport looks for interface and address changes, by default. */
+export const INTERFACE_POLL_INTERVAL_MS = 5_000;
+/** How long a sent multicast packet is remembered to recognise it when it loops back. */
+export const OWN_PACKET_MEMORY_MS = 2_000;
+/** At most this many sent packets are remembered (memory stays flat however much is sent). */
+export const OWN_PACKET_MEMORY_ENTRIES = 1_024;
+/**
+ * Copies of one packet from one source arriving within this window count as
+ * one (a host with two interfaces on the same link gets every multicast
+ * twice). Peers never legitimately repeat a packet this fast: RFC 6762 §8.1
+ * spaces probes 250 ms apart, §5.2 queries at least one second.
+ */
+export const DUPLICATE_PACKET_WINDOW_MS = 100;

@@ -90,3 +90,29 @@ export class TxtError extends BoasterError {
     super(code, message);
   }
 }
+
+/** Why the transport could not do something. */
+export type TransportErrorCode =
+  | 'BAD_OPTION'
+  | 'PORT_IN_USE'
+  | 'ADDRESS_NOT_AVAILABLE'
+  | 'NETWORK_UNREACHABLE'
+  | 'PERMISSION_DENIED'
+  | 'NO_INTERFACE'
+  | 'SOCKET_ERROR'
+  | 'CLOSED';
+
+/**
+ * A socket or interface operation failed. Errors on one interface never stop
+ * the others: the transport reports them (its `error` event) and goes on.
+ */
+export class TransportError extends BoasterError {
+  declare readonly code: TransportErrorCode;
+  /** Interface concerned, when there is one. */
+  readonly interfaceName: string | undefined;
+
+  constructor(code: TransportErrorCode, message: string, options: { interfaceName?: string; cause?: unknown } = {}) {
+    super(code, message, { cause: options.cause });
+    this.interfaceName = options.interfaceName;
+  }
+}

@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { TxtError } from '../errors.js';
+import { isVirtualInterfaceName } from '../transport/interface-names.js';
 import { TXT_MAX_STRING_BYTES, type TxtInput, type TxtValue } from './txt.js';
 
 /** A machine's hardware identity, as given to {@link identityTxt}. Every field is optional. */
@@ -283,24 +284,6 @@ export function identityTxt(identity: HardwareIdentity, extra?: TxtInput): Recor
   }
   // fromEntries defines own properties, so a "__proto__" key stays a key.
   return Object.fromEntries(pairs);
-}
-
-/** Interface-name prefixes {@link isVirtualInterfaceName} treats as virtual. */
-export const VIRTUAL_INTERFACE_PREFIXES: readonly string[] = [
-  'docker', 'veth', 'br-', 'virbr', 'vnet', 'tap', 'tun', 'vboxnet', 'vmnet', 'cni', 'flannel',
-  'cali', 'weave', 'vxlan', 'kube-', 'podman', 'lxcbr', 'lxdbr', 'wg', 'zt', 'tailscale',
-  'dummy', 'ifb', 'utun',
-];
-
-/**
- * Whether an interface name looks virtual (loopback, container, VM, VPN or
- * overlay), by {@link VIRTUAL_INTERFACE_PREFIXES}; `lo` and `lo0`-style
- * loopback names count too. Bridges like `br0` and bonds are kept: on hosts
- * they carry the physical NIC's MAC (duplicates are dropped).
- */
-export function isVirtualInterfaceName(name: string): boolean {
-  const n = name.toLowerCase();
-  return /^lo\d*$/.test(n) || VIRTUAL_INTERFACE_PREFIXES.some((p) => n.startsWith(p));
 }
 
 /** Reads one DMI file; `undefined` if missing, unreadable, blank, garbled or a placeholder. */

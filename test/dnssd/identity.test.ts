@@ -7,12 +7,12 @@ import {
   IDENTITY_MAX_MACS,
   identityTxt,
   isPlaceholderValue,
-  isVirtualInterfaceName,
   normalizeMac,
   normalizeUuid,
   readHostIdentity,
 } from '../../src/dnssd/identity.js';
 import { decodeTxt, encodeTxt } from '../../src/dnssd/txt.js';
+import { isVirtualInterfaceName } from '../../src/transport/interface-names.js';
 import { thrown } from '../helpers/errors.js';
 
 const txtError = (fn: () => unknown): TxtError => thrown(TxtError, fn);

@@ -1,0 +1,125 @@
+/**
+ * Which interface a received packet belongs to, without IP_PKTINFO.
+ *
+ * Node's dgram gives a packet's source address (with `%scope` for IPv6
+ * link-local sources) and the socket that received it, never the arrival
+ * interface. The transport's sockets are arranged so that these suffice:
+ *
+ * - IPv6: every socket is bound to one interface (`ff02::fb%eth0`, or the
+ *   interface's own address), which Linux enforces, so the socket names the
+ *   arrival interface exactly; the source must then be on that link.
+ * - IPv4: one socket bound to 224.0.0.251 receives the group from every
+ *   joined interface (IP_MULTICAST_ALL), and one socket per interface bound
+ *   to its address receives unicast. The arrival interface is the one whose
+ *   subnet holds the source, longest prefix first.
+ *
+ * A source on no local subnet is dropped (RFC 6762 §11: "the source address
+ * is on the local link"), which also stops off-link reflection and
+ * amplification (avahi CVE-2017-6519).
+ *
+ * Ambiguity that remains: two IPv4 interfaces with the same subnet (or the
+ * same longest prefix). The packet is then given to the interface whose
+ * socket received it when that is one of them, otherwise to the first by
+ * name, and the result lists the others so the caller can count it.
+ * IPv4 link-local (169.254/16) sources on a host with several IPv4
+ * interfaces and no 169.254 address are likewise attributed by socket or
+ * dropped.
+ */
+import ipaddr from 'ipaddr.js';
+import type { InterfaceAddress } from './interfaces.js';
+import { inSubnet, isLinkLocal } from './interfaces.js';
+
+/** The interfaces attribution chooses among. */
+export interface AttributionInterface {
+  name: string;
+  addresses: readonly InterfaceAddress[];
+}
+
+/** The socket a packet arrived on. */
+export interface ArrivalSocket {
+  family: 4 | 6;
+  /**
+   * The interface the socket is bound to, for per-interface sockets.
+   * `exact` when the kernel guarantees arrival on it (IPv6 scoped binds).
+   */
+  interface?: string;
+  exact?: boolean;
+}
+
+/** Outcome of {@link attributeSource}. */
+export type Attribution =
+  | { interface: string; ambiguousWith: string[] }
+  | { drop: 'off-link' | 'no-interface' | 'family-mismatch' | 'bad-address' };
+
+/** Split `fe80::1%eth0` into address and scope. */
+export function splitScope(source: string): { address: string; scope: string | undefined } {
+  const at = source.indexOf('%');
+  return at < 0 ? { address: source, scope: undefined } : { address: source.slice(0, at), scope: source.slice(at + 1) };
+}
+
+/** The packet's source is on `nic`'s link: link-local, or inside one of its subnets of that family. */
+function onLinkOf(nic: AttributionInterface, address: string, family: 4 | 6): number {
+  let best = -1;
+  for (const a of nic.addresses) {
+    if (a.family === family && inSubnet(address, a.address, a.prefixLength)) best = Math.max(best, a.prefixLength);
+  }
+  return best;
+}
+
+/**
+ * Attribute a packet from `source` (as Node reports it) that arrived on
+ * `socket` to one of `interfaces`, or say why it is dropped.
+ */
+export function attributeSource(source: string, socket: ArrivalSocket, interfaces: readonly AttributionInterface[]): Attribution {
+  let { address, scope } = splitScope(source);
+  let family: 4 | 6;
+  try {
+    const parsed = ipaddr.parse(address);
+    if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
+      address = (parsed as ipaddr.IPv6).toIPv4Address().toString();
+      family = 4;
+    } else {
+      family = parsed.kind() === 'ipv4' ? 4 : 6;
+    }
+  } catch {
+    return { drop: 'bad-address' };
+  }
+  if (family !== socket.family) return { drop: 'family-mismatch' };
+  const linkLocal = isLinkLocal(address, family);
+
+  // IPv6: the scope of a link-local source, or an interface-bound socket, names the link.
+  const bound = socket.interface !== undefined ? interfaces.find((n) => n.name === socket.interface) : undefined;
+  if (family === 6) {
+    const scoped = linkLocal && scope !== undefined ? interfaces.find((n) => n.name === scope) : undefined;
+    if (linkLocal && scope !== undefined && !scoped) return { drop: 'no-interface' };
+    const nic = scoped ?? (socket.exact ? bound : undefined);
+    if (nic) {
+      if (linkLocal || onLinkOf(nic, address, 6) >= 0) return { interface: nic.name, ambiguousWith: [] };
+      return { drop: 'off-link' };
+    }
+  }
+
+  // Longest-prefix match of the source over every interface's subnets.
+  let bestLength = -1;
+  let best: AttributionInterface[] = [];
+  for (const nic of interfaces) {
+    const length = onLinkOf(nic, address, family);
+    if (length < 0) continue;
+    if (length > bestLength) {
+      bestLength = length;
+      best = [nic];
+    } else if (length === bestLength) {
+      best.push(nic);
+    }
+  }
+  if (best.length === 0) {
+    if (!linkLocal) return { drop: 'off-link' };
+    // A link-local source on no subnet of ours: the socket's interface, or the only candidate.
+    const sameFamily = interfaces.filter((n) => n.addresses.some((a) => a.family === family));
+    if (bound) return { interface: bound.name, ambiguousWith: [] };
+    if (sameFamily.length === 1) return { interface: (sameFamily[0] as AttributionInterface).name, ambiguousWith: [] };
+    return { drop: 'no-interface' };
+  }
+  const chosen = best.find((n) => n.name === bound?.name) ?? (best[0] as AttributionInterface);
+  return { interface: chosen.name, ambiguousWith: best.filter((n) => n !== chosen).map((n) => n.name) };
+}

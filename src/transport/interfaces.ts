@@ -1,0 +1,192 @@
+/**
+ * Network interfaces as the transport sees them: enumeration from
+ * `os.networkInterfaces()` plus Linux sysfs (MTU, flags), and the selection a
+ * user controls (names, CIDRs, IPv4/IPv6, loopback, virtual interfaces).
+ */
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import ipaddr from 'ipaddr.js';
+import { DEFAULT_MTU } from '../constants.js';
+import { TransportError } from '../errors.js';
+import { isVirtualInterfaceName } from './interface-names.js';
+
+/** One address of an interface. */
+export interface InterfaceAddress {
+  family: 4 | 6;
+  /** Textual address without zone. */
+  address: string;
+  prefixLength: number;
+  /** IPv4 169.254/16 or IPv6 fe80::/10. */
+  linkLocal: boolean;
+}
+
+/** An interface and what the transport needs to know about it. */
+export interface NetworkInterface {
+  name: string;
+  /** MTU from sysfs, or 1500 where sysfs is not available. */
+  mtu: number;
+  loopback: boolean;
+  /** From sysfs flags where available; assumed true elsewhere. */
+  up: boolean;
+  /** IFF_MULTICAST from sysfs where available; assumed true elsewhere. */
+  multicast: boolean;
+  /** IFF_POINTOPOINT (tunnels) from sysfs where available. */
+  pointToPoint: boolean;
+  addresses: InterfaceAddress[];
+}
+
+/** Which interfaces and addresses boaster uses. Every field is optional. */
+export interface InterfaceSelection {
+  /**
+   * Use only these interface names. Naming an interface also admits it when
+   * it is virtual or loopback.
+   */
+  interfaces?: readonly string[];
+  /** Never use these interface names. */
+  excludeInterfaces?: readonly string[];
+  /** Use only addresses inside one of these CIDRs (e.g. `192.0.2.0/24`, `fe80::/10`). */
+  subnets?: readonly string[];
+  /** Use IPv4; default true. */
+  ipv4?: boolean;
+  /** Use IPv6; default true. */
+  ipv6?: boolean;
+  /** Use loopback interfaces; default false. */
+  loopback?: boolean;
+  /**
+   * Use interfaces whose names look virtual (docker, veth, virbr, tun, wg,
+   * tailscale… see `VIRTUAL_INTERFACE_PREFIXES`) and point-to-point links;
+   * default false: mDNS on a host full of containers and VPNs belongs on its
+   * LAN interfaces.
+   */
+  virtual?: boolean;
+}
+
+/** Where interface facts come from; injectable for tests. */
+export interface InterfaceSource {
+  /** Default `os.networkInterfaces`. */
+  networkInterfaces?: () => NodeJS.Dict<os.NetworkInterfaceInfo[]>;
+  /** Root of sysfs for MTU and flags; default `/sys`. Missing files are fine. */
+  sysfsRoot?: string;
+}
+
+const IFF_UP = 0x1;
+const IFF_LOOPBACK = 0x8;
+const IFF_POINTOPOINT = 0x10;
+const IFF_MULTICAST = 0x1000;
+
+async function readSysfs(root: string, name: string, file: string): Promise<string | undefined> {
+  // Interface names come from the OS, but never let one walk out of its folder.
+  if (name.includes('/') || name === '..' || name === '.') return undefined;
+  try {
+    return (await readFile(path.join(root, 'class', 'net', name, file), 'utf8')).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Enumerate interfaces with their addresses, MTU and flags. Never throws. */
+export async function readInterfaces(source: InterfaceSource = {}): Promise<NetworkInterface[]> {
+  let raw: NodeJS.Dict<os.NetworkInterfaceInfo[]> = {};
+  try {
+    raw = (source.networkInterfaces ?? os.networkInterfaces)();
+  } catch {
+    // Some sandboxes make os.networkInterfaces() throw: no interfaces, then.
+  }
+  const root = source.sysfsRoot ?? '/sys';
+  const names = Object.keys(raw).sort();
+  return Promise.all(
+    names.map(async (name): Promise<NetworkInterface> => {
+      const infos = raw[name] ?? [];
+      const [mtuText, flagsText] = await Promise.all([readSysfs(root, name, 'mtu'), readSysfs(root, name, 'flags')]);
+      const mtu = Number(mtuText);
+      const flags = flagsText === undefined ? undefined : Number.parseInt(flagsText, 16);
+      const known = flags !== undefined && Number.isFinite(flags);
+      const addresses: InterfaceAddress[] = [];
+      for (const info of infos) {
+        const family = info.family === 'IPv4' || (info.family as unknown) === 4 ? 4 : 6;
+        const address = info.address.split('%')[0] as string;
+        const prefixLength = prefixOf(info, family);
+        addresses.push({ family, address, prefixLength, linkLocal: isLinkLocal(address, family) });
+      }
+      return {
+        name,
+        mtu: Number.isInteger(mtu) && mtu > 0 ? mtu : DEFAULT_MTU,
+        loopback: known ? (flags & IFF_LOOPBACK) !== 0 : infos.some((i) => i.internal),
+        up: known ? (flags & IFF_UP) !== 0 : true,
+        multicast: known ? (flags & IFF_MULTICAST) !== 0 : true,
+        pointToPoint: known ? (flags & IFF_POINTOPOINT) !== 0 : false,
+        addresses,
+      };
+    }),
+  );
+}
+
+function prefixOf(info: os.NetworkInterfaceInfo, family: 4 | 6): number {
+  const cidr = info.cidr?.split('/')[1];
+  if (cidr !== undefined) return Number(cidr);
+  try {
+    return ipaddr.parse(info.netmask).prefixLengthFromSubnetMask() ?? (family === 4 ? 32 : 128);
+  } catch {
+    return family === 4 ? 32 : 128;
+  }
+}
+
+/** IPv4 169.254/16 (RFC 3927) or IPv6 fe80::/10 (RFC 4291). */
+export function isLinkLocal(address: string, family: 4 | 6): boolean {
+  try {
+    return ipaddr.parse(address).range() === 'linkLocal' && ipaddr.parse(address).kind() === (family === 4 ? 'ipv4' : 'ipv6');
+  } catch {
+    return false;
+  }
+}
+
+function parseCidrs(cidrs: readonly string[]): [ipaddr.IPv4 | ipaddr.IPv6, number][] {
+  return cidrs.map((cidr) => {
+    try {
+      return ipaddr.parseCIDR(cidr);
+    } catch {
+      throw new TransportError('BAD_OPTION', `"${cidr}" is not a CIDR; write subnets like "192.0.2.0/24" or "fe80::/10"`);
+    }
+  });
+}
+
+/** True when `address` lies in `network/prefixLength` (same family only). */
+export function inSubnet(address: string, network: string, prefixLength: number): boolean {
+  try {
+    const a = ipaddr.parse(address);
+    const n = ipaddr.parse(network);
+    if (a.kind() !== n.kind()) return false;
+    return (a as ipaddr.IPv4).match(n as ipaddr.IPv4, prefixLength);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The interfaces and addresses to use, per the selection. Interfaces that
+ * are down, cannot multicast, or are left with no address are dropped.
+ *
+ * @throws {TransportError} `BAD_OPTION` for a malformed CIDR.
+ */
+export function selectInterfaces(all: readonly NetworkInterface[], selection: InterfaceSelection = {}): NetworkInterface[] {
+  const subnets = parseCidrs(selection.subnets ?? []);
+  const named = selection.interfaces !== undefined ? new Set(selection.interfaces) : undefined;
+  const excluded = new Set(selection.excludeInterfaces ?? []);
+  const out: NetworkInterface[] = [];
+  for (const nic of all) {
+    if (excluded.has(nic.name)) continue;
+    if (named && !named.has(nic.name)) continue;
+    const explicit = named?.has(nic.name) ?? false;
+    if (!nic.up || !nic.multicast) continue;
+    if (nic.loopback && !(selection.loopback ?? false) && !explicit) continue;
+    if ((nic.pointToPoint || isVirtualInterfaceName(nic.name)) && !nic.loopback && !(selection.virtual ?? false) && !explicit) continue;
+    const addresses = nic.addresses.filter((a) => {
+      if (a.family === 4 && selection.ipv4 === false) return false;
+      if (a.family === 6 && selection.ipv6 === false) return false;
+      return subnets.length === 0 || subnets.some(([net, len]) => inSubnet(a.address, net.toString(), len));
+    });
+    if (addresses.length > 0) out.push({ ...nic, addresses });
+  }
+  return out;
+}

@@ -1,0 +1,50 @@
+/** Socket errors turned into {@link TransportError}s that say what to do next. */
+import { TransportError } from '../errors.js';
+
+/** A TransportError for a failed socket operation, by errno. */
+export function socketError(error: Error, doing: string, interfaceName?: string): TransportError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = interfaceName ? ` on ${interfaceName}` : '';
+  const options = interfaceName === undefined ? { cause: error } : { cause: error, interfaceName };
+  switch (code) {
+    case 'EADDRINUSE':
+      return new TransportError(
+        'PORT_IN_USE',
+        `UDP port 5353 is held by a process that does not share it (no SO_REUSEADDR) while ${doing}${where}. ` +
+          'avahi-daemon and mDNSResponder share the port; stop the exclusive holder or configure it to share.',
+        options,
+      );
+    case 'EADDRNOTAVAIL':
+      return new TransportError(
+        'ADDRESS_NOT_AVAILABLE',
+        `The address is no longer on this host while ${doing}${where}; the interface changed. boaster follows on its next refresh.`,
+        options,
+      );
+    case 'ENETUNREACH':
+    case 'EHOSTUNREACH':
+      return new TransportError(
+        'NETWORK_UNREACHABLE',
+        `No route while ${doing}${where}. For multicast add one, e.g. "ip route add 224.0.0.0/4 dev ${interfaceName ?? '<interface>'}".`,
+        options,
+      );
+    case 'EPERM':
+    case 'EACCES':
+      return new TransportError(
+        'PERMISSION_DENIED',
+        `Permission denied while ${doing}${where}: a firewall rule or a sandbox forbids it; allow UDP port 5353 and multicast.`,
+        options,
+      );
+    case 'ENODEV':
+    case 'ENXIO':
+      return new TransportError('NO_INTERFACE', `The interface is gone while ${doing}${where}.`, options);
+    default:
+      return new TransportError('SOCKET_ERROR', `${error.message} while ${doing}${where}`, options);
+  }
+}
+
+/** Any thrown value as a TransportError. */
+export function toTransportError(error: unknown, doing: string, interfaceName?: string): TransportError {
+  if (error instanceof TransportError) return error;
+  if (error instanceof Error) return socketError(error, doing, interfaceName);
+  return new TransportError('SOCKET_ERROR', `${String(error)} while ${doing}`);
+}

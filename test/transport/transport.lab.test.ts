@@ -1,0 +1,117 @@
+/**
+ * The transport on real (namespaced) interfaces: attribution to the arrival
+ * interface without IP_PKTINFO, answers on that interface only, off-link
+ * drops, IPv6 by scope, own-packet recognition, and running beside avahi.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORE_LAB_TOOLS, labGate } from '../lab/availability.js';
+import { createLab, type Lab } from '../lab/lab.js';
+import { runPeer, TransportProcess } from './transport-lab.js';
+
+const skip = labGate([...CORE_LAB_TOOLS], 'transport lab tests');
+
+describe.skipIf(skip)('transport on a host with two interfaces on two subnets', () => {
+  // h0 (eth0 on link 0, eth1 on link 1) runs the transport; h1 is on link 0,
+  // h2 on link 1, h3 on link 0 with an address from no subnet of h0's.
+  let lab: Lab;
+  let transport: TransportProcess;
+
+  beforeAll(async () => {
+    lab = await createLab({ links: 2, hosts: [{ links: [0, 1] }, { links: [0] }, { links: [1] }, { links: [0] }] });
+    await lab.host(3).replaceIPv4('eth0', '192.0.2.200/26');
+    transport = await TransportProcess.start(lab.host(0), { pollIntervalMs: 0 });
+    await transport.command('echo', { on: true });
+  }, 60_000);
+
+  afterAll(async () => {
+    await lab?.destroy();
+  }, 60_000);
+
+  it('opens both interfaces with their subnets', () => {
+    const ready = transport.eventsOf('ready')[0] as { interfaces: { name: string; addresses: { address: string; prefixLength: number }[] }[] };
+    expect(ready.interfaces.map((n) => n.name)).toEqual(['eth0', 'eth1']);
+    expect(ready.interfaces[0]?.addresses).toContainEqual(expect.objectContaining({ address: '192.0.2.10', prefixLength: 26 }));
+    expect(ready.interfaces[1]?.addresses).toContainEqual(expect.objectContaining({ address: '192.0.2.74', prefixLength: 26 }));
+  });
+
+  it('attributes a query from each link to its interface and answers on that interface only', async () => {
+    const [h1, h2] = [lab.host(1), lab.host(2)];
+    // h2 listens on link 1 while h1 queries on link 0, then the other way round.
+    const listen2 = runPeer(h2, { family: 4, source: h2.ipv4, listenMs: 2500 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const heard1 = await runPeer(h1, { family: 4, source: h1.ipv4, listenMs: 1000, send: [{ data: 'query from h1' }] });
+    const heardBy2 = await listen2;
+    expect(heard1).toContainEqual(expect.objectContaining({ from: '192.0.2.10', payload: 'echo eth0 query from h1' }));
+    expect(heardBy2.filter((d) => d.payload.startsWith('echo '))).toEqual([]);
+
+    const listen1 = runPeer(h1, { family: 4, source: h1.ipv4, listenMs: 2500 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const heard2 = await runPeer(h2, { family: 4, source: h2.ipv4, listenMs: 1000, send: [{ data: 'query from h2' }] });
+    const heardBy1 = await listen1;
+    expect(heard2).toContainEqual(expect.objectContaining({ from: '192.0.2.74', payload: 'echo eth1 query from h2' }));
+    expect(heardBy1.filter((d) => d.payload.startsWith('echo '))).toEqual([]);
+
+    const packets = transport.packets();
+    expect(packets).toContainEqual(expect.objectContaining({ interface: 'eth0', source: { address: '192.0.2.11', port: 5353 }, payload: 'query from h1' }));
+    expect(packets).toContainEqual(expect.objectContaining({ interface: 'eth1', source: { address: '192.0.2.76', port: 5353 }, payload: 'query from h2' }));
+  }, 30_000);
+
+  it('attributes a unicast query sent to either address', async () => {
+    const h1 = lab.host(1);
+    const heard = await runPeer(h1, { family: 4, source: h1.ipv4, listenMs: 1000, send: [{ data: 'unicast from h1', to: '192.0.2.10' }] });
+    expect(transport.packets()).toContainEqual(expect.objectContaining({ interface: 'eth0', destination: 'unicast', payload: 'unicast from h1' }));
+    expect(heard).toContainEqual(expect.objectContaining({ payload: 'echo eth0 unicast from h1' }));
+  }, 20_000);
+
+  it('drops and counts a packet whose source is on no local subnet (RFC 6762 §11)', async () => {
+    const before = (await transport.command('stats')).stats as { dropped: Record<string, number> };
+    const h3 = lab.host(3);
+    const heard = await runPeer(h3, { family: 4, source: '192.0.2.200', listenMs: 1000, send: [{ data: 'from off-link' }] });
+    const after = (await transport.command('stats')).stats as { dropped: Record<string, number> };
+    expect(after.dropped['off-link']).toBe((before.dropped['off-link'] ?? 0) + 1);
+    expect(transport.packets().some((p) => p.payload === 'from off-link')).toBe(false);
+    expect(heard.filter((d) => d.payload.startsWith('echo '))).toEqual([]);
+  }, 20_000);
+
+  it('IPv6: a link-local query is attributed by scope and answered over IPv6', async () => {
+    const h2 = lab.host(2);
+    const heard = await runPeer(h2, { family: 6, source: h2.ipv6, listenMs: 1000, send: [{ data: 'v6 query from h2' }] });
+    expect(transport.packets()).toContainEqual(
+      expect.objectContaining({ interface: 'eth1', family: 6, source: { address: h2.ipv6, port: 5353 }, payload: 'v6 query from h2' }),
+    );
+    const h0eth1 = lab.host(0).iface('eth1').ipv6;
+    expect(heard).toContainEqual(expect.objectContaining({ from: `${h0eth1}%eth0`, payload: 'echo eth1 v6 query from h2' }));
+  }, 20_000);
+});
+
+describe.skipIf(skip)('own packets and peers on the same host', () => {
+  let lab: Lab;
+
+  beforeAll(async () => {
+    lab = await createLab({ hosts: 1 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await lab?.destroy();
+  }, 60_000);
+
+  it('a transport does not take its own multicast for a peer; two transports on one host see each other', async () => {
+    const a = await TransportProcess.start(lab.host(0), { pollIntervalMs: 0 });
+    const b = await TransportProcess.start(lab.host(0), { pollIntervalMs: 0 });
+    for (const family of [4, 6]) {
+      expect((await a.command('send', { data: `from a over v${family}`, target: { interface: 'eth0', family } })).ok).toBe(true);
+    }
+    await b.waitFor((e) => e.event === 'packet' && e.payload === 'from a over v6');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(a.packets()).toEqual([]);
+    const stats = (await a.command('stats')).stats as { dropped: Record<string, number>; sent: number };
+    expect(stats.sent).toBe(2);
+    expect(stats.dropped.own).toBe(2);
+    expect(b.packets().map((p) => [p.payload, p.source.address])).toEqual([
+      ['from a over v4', '192.0.2.10'],
+      ['from a over v6', lab.host(0).ipv6],
+    ]);
+    expect(await a.close()).toBe(0);
+    expect(await b.close()).toBe(0);
+  }, 40_000);
+});
