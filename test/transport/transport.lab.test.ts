@@ -28,7 +28,7 @@ describe.skipIf(skip)('transport on a host with two interfaces on two subnets', 
   }, 60_000);
 
   it('opens both interfaces with their subnets', () => {
-    const ready = transport.eventsOf('ready')[0] as { interfaces: { name: string; addresses: { address: string; prefixLength: number }[] }[] };
+    const ready = transport.eventsOf('ready')[0] as unknown as { interfaces: { name: string; addresses: { address: string; prefixLength: number }[] }[] };
     expect(ready.interfaces.map((n) => n.name)).toEqual(['eth0', 'eth1']);
     expect(ready.interfaces[0]?.addresses).toContainEqual(expect.objectContaining({ address: '192.0.2.10', prefixLength: 26 }));
     expect(ready.interfaces[1]?.addresses).toContainEqual(expect.objectContaining({ address: '192.0.2.74', prefixLength: 26 }));
