@@ -48,6 +48,8 @@ export interface UdpTransportOptions extends InterfaceSelection {
 /** Sockets of one interface. */
 interface Link {
   nic: NetworkInterface;
+  /** Codes of errors met opening sockets; such a link is retried on every refresh. */
+  failures: string[];
   v4?: { address: string; socket: dgram.Socket };
   v6?: { address: string; socket: dgram.Socket; group: dgram.Socket };
 }
@@ -111,8 +113,14 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
       return;
     }
     const changes = diffInterfaces(this.interfaces, wanted);
-    // Interfaces whose addresses changed get fresh sockets; an MTU change needs none.
+    // Interfaces whose addresses changed get fresh sockets; an MTU change needs
+    // none. Links that failed to open (e.g. an IPv6 address still tentative)
+    // are tried again.
     const touched = new Set(changes.filter((c) => c.kind !== 'mtu').map((c) => c.nic.name));
+    for (const link of this.links.values()) {
+      if (link.failures.length > 0 && wanted.some((n) => n.name === link.nic.name)) touched.add(link.nic.name);
+    }
+    const previousFailures = new Map([...this.links.values()].map((l) => [l.nic.name, l.failures]));
     for (const change of changes) {
       const link = this.links.get(change.nic.name);
       if (change.kind === 'mtu' && link) link.nic = change.nic;
@@ -121,7 +129,7 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
       const link = this.links.get(name);
       if (link) await this.closeLink(link);
       const nic = wanted.find((n) => n.name === name);
-      if (nic && this.state === 'running') await this.openLink(nic);
+      if (nic && this.state === 'running') await this.openLink(nic, previousFailures.get(name) ?? []);
     }
     for (const change of changes) {
       if (change.kind === 'up') this.emit('interfaceUp', change.nic);
@@ -131,9 +139,16 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
     }
   }
 
-  private async openLink(nic: NetworkInterface): Promise<void> {
-    const link: Link = { nic };
+  private async openLink(nic: NetworkInterface, knownFailures: readonly string[]): Promise<void> {
+    const link: Link = { nic, failures: [] };
     this.links.set(nic.name, link);
+    // Report a failure once, not on every retry.
+    const failed = (error: unknown, doing: string): void => {
+      const transportError = toTransportError(error, doing, nic.name);
+      const key = `${doing}|${transportError.code}`;
+      link.failures.push(key);
+      if (!knownFailures.includes(key)) this.emit('error', transportError);
+    };
     const v4 = nic.addresses.find((a) => a.family === 4);
     if (v4 && this.group4) {
       try {
@@ -142,7 +157,7 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
         link.v4 = { address: v4.address, socket };
         joinGroup(this.group4, MDNS_IPV4_GROUP, v4.address);
       } catch (error) {
-        this.emit('error', toTransportError(error, `opening IPv4 on ${nic.name}`, nic.name));
+        failed(error, `opening IPv4 on ${nic.name}`);
       }
     }
     const v6 = nic.addresses.find((a) => a.family === 6 && a.linkLocal) ?? nic.addresses.find((a) => a.family === 6);
@@ -150,19 +165,21 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
       try {
         const scoped = `::%${nic.name}`;
         const group = await this.openSocket('udp6', `${MDNS_IPV6_GROUP}%${nic.name}`, nic.name, { family: 6, interface: nic.name, exact: true });
-        joinGroup(group, MDNS_IPV6_GROUP, scoped);
-        const socket = await this.openSocket('udp6', v6.linkLocal ? `${v6.address}%${nic.name}` : v6.address, nic.name, {
-          family: 6,
-          interface: nic.name,
-          exact: true,
-        }).catch(async (error: unknown) => {
-          await closeSocket(group);
+        try {
+          joinGroup(group, MDNS_IPV6_GROUP, scoped);
+          const socket = await this.openSocket('udp6', v6.linkLocal ? `${v6.address}%${nic.name}` : v6.address, nic.name, {
+            family: 6,
+            interface: nic.name,
+            exact: true,
+          });
+          link.v6 = { address: v6.address, socket, group };
+          socket.setMulticastInterface(scoped);
+        } catch (error) {
+          if (!link.v6) await closeSocket(group);
           throw error;
-        });
-        socket.setMulticastInterface(scoped);
-        link.v6 = { address: v6.address, socket, group };
+        }
       } catch (error) {
-        this.emit('error', toTransportError(error, `opening IPv6 on ${nic.name}`, nic.name));
+        failed(error, `opening IPv6 on ${nic.name}`);
       }
     }
   }
