@@ -1,5 +1,7 @@
 /** What changed between two interface lists, as the events a transport emits. */
+import type { EventEmitter } from 'eventemitter3';
 import type { InterfaceAddress, NetworkInterface } from './interfaces.js';
+import type { TransportEvents } from './transport.js';
 
 /** One change. */
 export type InterfaceChange =
@@ -30,4 +32,14 @@ export function diffInterfaces(before: readonly NetworkInterface[], after: reado
     if (previous.mtu !== nic.mtu) changes.push({ kind: 'mtu', nic });
   }
   return changes;
+}
+
+/** Emit each change as the transport event of the same meaning (an MTU change has none). */
+export function emitInterfaceChanges(emitter: EventEmitter<TransportEvents>, changes: readonly InterfaceChange[]): void {
+  for (const change of changes) {
+    if (change.kind === 'up') emitter.emit('interfaceUp', change.nic);
+    else if (change.kind === 'down') emitter.emit('interfaceDown', change.nic);
+    else if (change.kind === 'addressAdded') emitter.emit('addressAdded', change.nic, change.address);
+    else if (change.kind === 'addressRemoved') emitter.emit('addressRemoved', change.nic, change.address);
+  }
 }

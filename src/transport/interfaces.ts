@@ -178,7 +178,8 @@ export function selectInterfaces(all: readonly NetworkInterface[], selection: In
     if (excluded.has(nic.name)) continue;
     if (named && !named.has(nic.name)) continue;
     const explicit = named?.has(nic.name) ?? false;
-    if (!nic.up || !nic.multicast) continue;
+    // Linux's lo lacks IFF_MULTICAST yet carries multicast fine once routed.
+    if (!nic.up || (!nic.multicast && !nic.loopback)) continue;
     if (nic.loopback && !(selection.loopback ?? false) && !explicit) continue;
     if ((nic.pointToPoint || isVirtualInterfaceName(nic.name)) && !nic.loopback && !(selection.virtual ?? false) && !explicit) continue;
     const addresses = nic.addresses.filter((a) => {

@@ -29,7 +29,7 @@ import {
 import { TransportError } from '../errors.js';
 import type { ArrivalSocket } from './attribution.js';
 import { attributeSource, splitScope } from './attribution.js';
-import { diffInterfaces } from './interface-diff.js';
+import { diffInterfaces, emitInterfaceChanges } from './interface-diff.js';
 import type { InterfaceSelection, InterfaceSource, NetworkInterface } from './interfaces.js';
 import { readInterfaces, selectInterfaces } from './interfaces.js';
 import { PacketMemory, packetDigest } from './packet-memory.js';
@@ -131,12 +131,7 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
       const nic = wanted.find((n) => n.name === name);
       if (nic && this.state === 'running') await this.openLink(nic, previousFailures.get(name) ?? []);
     }
-    for (const change of changes) {
-      if (change.kind === 'up') this.emit('interfaceUp', change.nic);
-      else if (change.kind === 'down') this.emit('interfaceDown', change.nic);
-      else if (change.kind === 'addressAdded') this.emit('addressAdded', change.nic, change.address);
-      else if (change.kind === 'addressRemoved') this.emit('addressRemoved', change.nic, change.address);
-    }
+    emitInterfaceChanges(this, changes);
   }
 
   private async openLink(nic: NetworkInterface, knownFailures: readonly string[]): Promise<void> {

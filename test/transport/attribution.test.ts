@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import type { ArrivalSocket, Attribution, AttributionInterface } from '../../src/transport/attribution.js';
+import { attributeSource, splitScope } from '../../src/transport/attribution.js';
+import type { InterfaceAddress } from '../../src/transport/interfaces.js';
+
+const v4 = (address: string, prefixLength: number): InterfaceAddress => ({ family: 4, address, prefixLength, linkLocal: address.startsWith('169.254.') });
+const v6 = (address: string, prefixLength: number): InterfaceAddress => ({ family: 6, address, prefixLength, linkLocal: address.startsWith('fe80') });
+const nic = (name: string, ...addresses: InterfaceAddress[]): AttributionInterface => ({ name, addresses });
+
+const GROUP4: ArrivalSocket = { family: 4 };
+const unicast4 = (name: string): ArrivalSocket => ({ family: 4, interface: name });
+const bound6 = (name: string): ArrivalSocket => ({ family: 6, interface: name, exact: true });
+
+const to = (name: string, ...ambiguousWith: string[]): Attribution => ({ interface: name, ambiguousWith });
+const drop = (reason: 'off-link' | 'no-interface' | 'family-mismatch' | 'bad-address'): Attribution => ({ drop: reason });
+
+describe('attributing a packet to its arrival interface', () => {
+  const twoSubnets = [nic('eth0', v4('192.0.2.10', 26), v6('fe80::1', 64)), nic('eth1', v4('192.0.2.74', 26), v6('fe80::2', 64), v6('2001:db8:1::2', 64))];
+
+  it.each<[string, string, ArrivalSocket, Attribution]>([
+    ['IPv4 source on eth0 subnet, group socket', '192.0.2.11', GROUP4, to('eth0')],
+    ['IPv4 source on eth1 subnet, group socket', '192.0.2.76', GROUP4, to('eth1')],
+    ['network and broadcast addresses still match their subnet', '192.0.2.63', GROUP4, to('eth0')],
+    ['IPv4 source on no subnet: off-link (RFC 6762 §11)', '192.0.2.200', GROUP4, drop('off-link')],
+    ['a routed source far away: off-link', '198.51.100.7', GROUP4, drop('off-link')],
+    ['our own address is on our subnet', '192.0.2.10', GROUP4, to('eth0')],
+    ['unicast to eth0 from eth1 subnet follows the source (weak host model)', '192.0.2.76', unicast4('eth0'), to('eth1')],
+    ['IPv4-mapped IPv6 source is read as IPv4', '::ffff:192.0.2.11', GROUP4, to('eth0')],
+    ['IPv6 link-local attributed by scope', 'fe80::99%eth1', bound6('eth1'), to('eth1')],
+    ['IPv6 link-local scope wins over a socket', 'fe80::99%eth0', bound6('eth1'), to('eth0')],
+    ['IPv6 link-local from an unselected interface', 'fe80::99%wlan0', bound6('eth1'), drop('no-interface')],
+    ['IPv6 link-local without scope, on an interface-bound socket', 'fe80::99', bound6('eth0'), to('eth0')],
+    ['IPv6 global source inside the prefix of the bound interface', '2001:db8:1::99', bound6('eth1'), to('eth1')],
+    ['IPv6 global source outside every prefix: off-link', '2001:db8:2::99', bound6('eth1'), drop('off-link')],
+    ['IPv6 global source of another interface on a bound socket: off-link for that link', '2001:db8:1::99', bound6('eth0'), drop('off-link')],
+    ['IPv6 source on an IPv4 socket', 'fe80::99%eth0', GROUP4, drop('family-mismatch')],
+    ['garbage', 'not-an-address', GROUP4, drop('bad-address')],
+  ])('%s', (_title, source, socket, expected) => {
+    expect(attributeSource(source, socket, twoSubnets)).toEqual(expected);
+  });
+
+  it('overlapping subnets: the longest prefix wins', () => {
+    const overlapping = [nic('wide', v4('192.0.2.1', 24)), nic('narrow', v4('192.0.2.65', 26))];
+    expect(attributeSource('192.0.2.70', GROUP4, overlapping)).toEqual(to('narrow'));
+    expect(attributeSource('192.0.2.10', GROUP4, overlapping)).toEqual(to('wide'));
+  });
+
+  it('two interfaces on the same subnet: the receiving socket decides, else the first, and the ambiguity is reported', () => {
+    const same = [nic('eth0', v4('192.0.2.10', 24)), nic('eth1', v4('192.0.2.20', 24))];
+    expect(attributeSource('192.0.2.30', GROUP4, same)).toEqual(to('eth0', 'eth1'));
+    expect(attributeSource('192.0.2.30', unicast4('eth1'), same)).toEqual(to('eth1', 'eth0'));
+  });
+
+  it('IPv4 link-local sources (RFC 3927) are on-link; ambiguous ones are dropped', () => {
+    const withLinkLocal = [nic('eth0', v4('192.0.2.10', 24)), nic('eth1', v4('169.254.7.7', 16))];
+    expect(attributeSource('169.254.1.2', GROUP4, withLinkLocal)).toEqual(to('eth1'));
+    const single = [nic('eth0', v4('192.0.2.10', 24))];
+    expect(attributeSource('169.254.1.2', GROUP4, single)).toEqual(to('eth0'));
+    const two = [nic('eth0', v4('192.0.2.10', 26)), nic('eth1', v4('192.0.2.74', 26))];
+    expect(attributeSource('169.254.1.2', GROUP4, two)).toEqual(drop('no-interface'));
+    expect(attributeSource('169.254.1.2', unicast4('eth1'), two)).toEqual(to('eth1'));
+  });
+
+  it('an interface with only IPv6 gets no IPv4 packets, and the reverse', () => {
+    const mixed = [nic('v6only', v6('fe80::1', 64)), nic('v4only', v4('192.0.2.10', 24))];
+    expect(attributeSource('192.0.2.11', GROUP4, mixed)).toEqual(to('v4only'));
+    expect(attributeSource('fe80::5%v6only', bound6('v6only'), mixed)).toEqual(to('v6only'));
+    expect(attributeSource('fe80::5%v4only', bound6('v4only'), mixed)).toEqual(to('v4only'));
+  });
+
+  it('splits IPv6 zones', () => {
+    expect(splitScope('fe80::1%eth0')).toEqual({ address: 'fe80::1', scope: 'eth0' });
+    expect(splitScope('192.0.2.1')).toEqual({ address: '192.0.2.1', scope: undefined });
+  });
+});
