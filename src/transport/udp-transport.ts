@@ -63,6 +63,8 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
   private readonly counters: TransportStats = emptyStats();
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> = Promise.resolve();
+  /** Messages of lasting conditions already reported, so each is reported once. */
+  private readonly reported = new Set<string>();
   private state: 'new' | 'running' | 'closed' = 'new';
 
   constructor(private readonly options: UdpTransportOptions = {}) {
@@ -150,6 +152,15 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
         const socket = await this.openSocket('udp4', v4.address, nic.name, { family: 4, interface: nic.name });
         socket.setMulticastInterface(v4.address);
         link.v4 = { address: v4.address, socket };
+        const twin = [...this.links.values()].find((other) => other !== link && other.v4?.address === v4.address);
+        if (twin) {
+          // Node joins IPv4 groups by address (ip_mreq), which names one interface only.
+          this.reportOnce(
+            new TransportError('ADDRESS_NOT_AVAILABLE', `${v4.address} is on both ${twin.nic.name} and ${nic.name}: IPv4 multicast arrives through ${twin.nic.name} only; give each interface its own address`, {
+              interfaceName: nic.name,
+            }),
+          );
+        }
         joinGroup(this.group4, MDNS_IPV4_GROUP, v4.address);
       } catch (error) {
         failed(error, `opening IPv4 on ${nic.name}`);
@@ -177,6 +188,12 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
         failed(error, `opening IPv6 on ${nic.name}`);
       }
     }
+  }
+
+  private reportOnce(error: TransportError): void {
+    if (this.reported.has(error.message)) return;
+    this.reported.add(error.message);
+    this.emit('error', error);
   }
 
   private async closeLink(link: Link): Promise<void> {

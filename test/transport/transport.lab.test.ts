@@ -115,3 +115,47 @@ describe.skipIf(skip)('own packets and peers on the same host', () => {
     expect(await b.close()).toBe(0);
   }, 40_000);
 });
+
+describe.skipIf(skip)('two interfaces of one host on the same link and subnet', () => {
+  let lab: Lab;
+
+  beforeAll(async () => {
+    // h0 has eth0 and eth1, both on link 0 (192.0.2.0/24); h1 is a peer there.
+    lab = await createLab({ hosts: [{ links: [0, 0] }, { links: [0] }] });
+  }, 60_000);
+
+  afterAll(async () => {
+    await lab?.destroy();
+  }, 60_000);
+
+  it('each packet reaches both interfaces but is delivered once, and the ambiguity is counted', async () => {
+    const [h0, h1] = [lab.host(0), lab.host(1)];
+    expect(h0.interfaces.map((i) => i.ifname)).toEqual(['eth0', 'eth1']);
+    // The lab numbers by host, so both got 192.0.2.10. Node joins IPv4 groups
+    // by address, which reaches one interface only: the transport says so.
+    const twin = await TransportProcess.start(h0, { pollIntervalMs: 0 });
+    expect(twin.eventsOf('error')).toEqual([
+      expect.objectContaining({ code: 'ADDRESS_NOT_AVAILABLE', message: expect.stringMatching(/192\.0\.2\.10 is on both eth0 and eth1/) }),
+    ]);
+    expect(await twin.close()).toBe(0);
+    await h0.replaceIPv4('eth1', '192.0.2.20/24');
+    // Without reverse-path filtering the kernel hands the IPv4 group socket both link copies.
+    for (const conf of ['all', 'default', 'eth0', 'eth1']) await h0.runChecked('sysctl', ['-qw', `net.ipv4.conf.${conf}.rp_filter=0`]);
+    const t = await TransportProcess.start(h0, { pollIntervalMs: 0 });
+    await runPeer(h1, { family: 4, source: h1.ipv4, listenMs: 300, send: [{ data: 'same link v4' }] });
+    await runPeer(h1, { family: 6, source: h1.ipv6, listenMs: 300, send: [{ data: 'same link v6' }] });
+    await t.waitFor((e) => e.event === 'packet' && e.payload === 'same link v6');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const v4 = t.packets().filter((p) => p.payload === 'same link v4');
+    // IPv4: the group socket gets a copy per interface; the subnet fits both: delivered once, on eth0.
+    expect(v4.map((p) => p.interface)).toEqual(['eth0']);
+    // IPv6: each interface's socket is bound to it, so each link copy is exact: once per interface.
+    const v6 = t.packets().filter((p) => p.payload === 'same link v6');
+    expect(v6.map((p) => p.interface).sort()).toEqual(['eth0', 'eth1']);
+    const stats = (await t.command('stats')).stats as { ambiguous: number; dropped: Record<string, number> };
+    expect(stats.dropped.duplicate).toBeGreaterThanOrEqual(1);
+    expect(stats.ambiguous).toBeGreaterThanOrEqual(1);
+    expect(await t.close()).toBe(0);
+  }, 30_000);
+});
+
