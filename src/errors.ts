@@ -100,6 +100,7 @@ export type TransportErrorCode =
   | 'PERMISSION_DENIED'
   | 'NO_INTERFACE'
   | 'SOCKET_ERROR'
+  | 'BAD_STATE'
   | 'CLOSED';
 
 /**

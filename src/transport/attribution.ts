@@ -32,6 +32,8 @@ import { inSubnet, isLinkLocal } from './interfaces.js';
 /** The interfaces attribution chooses among. */
 export interface AttributionInterface {
   name: string;
+  /** Kernel index, to match numeric zones (`fe80::1%3`). */
+  index?: number;
   addresses: readonly InterfaceAddress[];
 }
 
@@ -44,6 +46,12 @@ export interface ArrivalSocket {
    */
   interface?: string;
   exact?: boolean;
+  /**
+   * The socket receives the link-scope group (ff02::fb). With `exact`, a
+   * packet on it was sent on that link whatever its source, since routers
+   * never forward link-scope multicast.
+   */
+  group?: boolean;
 }
 
 /** Outcome of {@link attributeSource}. */
@@ -90,11 +98,12 @@ export function attributeSource(source: string, socket: ArrivalSocket, interface
   // IPv6: the scope of a link-local source, or an interface-bound socket, names the link.
   const bound = socket.interface !== undefined ? interfaces.find((n) => n.name === socket.interface) : undefined;
   if (family === 6) {
-    const scoped = linkLocal && scope !== undefined ? interfaces.find((n) => n.name === scope) : undefined;
+    const scoped = linkLocal && scope !== undefined ? interfaces.find((n) => n.name === scope || String(n.index) === scope) : undefined;
     if (linkLocal && scope !== undefined && !scoped) return { drop: 'no-interface' };
     const nic = scoped ?? (socket.exact ? bound : undefined);
     if (nic) {
-      if (linkLocal || onLinkOf(nic, address, 6) >= 0) return { interface: nic.name, ambiguousWith: [] };
+      const linkScopeGroup = socket.exact === true && socket.group === true && nic === bound;
+      if (linkLocal || linkScopeGroup || onLinkOf(nic, address, 6) >= 0) return { interface: nic.name, ambiguousWith: [] };
       return { drop: 'off-link' };
     }
   }

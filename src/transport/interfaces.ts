@@ -24,10 +24,12 @@ export interface InterfaceAddress {
 /** An interface and what the transport needs to know about it. */
 export interface NetworkInterface {
   name: string;
+  /** Kernel interface index, where known (sysfs `ifindex`, or an IPv6 address's scope id). */
+  index?: number;
   /** MTU from sysfs, or 1500 where sysfs is not available. */
   mtu: number;
   loopback: boolean;
-  /** From sysfs flags where available; assumed true elsewhere. */
+  /** Administratively up and with carrier (sysfs flags and `operstate`) where known; assumed true elsewhere. */
   up: boolean;
   /** IFF_MULTICAST from sysfs where available; assumed true elsewhere. */
   multicast: boolean;
@@ -98,8 +100,15 @@ export async function readInterfaces(source: InterfaceSource = {}): Promise<Netw
   return Promise.all(
     names.map(async (name): Promise<NetworkInterface> => {
       const infos = raw[name] ?? [];
-      const [mtuText, flagsText] = await Promise.all([readSysfs(root, name, 'mtu'), readSysfs(root, name, 'flags')]);
+      const [mtuText, flagsText, operstate, indexText] = await Promise.all(
+        ['mtu', 'flags', 'operstate', 'ifindex'].map((file) => readSysfs(root, name, file)),
+      );
       const mtu = Number(mtuText);
+      const sysIndex = Number(indexText);
+      const scopeIndex = infos.find((i) => i.family === 'IPv6' && typeof i.scopeid === 'number' && i.scopeid > 0)?.scopeid;
+      const index = Number.isInteger(sysIndex) && sysIndex > 0 ? sysIndex : scopeIndex;
+      // No carrier (cable out, peer gone): operstate "down" or "lowerlayerdown".
+      const carrier = operstate !== 'down' && operstate !== 'lowerlayerdown';
       const flags = flagsText === undefined ? undefined : Number.parseInt(flagsText, 16);
       const known = flags !== undefined && Number.isFinite(flags);
       const addresses: InterfaceAddress[] = [];
@@ -111,9 +120,10 @@ export async function readInterfaces(source: InterfaceSource = {}): Promise<Netw
       }
       return {
         name,
+        ...(index !== undefined ? { index } : {}),
         mtu: Number.isInteger(mtu) && mtu > 0 ? mtu : DEFAULT_MTU,
         loopback: known ? (flags & IFF_LOOPBACK) !== 0 : infos.some((i) => i.internal),
-        up: known ? (flags & IFF_UP) !== 0 : true,
+        up: (known ? (flags & IFF_UP) !== 0 : true) && carrier,
         multicast: known ? (flags & IFF_MULTICAST) !== 0 : true,
         pointToPoint: known ? (flags & IFF_POINTOPOINT) !== 0 : false,
         addresses,

@@ -17,7 +17,7 @@ export function socketError(error: Error, doing: string, interfaceName?: string)
     case 'EADDRNOTAVAIL':
       return new TransportError(
         'ADDRESS_NOT_AVAILABLE',
-        `The address is no longer on this host while ${doing}${where}; the interface changed. boaster follows on its next refresh.`,
+        `The address is not usable on this host while ${doing}${where}: it is gone, or (IPv6) duplicate address detection has not finished. boaster tries again on its next refresh.`,
         options,
       );
     case 'ENETUNREACH':

@@ -11,11 +11,14 @@
  *   link-local address receives unicast and sends.
  *
  * All sockets set SO_REUSEADDR, so avahi-daemon or another responder on the
- * host keeps working; multicast TTL / hop limit 255 (RFC 6762 §11) and
- * multicast loopback on, so other processes on this host hear us. Our own
- * packets looping back are recognised by digest, in bounded memory.
+ * host keeps receiving multicast (unicast to an address boaster serves comes
+ * to boaster: see README). Multicast TTL / hop limit 255 (RFC 6762 §11) and
+ * loopback on, so other processes on this host hear us. Our own packets
+ * looping back are recognised by digest, in bounded memory. The two families
+ * of an interface open, fail and follow address changes independently.
  */
-import dgram from 'node:dgram';
+import type dgram from 'node:dgram';
+import net from 'node:net';
 import { EventEmitter } from 'eventemitter3';
 import {
   DUPLICATE_PACKET_WINDOW_MS,
@@ -34,6 +37,7 @@ import type { InterfaceSelection, InterfaceSource, NetworkInterface } from './in
 import { readInterfaces, selectInterfaces } from './interfaces.js';
 import { PacketMemory, packetDigest } from './packet-memory.js';
 import { socketError, toTransportError } from './socket-errors.js';
+import { closeSocket, joinGroup, leaveGroup, openMdnsSocket } from './sockets.js';
 import type { ReceivedPacket, SendTarget, Transport, TransportEvents, TransportStats } from './transport.js';
 import { emptyStats } from './transport.js';
 
@@ -45,13 +49,26 @@ export interface UdpTransportOptions extends InterfaceSelection {
   source?: InterfaceSource;
 }
 
-/** Sockets of one interface. */
+/** The IPv4 sockets of one interface. */
+interface Half4 {
+  address: string;
+  socket: dgram.Socket;
+}
+
+/** The IPv6 sockets of one interface. */
+interface Half6 {
+  address: string;
+  socket: dgram.Socket;
+  group: dgram.Socket;
+}
+
+/** One selected interface and its sockets. */
 interface Link {
   nic: NetworkInterface;
-  /** Codes of errors met opening sockets; such a link is retried on every refresh. */
-  failures: string[];
-  v4?: { address: string; socket: dgram.Socket };
-  v6?: { address: string; socket: dgram.Socket; group: dgram.Socket };
+  v4?: Half4 | undefined;
+  v6?: Half6 | undefined;
+  /** Last error reported per family, so a retry that fails alike stays quiet. */
+  lastError: Map<4 | 6, string>;
 }
 
 /** The dgram-based {@link Transport}. */
@@ -72,8 +89,14 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
     selectInterfaces([], options); // validate the selection now: a bad CIDR is the caller's error
   }
 
+  /** Interfaces with at least one family open, listing the addresses of the open families. */
   get interfaces(): readonly NetworkInterface[] {
-    return [...this.links.values()].map((l) => l.nic);
+    const views: NetworkInterface[] = [];
+    for (const { nic, v4, v6 } of this.links.values()) {
+      const addresses = nic.addresses.filter((a) => (a.family === 4 ? v4 : v6) !== undefined);
+      if (addresses.length > 0) views.push({ ...nic, addresses });
+    }
+    return views;
   }
 
   get stats(): Readonly<TransportStats> {
@@ -86,12 +109,20 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
    * `error` events instead.
    */
   async start(): Promise<void> {
-    if (this.state !== 'new') throw new TransportError('CLOSED', 'start() may be called once; create a new transport');
+    if (this.state !== 'new') throw new TransportError('BAD_STATE', 'start() may be called once; create a new transport to start again');
     this.state = 'running';
     if (this.options.ipv4 !== false) {
-      this.group4 = await this.openSocket('udp4', MDNS_IPV4_GROUP, undefined, { family: 4 });
+      const group = await openMdnsSocket('udp4', MDNS_IPV4_GROUP, undefined, this.receiver({ family: 4 }, true), (e) =>
+        this.notify('error', socketError(e, 'receiving on 224.0.0.251')),
+      );
+      if (this.state !== 'running') {
+        await closeSocket(group);
+        throw new TransportError('CLOSED', 'close() was called while the transport was starting');
+      }
+      this.group4 = group;
     }
     await this.refresh();
+    if (this.state !== 'running') throw new TransportError('CLOSED', 'close() was called while the transport was starting');
     const interval = this.options.pollIntervalMs ?? INTERFACE_POLL_INTERVAL_MS;
     if (interval > 0) {
       this.timer = setInterval(() => void this.refresh(), interval);
@@ -99,9 +130,11 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
     }
   }
 
-  /** Re-read interfaces now and follow the changes; never rejects. */
+  /** Re-read interfaces now and follow the changes. Never rejects. */
   refresh(): Promise<void> {
-    this.refreshing = this.refreshing.then(() => this.sync());
+    this.refreshing = this.refreshing
+      .then(() => this.sync())
+      .catch((error: unknown) => this.notify('error', toTransportError(error, 'following interface changes')));
     return this.refreshing;
   }
 
@@ -111,134 +144,163 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
     try {
       wanted = selectInterfaces(await readInterfaces(this.options.source), this.options);
     } catch (error) {
-      this.emit('error', toTransportError(error, 'reading interfaces'));
+      this.notify('error', toTransportError(error, 'reading interfaces'));
       return;
     }
-    const changes = diffInterfaces(this.interfaces, wanted);
-    // Interfaces whose addresses changed get fresh sockets; an MTU change needs
-    // none. Links that failed to open (e.g. an IPv6 address still tentative)
-    // are tried again.
-    const touched = new Set(changes.filter((c) => c.kind !== 'mtu').map((c) => c.nic.name));
-    for (const link of this.links.values()) {
-      if (link.failures.length > 0 && wanted.some((n) => n.name === link.nic.name)) touched.add(link.nic.name);
+    const before = this.interfaces;
+    for (const link of [...this.links.values()]) {
+      if (!wanted.some((n) => n.name === link.nic.name)) await this.closeLink(link);
     }
-    const previousFailures = new Map([...this.links.values()].map((l) => [l.nic.name, l.failures]));
-    for (const change of changes) {
-      const link = this.links.get(change.nic.name);
-      if (change.kind === 'mtu' && link) link.nic = change.nic;
+    for (const nic of wanted) {
+      if (this.state !== 'running') return;
+      const link = this.links.get(nic.name) ?? { nic, lastError: new Map() };
+      link.nic = nic;
+      this.links.set(nic.name, link);
+      await this.syncV4(link);
+      await this.syncV6(link);
     }
-    for (const name of touched) {
-      const link = this.links.get(name);
-      if (link) await this.closeLink(link);
-      const nic = wanted.find((n) => n.name === name);
-      if (nic && this.state === 'running') await this.openLink(nic, previousFailures.get(name) ?? []);
+    for (const name of this.options.interfaces ?? []) {
+      if (!wanted.some((n) => n.name === name)) {
+        this.reportOnce(
+          new TransportError('NO_INTERFACE', `Interface "${name}" named in the options is absent, down or has no usable address; boaster uses it once it appears`, {
+            interfaceName: name,
+          }),
+        );
+      }
     }
-    emitInterfaceChanges(this, changes);
+    if (this.state !== 'running') return;
+    const changes = diffInterfaces(before, this.interfaces);
+    try {
+      emitInterfaceChanges(this, changes);
+    } catch (error) {
+      this.notify('error', toTransportError(error, 'an interface event listener threw'));
+    }
   }
 
-  private async openLink(nic: NetworkInterface, knownFailures: readonly string[]): Promise<void> {
-    const link: Link = { nic, failures: [] };
-    this.links.set(nic.name, link);
-    // Report a failure once, not on every retry.
-    const failed = (error: unknown, doing: string): void => {
-      const transportError = toTransportError(error, doing, nic.name);
-      const key = `${doing}|${transportError.code}`;
-      link.failures.push(key);
-      if (!knownFailures.includes(key)) this.emit('error', transportError);
-    };
-    const v4 = nic.addresses.find((a) => a.family === 4);
-    if (v4 && this.group4) {
-      try {
-        const socket = await this.openSocket('udp4', v4.address, nic.name, { family: 4, interface: nic.name });
-        socket.setMulticastInterface(v4.address);
-        link.v4 = { address: v4.address, socket };
-        const twin = [...this.links.values()].find((other) => other !== link && other.v4?.address === v4.address);
-        if (twin) {
-          // Node joins IPv4 groups by address (ip_mreq), which names one interface only.
-          this.reportOnce(
-            new TransportError('ADDRESS_NOT_AVAILABLE', `${v4.address} is on both ${twin.nic.name} and ${nic.name}: IPv4 multicast arrives through ${twin.nic.name} only; give each interface its own address`, {
-              interfaceName: nic.name,
-            }),
-          );
-        }
-        joinGroup(this.group4, MDNS_IPV4_GROUP, v4.address);
-      } catch (error) {
-        failed(error, `opening IPv4 on ${nic.name}`);
+  /** Open, keep or move the IPv4 half to the interface's first IPv4 address. */
+  private async syncV4(link: Link): Promise<void> {
+    const { nic } = link;
+    const desired = this.group4 ? nic.addresses.find((a) => a.family === 4)?.address : undefined;
+    if (link.v4?.address === desired) return;
+    if (link.v4) await this.closeV4(link);
+    if (desired === undefined || !this.group4) return;
+    try {
+      const socket = await openMdnsSocket('udp4', desired, nic.name, this.receiver({ family: 4, interface: nic.name }, false), (e) =>
+        this.notify('error', socketError(e, `socket ${desired}`, nic.name)),
+      );
+      if (this.state !== 'running') {
+        await closeSocket(socket);
+        return;
       }
-    }
-    const v6 = nic.addresses.find((a) => a.family === 6 && a.linkLocal) ?? nic.addresses.find((a) => a.family === 6);
-    if (v6) {
-      try {
-        const scoped = `::%${nic.name}`;
-        const group = await this.openSocket('udp6', `${MDNS_IPV6_GROUP}%${nic.name}`, nic.name, { family: 6, interface: nic.name, exact: true });
-        try {
-          joinGroup(group, MDNS_IPV6_GROUP, scoped);
-          const socket = await this.openSocket('udp6', v6.linkLocal ? `${v6.address}%${nic.name}` : v6.address, nic.name, {
-            family: 6,
-            interface: nic.name,
-            exact: true,
-          });
-          link.v6 = { address: v6.address, socket, group };
-          socket.setMulticastInterface(scoped);
-        } catch (error) {
-          if (!link.v6) await closeSocket(group);
-          throw error;
-        }
-      } catch (error) {
-        failed(error, `opening IPv6 on ${nic.name}`);
+      socket.setMulticastInterface(desired);
+      link.v4 = { address: desired, socket };
+      const twin = [...this.links.values()].find((other) => other !== link && other.v4?.address === desired);
+      if (twin) {
+        // Node joins IPv4 groups by address (ip_mreq), which names one interface only.
+        this.reportOnce(
+          new TransportError('ADDRESS_NOT_AVAILABLE', `${desired} is on both ${twin.nic.name} and ${nic.name}: IPv4 multicast arrives through ${twin.nic.name} only; give each interface its own address`, {
+            interfaceName: nic.name,
+          }),
+        );
       }
+      joinGroup(this.group4, MDNS_IPV4_GROUP, desired);
+      link.lastError.delete(4);
+    } catch (error) {
+      this.reportLinkError(link, 4, toTransportError(error, `opening IPv4 on ${nic.name}`, nic.name));
     }
+  }
+
+  /** Open, keep or move the IPv6 half to the interface's link-local (else first) IPv6 address. */
+  private async syncV6(link: Link): Promise<void> {
+    const { nic } = link;
+    const chosen = nic.addresses.find((a) => a.family === 6 && a.linkLocal) ?? nic.addresses.find((a) => a.family === 6);
+    if (link.v6?.address === chosen?.address) return;
+    if (link.v6) await this.closeV6(link);
+    if (!chosen) return;
+    // libuv resolves zones with if_nametoindex() on Unix, so the zone is the name.
+    const zone = nic.name;
+    let group: dgram.Socket | undefined;
+    try {
+      group = await openMdnsSocket('udp6', `${MDNS_IPV6_GROUP}%${zone}`, nic.name, this.receiver({ family: 6, interface: nic.name, exact: true }, true), (e) =>
+        this.notify('error', socketError(e, `socket ff02::fb on ${nic.name}`, nic.name)),
+      );
+      joinGroup(group, MDNS_IPV6_GROUP, `::%${zone}`);
+      const bindTo = chosen.linkLocal ? `${chosen.address}%${zone}` : chosen.address;
+      // Only a scoped (link-local) bind ties the socket to the interface.
+      const socket = await openMdnsSocket('udp6', bindTo, nic.name, this.receiver({ family: 6, interface: nic.name, exact: chosen.linkLocal }, false), (e) =>
+        this.notify('error', socketError(e, `socket ${bindTo}`, nic.name)),
+      );
+      if (this.state !== 'running') {
+        await Promise.all([closeSocket(socket), closeSocket(group)]);
+        return;
+      }
+      socket.setMulticastInterface(`::%${zone}`);
+      link.v6 = { address: chosen.address, socket, group };
+      link.lastError.delete(6);
+    } catch (error) {
+      if (group && !link.v6) await closeSocket(group);
+      this.reportLinkError(link, 6, toTransportError(error, `opening IPv6 on ${nic.name}`, nic.name));
+    }
+  }
+
+  private async closeV4(link: Link): Promise<void> {
+    const half = link.v4;
+    if (!half) return;
+    link.v4 = undefined;
+    if (this.group4) leaveGroup(this.group4, MDNS_IPV4_GROUP, half.address);
+    await closeSocket(half.socket);
+  }
+
+  private async closeV6(link: Link): Promise<void> {
+    const half = link.v6;
+    if (!half) return;
+    link.v6 = undefined;
+    await Promise.all([closeSocket(half.socket), closeSocket(half.group)]);
+  }
+
+  private async closeLink(link: Link): Promise<void> {
+    this.links.delete(link.nic.name);
+    await Promise.all([this.closeV4(link), this.closeV6(link)]);
+  }
+
+  /** Report a family's failure once; it is retried on every refresh. */
+  private reportLinkError(link: Link, family: 4 | 6, error: TransportError): void {
+    if (link.lastError.get(family) === error.message) return;
+    link.lastError.set(family, error.message);
+    this.notify('error', error);
   }
 
   private reportOnce(error: TransportError): void {
     if (this.reported.has(error.message)) return;
     this.reported.add(error.message);
-    this.emit('error', error);
+    this.notify('error', error);
   }
 
-  private async closeLink(link: Link): Promise<void> {
-    this.links.delete(link.nic.name);
-    if (link.v4 && this.group4) {
-      try {
-        this.group4.dropMembership(MDNS_IPV4_GROUP, link.v4.address);
-      } catch {
-        // The address or interface is gone, and the kernel dropped the membership with it.
-      }
+  /** Emit an event; a listener's exception becomes an `error` event, never a crash in a socket handler. */
+  private notify<E extends keyof TransportEvents>(event: E, ...args: Parameters<TransportEvents[E]>): void {
+    try {
+      (this.emit as (event: E, ...args: Parameters<TransportEvents[E]>) => boolean)(event, ...args);
+    } catch (error) {
+      if (event === 'error') return; // the error listener itself failed: nowhere left to report
+      this.notify('error', toTransportError(error, `a "${event}" listener threw`));
     }
-    await Promise.all([link.v4?.socket, link.v6?.socket, link.v6?.group].map((s) => (s ? closeSocket(s) : undefined)));
   }
 
-  private openSocket(type: 'udp4' | 'udp6', address: string, nicName: string | undefined, arrival: ArrivalSocket): Promise<dgram.Socket> {
-    return new Promise((resolve, reject) => {
-      const socket = dgram.createSocket({ type, reuseAddr: true });
-      const failed = (error: Error): void => {
-        socket.close();
-        reject(socketError(error, `binding ${address}:${MDNS_PORT}`, nicName));
-      };
-      socket.once('error', failed);
-      socket.on('message', (data, rinfo) => this.receive(data, rinfo, arrival, address.startsWith('ff02') || address === MDNS_IPV4_GROUP));
-      socket.bind(MDNS_PORT, address, () => {
-        socket.off('error', failed);
-        socket.on('error', (error) => this.emit('error', socketError(error, `socket ${address}`, nicName)));
-        try {
-          // RFC 6762 §11: TTL / hop limit 255 on every mDNS packet; loopback so local peers hear us.
-          socket.setTTL(255);
-          socket.setMulticastTTL(255);
-          socket.setMulticastLoopback(true);
-          resolve(socket);
-        } catch (error) {
-          socket.close();
-          reject(socketError(error as Error, `configuring ${address}`, nicName));
-        }
-      });
-    });
+  private receiver(arrival: ArrivalSocket, group: boolean): (data: Buffer, rinfo: dgram.RemoteInfo) => void {
+    return (data, rinfo) => this.receive(data, rinfo, arrival, group);
+  }
+
+  private isOwnAddress(address: string, family: 4 | 6): boolean {
+    for (const { v4, v6 } of this.links.values()) {
+      if ((family === 4 ? v4 : v6)?.address === address) return true;
+    }
+    return false;
   }
 
   private receive(data: Buffer, rinfo: dgram.RemoteInfo, arrival: ArrivalSocket, group: boolean): void {
     try {
       this.counters.received++;
-      const nics = this.interfaces;
-      const attribution = attributeSource(rinfo.address, arrival, nics);
+      const attribution = attributeSource(rinfo.address, { ...arrival, group }, this.attributionTargets());
       if ('drop' in attribution) {
         this.counters.dropped[attribution.drop]++;
         return;
@@ -247,13 +309,12 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
       const name = attribution.interface;
       const address = splitScope(rinfo.address).address;
       const digest = packetDigest(data);
-      const link = this.links.get(name);
-      const ours = link?.v4?.address === address || link?.v6?.address === address;
-      if (ours && rinfo.port === MDNS_PORT && this.own.has(`${name}|${arrival.family}|${digest}`)) {
+      // Ours whichever interface it came back on: a link shared by two of our interfaces returns it on both.
+      if (rinfo.port === MDNS_PORT && this.isOwnAddress(address, arrival.family) && this.own.has(`${arrival.family}|${digest}`)) {
         this.counters.dropped.own++;
         return;
       }
-      if (this.recent.check(`${name}|${rinfo.address}|${rinfo.port}|${digest}`)) {
+      if (this.recent.check(`${name}|${group ? 'g' : 'u'}|${rinfo.address}|${rinfo.port}|${digest}`)) {
         this.counters.dropped.duplicate++;
         return;
       }
@@ -266,42 +327,59 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
         destination: group ? 'multicast' : 'unicast',
         receivedAt: Date.now(),
       };
-      this.emit('packet', packet);
+      this.notify('packet', packet);
     } catch (error) {
-      // Network input never throws out of a socket handler, nor does a listener's bug.
-      this.emit('error', toTransportError(error, 'handling a received packet'));
+      // Network input never throws out of a socket handler.
+      this.notify('error', toTransportError(error, 'handling a received packet'));
     }
+  }
+
+  /** What attribution chooses among: each interface with its index for numeric zones. */
+  private attributionTargets(): NetworkInterface[] {
+    return [...this.links.values()].map((l) => l.nic);
   }
 
   /** Send one packet out of one interface. */
   async send(data: Uint8Array, target: SendTarget): Promise<void> {
     if (this.state !== 'running') throw new TransportError('CLOSED', 'The transport is not running; call start() first');
     const link = this.links.get(target.interface);
-    const sock = target.family === 4 ? link?.v4 : link?.v6;
-    if (!sock) {
-      throw new TransportError('NO_INTERFACE', `No IPv${target.family} socket on interface "${target.interface}"; it is gone, unselected or has no IPv${target.family} address`, {
+    const half = target.family === 4 ? link?.v4 : target.family === 6 ? link?.v6 : undefined;
+    if (!link || !half) {
+      throw new TransportError('NO_INTERFACE', `No IPv${target.family} socket on interface "${target.interface}"; it is gone, unselected or has no usable IPv${target.family} address`, {
         interfaceName: target.interface,
       });
     }
-    let address = target.address;
-    if (address === undefined) {
-      address = target.family === 4 ? MDNS_IPV4_GROUP : `${MDNS_IPV6_GROUP}%${target.interface}`;
-      // Remember it first: the looped-back copy can arrive before the send callback.
-      this.own.remember(`${target.interface}|${target.family}|${packetDigest(data)}`);
-    } else if (target.family === 6 && !address.includes('%') && /^fe[89ab]/i.test(address)) {
-      address = `${address}%${target.interface}`;
-    }
     const port = target.port ?? MDNS_PORT;
+    const given = target.address === undefined ? undefined : splitScope(target.address).address;
+    if ((given !== undefined && net.isIP(given) !== target.family) || !Number.isInteger(port) || port < 1 || port > 0xffff) {
+      throw new TransportError('BAD_OPTION', `Send target ${String(target.address)} port ${String(port)} is not an IPv${target.family} address and port; pass a literal address and a port from 1 to 65535`, {
+        interfaceName: target.interface,
+      });
+    }
+    const zone = link.nic.name;
+    const multicast = given === undefined || given === MDNS_IPV4_GROUP || given.toLowerCase() === MDNS_IPV6_GROUP;
+    let address: string;
+    if (multicast) {
+      address = target.family === 4 ? MDNS_IPV4_GROUP : `${MDNS_IPV6_GROUP}%${zone}`;
+      // Remember it first: the looped-back copy can arrive before the send callback.
+      this.own.remember(`${target.family}|${packetDigest(data)}`);
+    } else {
+      address = target.family === 6 && /^fe[89ab]/i.test(given) ? `${given}%${zone}` : given;
+    }
     await new Promise<void>((resolve, reject) => {
-      sock.socket.send(data, port, address, (error) => {
-        if (error) {
-          this.counters.sendErrors++;
-          reject(socketError(error, `sending to ${address}:${port}`, target.interface));
-        } else {
+      const fail = (error: Error): void => {
+        this.counters.sendErrors++;
+        reject(socketError(error, `sending to ${address}:${port}`, target.interface));
+      };
+      try {
+        half.socket.send(data, port, address, (error) => {
+          if (error) return fail(error);
           this.counters.sent++;
           resolve();
-        }
-      });
+        });
+      } catch (error) {
+        fail(error as Error);
+      }
     });
   }
 
@@ -315,23 +393,4 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
     if (this.group4) await closeSocket(this.group4);
     this.group4 = undefined;
   }
-}
-
-/** Join a group; already being a member (the kernel kept it across an address change) is fine. */
-function joinGroup(socket: dgram.Socket, group: string, iface: string): void {
-  try {
-    socket.addMembership(group, iface);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-  }
-}
-
-function closeSocket(socket: dgram.Socket): Promise<void> {
-  return new Promise((resolve) => {
-    try {
-      socket.close(() => resolve());
-    } catch {
-      resolve(); // already closed
-    }
-  });
 }

@@ -68,6 +68,19 @@ describe('attributing a packet to its arrival interface', () => {
     expect(attributeSource('fe80::5%v4only', bound6('v4only'), mixed)).toEqual(to('v4only'));
   });
 
+  it('numeric zones match the interface index', () => {
+    const indexed = [{ ...nic('eth0', v6('fe80::1', 64)), index: 2 }, { ...nic('eth1', v6('fe80::2', 64)), index: 3 }];
+    expect(attributeSource('fe80::99%3', bound6('eth0'), indexed)).toEqual(to('eth1'));
+    expect(attributeSource('fe80::99%9', bound6('eth0'), indexed)).toEqual(drop('no-interface'));
+  });
+
+  it('any source on an interface-bound link-scope group socket is on that link (routers never forward ff02::fb)', () => {
+    const group6 = (name: string): ArrivalSocket => ({ family: 6, interface: name, exact: true, group: true });
+    expect(attributeSource('2001:db8:99::1', group6('eth0'), twoSubnets)).toEqual(to('eth0'));
+    // The same source sent unicast to us is off-link.
+    expect(attributeSource('2001:db8:99::1', bound6('eth0'), twoSubnets)).toEqual(drop('off-link'));
+  });
+
   it('splits IPv6 zones', () => {
     expect(splitScope('fe80::1%eth0')).toEqual({ address: 'fe80::1', scope: 'eth0' });
     expect(splitScope('192.0.2.1')).toEqual({ address: '192.0.2.1', scope: undefined });

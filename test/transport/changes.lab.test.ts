@@ -9,7 +9,7 @@ import { startAvahi } from '../lab/avahi.js';
 import { avahiPublish } from '../lab/avahi-client.js';
 import { createLab, type Lab } from '../lab/lab.js';
 import { zeroconfBrowse } from '../lab/zeroconf.js';
-import { runPeer, TransportProcess } from './transport-lab.js';
+import { runPeer, runScenario, TransportProcess } from './transport-lab.js';
 
 const skip = labGate([...CORE_LAB_TOOLS], 'transport change tests');
 const skipAvahi = labGate(['unshare', 'avahi-daemon', 'dbus-daemon', 'avahi-browse', 'python-zeroconf'], 'transport beside avahi');
@@ -60,6 +60,43 @@ describe.skipIf(skip)('interfaces and addresses changing while the transport run
     expect(await t.close()).toBe(0);
     expect(t.process.exitStatus?.code).toBe(0);
   }, 60_000);
+});
+
+describe.skipIf(skip)('transport lifecycle on real sockets', () => {
+  let lab: Lab;
+
+  beforeAll(async () => {
+    lab = await createLab({ hosts: 1 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await lab?.destroy();
+  }, 60_000);
+
+  it('close() during start() rejects the start with CLOSED and leaves no socket or timer', async () => {
+    expect(await runScenario(lab.host(0), 'close-during-start')).toEqual({ outcome: 'CLOSED', udp: 0, timers: 0 });
+  }, 30_000);
+
+  it('a throwing listener becomes an error event; refresh and close still work', async () => {
+    const result = await runScenario(lab.host(0), 'throwing-listeners');
+    expect(result).toMatchObject({ interfaces: ['eth0'], open: 4, udp: 0 });
+    expect(result.errors).toEqual([expect.stringMatching(/listener bug while an interface event listener threw/)]);
+  }, 30_000);
+
+  it('an interface whose IPv6 is not ready yet comes up with IPv4, and its IPv6 follows as an added address', async () => {
+    const t = await TransportProcess.start(lab.host(0), { pollIntervalMs: 100 });
+    await lab.host(0).addInterface(lab.link(0), { ipv4: '192.0.2.50/24', waitForIPv6: false });
+    const up = await t.waitFor((e) => e.event === 'interfaceUp' && e.name === 'eth1');
+    const added = await t.waitFor((e) => e.event === 'addressAdded' && e.name === 'eth1' && String(e.address).startsWith('fe80'), 15_000);
+    // IPv4 was usable at once; IPv6 joined when duplicate address detection ended.
+    const upFamilies = (up.addresses as { family: number }[]).map((a) => a.family);
+    expect(upFamilies).toContain(4);
+    expect(added).toBeDefined();
+    // A tentative address is reported at most once, however often it is retried.
+    expect(t.eventsOf('error').filter((e) => String(e.message).includes('eth1')).length).toBeLessThanOrEqual(1);
+    expect(await t.close()).toBe(0);
+    await lab.host(0).removeInterface('eth1');
+  }, 40_000);
 });
 
 describe.skipIf(skipAvahi)('the transport beside avahi-daemon on one host', () => {

@@ -10,6 +10,15 @@ import type { UdpTransportOptions } from '../../src/transport/udp-transport.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const harness = fileURLToPath(new URL('./harness.ts', import.meta.url));
 const peerScript = fileURLToPath(new URL('./peer.cjs', import.meta.url));
+const scenarioScript = fileURLToPath(new URL('./scenarios.ts', import.meta.url));
+
+/** Run a named lifecycle scenario (scenarios.ts) in `host` and return what it printed. */
+export async function runScenario(host: Host, name: string): Promise<Record<string, unknown>> {
+  const result = await host.run(process.execPath, ['--import', 'tsx', scenarioScript, name], { cwd: root, timeoutMs: 20_000 });
+  const line = result.stdout.split('\n').find((l) => l.startsWith('{'));
+  if (!line) throw new Error(`scenario ${name} printed nothing: ${result.stderr}`);
+  return JSON.parse(line) as Record<string, unknown>;
+}
 
 /** One JSON line printed by the harness. */
 export interface HarnessEvent {

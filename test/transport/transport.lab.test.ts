@@ -155,6 +155,14 @@ describe.skipIf(skip)('two interfaces of one host on the same link and subnet', 
     const stats = (await t.command('stats')).stats as { ambiguous: number; dropped: Record<string, number> };
     expect(stats.dropped.duplicate).toBeGreaterThanOrEqual(1);
     expect(stats.ambiguous).toBeGreaterThanOrEqual(1);
+
+    // Our own multicast from eth1 comes back attributed to eth0 (same subnet, first by name): still ours.
+    await t.command('send', { data: 'ours from eth1', target: { interface: 'eth1', family: 4 } });
+    await t.command('send', { data: 'ours from eth1 v6', target: { interface: 'eth1', family: 6 } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(t.packets().filter((p) => p.payload.startsWith('ours'))).toEqual([]);
+    const after = (await t.command('stats')).stats as { dropped: Record<string, number> };
+    expect(after.dropped.own).toBeGreaterThanOrEqual(2);
     expect(await t.close()).toBe(0);
   }, 30_000);
 });
