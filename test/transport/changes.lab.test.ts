@@ -3,11 +3,11 @@
  * interface appears, gains IPv4, loses it, is deleted) without an exception
  * escaping or a socket leaking, and it shares the host with avahi-daemon.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CORE_LAB_TOOLS, labGate } from '../lab/availability.js';
 import { startAvahi } from '../lab/avahi.js';
 import { avahiPublish } from '../lab/avahi-client.js';
-import { createLab, type Lab } from '../lab/lab.js';
+import { useLab } from '../lab/use-lab.js';
 import { zeroconfBrowse } from '../lab/zeroconf.js';
 import { runPeer, runScenario, TransportProcess } from './transport-lab.js';
 
@@ -15,18 +15,10 @@ const skip = labGate([...CORE_LAB_TOOLS], 'transport change tests');
 const skipAvahi = labGate(['unshare', 'avahi-daemon', 'dbus-daemon', 'avahi-browse', 'python-zeroconf'], 'transport beside avahi');
 
 describe.skipIf(skip)('interfaces and addresses changing while the transport runs', () => {
-  let lab: Lab;
-
-  beforeAll(async () => {
-    lab = await createLab({ links: 2, hosts: [{ links: [0] }, { links: [1] }] });
-  }, 60_000);
-
-  afterAll(async () => {
-    await lab?.destroy();
-  }, 60_000);
+  const lab = useLab({ links: 2, hosts: [{ links: [0] }, { links: [1] }] });
 
   it('follows an IPv6-only interface appearing, gaining and losing IPv4, and being deleted', async () => {
-    const [h0, h1] = [lab.host(0), lab.host(1)];
+    const [h0, h1] = [lab().host(0), lab().host(1)];
     const t = await TransportProcess.start(h0, { pollIntervalMs: 200 });
     await t.command('echo', { on: true });
     const baseline = (await t.command('handles')).udp as number;
@@ -34,7 +26,7 @@ describe.skipIf(skip)('interfaces and addresses changing while the transport run
     expect(baseline).toBe(4);
 
     // 1. An interface with IPv6 only appears on link 1.
-    await h0.addInterface(lab.link(1), { ipv4: null });
+    await h0.addInterface(lab().link(1), { ipv4: null });
     await t.waitFor((e) => e.event === 'interfaceUp' && e.name === 'eth1');
     const v6heard = await runPeer(h1, { family: 6, source: h1.ipv6, listenMs: 1500, send: [{ data: 'v6 to new interface' }] });
     expect(v6heard.map((d) => d.payload)).toContain('echo eth1 v6 to new interface');
@@ -63,29 +55,21 @@ describe.skipIf(skip)('interfaces and addresses changing while the transport run
 });
 
 describe.skipIf(skip)('transport lifecycle on real sockets', () => {
-  let lab: Lab;
-
-  beforeAll(async () => {
-    lab = await createLab({ hosts: 1 });
-  }, 60_000);
-
-  afterAll(async () => {
-    await lab?.destroy();
-  }, 60_000);
+  const lab = useLab({ hosts: 1 });
 
   it('close() during start() rejects the start with CLOSED and leaves no socket or timer', async () => {
-    expect(await runScenario(lab.host(0), 'close-during-start')).toEqual({ outcome: 'CLOSED', udp: 0, timers: 0 });
+    expect(await runScenario(lab().host(0), 'close-during-start')).toEqual({ outcome: 'CLOSED', udp: 0, timers: 0 });
   }, 30_000);
 
   it('a throwing listener becomes an error event; refresh and close still work', async () => {
-    const result = await runScenario(lab.host(0), 'throwing-listeners');
+    const result = await runScenario(lab().host(0), 'throwing-listeners');
     expect(result).toMatchObject({ interfaces: ['eth0'], open: 4, udp: 0 });
     expect(result.errors).toEqual([expect.stringMatching(/listener bug while an interface event listener threw/)]);
   }, 30_000);
 
   it('an interface whose IPv6 is not ready yet comes up with IPv4, and its IPv6 follows as an added address', async () => {
-    const t = await TransportProcess.start(lab.host(0), { pollIntervalMs: 100 });
-    await lab.host(0).addInterface(lab.link(0), { ipv4: '192.0.2.50/24', waitForIPv6: false });
+    const t = await TransportProcess.start(lab().host(0), { pollIntervalMs: 100 });
+    await lab().host(0).addInterface(lab().link(0), { ipv4: '192.0.2.50/24', waitForIPv6: false });
     const up = await t.waitFor((e) => e.event === 'interfaceUp' && e.name === 'eth1');
     const added = await t.waitFor((e) => e.event === 'addressAdded' && e.name === 'eth1' && String(e.address).startsWith('fe80'), 15_000);
     // IPv4 was usable at once; IPv6 joined when duplicate address detection ended.
@@ -95,23 +79,15 @@ describe.skipIf(skip)('transport lifecycle on real sockets', () => {
     // A tentative address is reported at most once, however often it is retried.
     expect(t.eventsOf('error').filter((e) => String(e.message).includes('eth1')).length).toBeLessThanOrEqual(1);
     expect(await t.close()).toBe(0);
-    await lab.host(0).removeInterface('eth1');
+    await lab().host(0).removeInterface('eth1');
   }, 40_000);
 });
 
 describe.skipIf(skipAvahi)('the transport beside avahi-daemon on one host', () => {
-  let lab: Lab;
-
-  beforeAll(async () => {
-    lab = await createLab({ hosts: 2 });
-  }, 60_000);
-
-  afterAll(async () => {
-    await lab?.destroy();
-  }, 60_000);
+  const lab = useLab({ hosts: 2 });
 
   it('both receive queries and neither breaks the other', async () => {
-    const [h0, h1] = [lab.host(0), lab.host(1)];
+    const [h0, h1] = [lab().host(0), lab().host(1)];
     const avahi = await startAvahi(h0, { hostName: 'beside-avahi' });
     const t = await TransportProcess.start(h0, { pollIntervalMs: 0 });
     const published = await avahiPublish(avahi, { name: 'Avahi Beside Boaster', type: '_boaster-side._tcp', port: 7000 });

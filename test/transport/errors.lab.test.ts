@@ -4,9 +4,9 @@
  * stopping the rest. Also: multicast needs no 224.0.0.0/4 route, because
  * every send socket names its interface (IP_MULTICAST_IF).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CORE_LAB_TOOLS, labGate } from '../lab/availability.js';
-import { createLab, type Lab } from '../lab/lab.js';
+import { useLab } from '../lab/use-lab.js';
 import { runPeer, TransportProcess } from './transport-lab.js';
 
 const skip = labGate([...CORE_LAB_TOOLS], 'transport error tests');
@@ -19,26 +19,18 @@ setTimeout(() => s.close(), 30000);
 `;
 
 describe.skipIf(skip)('transport errors', () => {
-  let lab: Lab;
-
-  beforeAll(async () => {
-    // Two links, so each subnet is a /26 and 192.0.2.200 has no route from h0.
-    lab = await createLab({ links: 2, hosts: [{ links: [0] }, { links: [0] }] });
-  }, 60_000);
-
-  afterAll(async () => {
-    await lab?.destroy();
-  }, 60_000);
+  // Two links, so each subnet is a /26 and 192.0.2.200 has no route from h0.
+  const lab = useLab({ links: 2, hosts: [{ links: [0] }, { links: [0] }] });
 
   it('a process holding UDP 5353 exclusively makes start() fail with PORT_IN_USE and advice', async () => {
-    const holder = lab.host(0).spawn(process.execPath, ['-e', EXCLUSIVE_HOLDER]);
+    const holder = lab().host(0).spawn(process.execPath, ['-e', EXCLUSIVE_HOLDER]);
     await holder.waitForOutput(/holding/, 10_000);
-    await expect(TransportProcess.start(lab.host(0), { pollIntervalMs: 0 })).rejects.toThrow(/"code":"PORT_IN_USE".*SO_REUSEADDR/);
+    await expect(TransportProcess.start(lab().host(0), { pollIntervalMs: 0 })).rejects.toThrow(/"code":"PORT_IN_USE".*SO_REUSEADDR/);
     await holder.stop();
   }, 30_000);
 
   it('an unroutable destination fails with NETWORK_UNREACHABLE; multicast, IPv6 and on-link unicast go on, with no multicast route', async () => {
-    const [h0, h1] = [lab.host(0), lab.host(1)];
+    const [h0, h1] = [lab().host(0), lab().host(1)];
     const t = await TransportProcess.start(h0, { pollIntervalMs: 0 });
     await h0.runChecked('ip', ['route', 'del', '224.0.0.0/4']);
     try {

@@ -3,9 +3,9 @@
  * interface without IP_PKTINFO, answers on that interface only, off-link
  * drops, IPv6 by scope, own-packet recognition, and running beside avahi.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CORE_LAB_TOOLS, labGate } from '../lab/availability.js';
-import { createLab, type Lab } from '../lab/lab.js';
+import { useLab } from '../lab/use-lab.js';
 import { runPeer, TransportProcess } from './transport-lab.js';
 
 const skip = labGate([...CORE_LAB_TOOLS], 'transport lab tests');
@@ -13,19 +13,12 @@ const skip = labGate([...CORE_LAB_TOOLS], 'transport lab tests');
 describe.skipIf(skip)('transport on a host with two interfaces on two subnets', () => {
   // h0 (eth0 on link 0, eth1 on link 1) runs the transport; h1 is on link 0,
   // h2 on link 1, h3 on link 0 with an address from no subnet of h0's.
-  let lab: Lab;
   let transport: TransportProcess;
-
-  beforeAll(async () => {
-    lab = await createLab({ links: 2, hosts: [{ links: [0, 1] }, { links: [0] }, { links: [1] }, { links: [0] }] });
-    await lab.host(3).replaceIPv4('eth0', '192.0.2.200/26');
-    transport = await TransportProcess.start(lab.host(0), { pollIntervalMs: 0 });
+  const lab = useLab({ links: 2, hosts: [{ links: [0, 1] }, { links: [0] }, { links: [1] }, { links: [0] }] }, async (l) => {
+    await l.host(3).replaceIPv4('eth0', '192.0.2.200/26');
+    transport = await TransportProcess.start(l.host(0), { pollIntervalMs: 0 });
     await transport.command('echo', { on: true });
-  }, 60_000);
-
-  afterAll(async () => {
-    await lab?.destroy();
-  }, 60_000);
+  });
 
   it('opens both interfaces with their subnets', () => {
     const ready = transport.eventsOf('ready')[0] as unknown as { interfaces: { name: string; addresses: { address: string; prefixLength: number }[] }[] };
@@ -35,7 +28,7 @@ describe.skipIf(skip)('transport on a host with two interfaces on two subnets', 
   });
 
   it('attributes a query from each link to its interface and answers on that interface only', async () => {
-    const [h1, h2] = [lab.host(1), lab.host(2)];
+    const [h1, h2] = [lab().host(1), lab().host(2)];
     // h2 listens on link 1 while h1 queries on link 0, then the other way round.
     const listen2 = runPeer(h2, { family: 4, source: h2.ipv4, listenMs: 2500 });
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -57,7 +50,7 @@ describe.skipIf(skip)('transport on a host with two interfaces on two subnets', 
   }, 30_000);
 
   it('attributes a unicast query sent to either address', async () => {
-    const h1 = lab.host(1);
+    const h1 = lab().host(1);
     const heard = await runPeer(h1, { family: 4, source: h1.ipv4, listenMs: 1000, send: [{ data: 'unicast from h1', to: '192.0.2.10' }] });
     expect(transport.packets()).toContainEqual(expect.objectContaining({ interface: 'eth0', destination: 'unicast', payload: 'unicast from h1' }));
     expect(heard).toContainEqual(expect.objectContaining({ payload: 'echo eth0 unicast from h1' }));
@@ -65,7 +58,7 @@ describe.skipIf(skip)('transport on a host with two interfaces on two subnets', 
 
   it('drops and counts a packet whose source is on no local subnet (RFC 6762 §11)', async () => {
     const before = (await transport.command('stats')).stats as { dropped: Record<string, number> };
-    const h3 = lab.host(3);
+    const h3 = lab().host(3);
     const heard = await runPeer(h3, { family: 4, source: '192.0.2.200', listenMs: 1000, send: [{ data: 'from off-link' }] });
     const after = (await transport.command('stats')).stats as { dropped: Record<string, number> };
     expect(after.dropped['off-link']).toBe((before.dropped['off-link'] ?? 0) + 1);
@@ -74,30 +67,22 @@ describe.skipIf(skip)('transport on a host with two interfaces on two subnets', 
   }, 20_000);
 
   it('IPv6: a link-local query is attributed by scope and answered over IPv6', async () => {
-    const h2 = lab.host(2);
+    const h2 = lab().host(2);
     const heard = await runPeer(h2, { family: 6, source: h2.ipv6, listenMs: 1000, send: [{ data: 'v6 query from h2' }] });
     expect(transport.packets()).toContainEqual(
       expect.objectContaining({ interface: 'eth1', family: 6, source: { address: h2.ipv6, port: 5353 }, payload: 'v6 query from h2' }),
     );
-    const h0eth1 = lab.host(0).iface('eth1').ipv6;
+    const h0eth1 = lab().host(0).iface('eth1').ipv6;
     expect(heard).toContainEqual(expect.objectContaining({ from: `${h0eth1}%eth0`, payload: 'echo eth1 v6 query from h2' }));
   }, 20_000);
 });
 
 describe.skipIf(skip)('own packets and peers on the same host', () => {
-  let lab: Lab;
-
-  beforeAll(async () => {
-    lab = await createLab({ hosts: 1 });
-  }, 60_000);
-
-  afterAll(async () => {
-    await lab?.destroy();
-  }, 60_000);
+  const lab = useLab({ hosts: 1 });
 
   it('a transport does not take its own multicast for a peer; two transports on one host see each other', async () => {
-    const a = await TransportProcess.start(lab.host(0), { pollIntervalMs: 0 });
-    const b = await TransportProcess.start(lab.host(0), { pollIntervalMs: 0 });
+    const a = await TransportProcess.start(lab().host(0), { pollIntervalMs: 0 });
+    const b = await TransportProcess.start(lab().host(0), { pollIntervalMs: 0 });
     for (const family of [4, 6]) {
       expect((await a.command('send', { data: `from a over v${family}`, target: { interface: 'eth0', family } })).ok).toBe(true);
     }
@@ -109,7 +94,7 @@ describe.skipIf(skip)('own packets and peers on the same host', () => {
     expect(stats.dropped.own).toBe(2);
     expect(b.packets().map((p) => [p.payload, p.source.address])).toEqual([
       ['from a over v4', '192.0.2.10'],
-      ['from a over v6', lab.host(0).ipv6],
+      ['from a over v6', lab().host(0).ipv6],
     ]);
     expect(await a.close()).toBe(0);
     expect(await b.close()).toBe(0);
@@ -117,19 +102,11 @@ describe.skipIf(skip)('own packets and peers on the same host', () => {
 });
 
 describe.skipIf(skip)('two interfaces of one host on the same link and subnet', () => {
-  let lab: Lab;
-
-  beforeAll(async () => {
-    // h0 has eth0 and eth1, both on link 0 (192.0.2.0/24); h1 is a peer there.
-    lab = await createLab({ hosts: [{ links: [0, 0] }, { links: [0] }] });
-  }, 60_000);
-
-  afterAll(async () => {
-    await lab?.destroy();
-  }, 60_000);
+  // h0 has eth0 and eth1, both on link 0 (192.0.2.0/24); h1 is a peer there.
+  const lab = useLab({ hosts: [{ links: [0, 0] }, { links: [0] }] });
 
   it('each packet reaches both interfaces but is delivered once, and the ambiguity is counted', async () => {
-    const [h0, h1] = [lab.host(0), lab.host(1)];
+    const [h0, h1] = [lab().host(0), lab().host(1)];
     expect(h0.interfaces.map((i) => i.ifname)).toEqual(['eth0', 'eth1']);
     // The lab numbers by host, so both got 192.0.2.10. Node joins IPv4 groups
     // by address, which reaches one interface only: the transport says so.
