@@ -79,3 +79,36 @@ export const OWN_PACKET_MEMORY_ENTRIES = 1_024;
  * spaces probes 250 ms apart, §5.2 queries at least one second.
  */
 export const DUPLICATE_PACKET_WINDOW_MS = 100;
+
+/** RFC 6762 §8.1: probing starts after a random delay of 0–250 ms. */
+export const PROBE_WAIT_MAX_MS = 250;
+/** RFC 6762 §8.1: probes go 250 ms apart. */
+export const PROBE_INTERVAL_MS = 250;
+/** RFC 6762 §8.1: three probes. */
+export const PROBE_COUNT = 3;
+/** RFC 6762 §8.2: the loser of a simultaneous probe tiebreak waits one second, then probes again. */
+export const PROBE_TIEBREAK_DEFER_MS = 1_000;
+/** RFC 6762 §8.1: after this many conflicts within {@link PROBE_RATE_WINDOW_MS}… */
+export const PROBE_RATE_LIMIT_CONFLICTS = 15;
+/** RFC 6762 §8.1: …counted over ten seconds… */
+export const PROBE_RATE_WINDOW_MS = 10_000;
+/** RFC 6762 §8.1: …wait five seconds between attempts. */
+export const PROBE_RATE_LIMIT_DELAY_MS = 5_000;
+/** RFC 6762 §8.3: announcements sent after probing (at least two). */
+export const ANNOUNCE_COUNT = 3;
+/** RFC 6762 §8.3: the first interval between announcements; it doubles after each. */
+export const ANNOUNCE_INTERVAL_MS = 1_000;
+/** RFC 6762 §6: shared-record answers wait 20–120 ms (random). */
+export const RESPONSE_DELAY_MIN_MS = 20;
+export const RESPONSE_DELAY_MAX_MS = 120;
+/** RFC 6762 §6.3: answers may be aggregated for up to 500 ms. */
+export const RESPONSE_AGGREGATION_MAX_MS = 500;
+/** RFC 6762 §7.2: a query with TC set waits 400–500 ms for its known answers. */
+export const TRUNCATED_QUERY_DELAY_MIN_MS = 400;
+export const TRUNCATED_QUERY_DELAY_MAX_MS = 500;
+/** RFC 6762 §6.2: a record is multicast on an interface at most once a second (probe defence excepted). */
+export const MULTICAST_RATE_LIMIT_MS = 1_000;
+/** RFC 6762 §7.3: a question seen multicast from another host in the last second is not asked again. */
+export const DUPLICATE_QUESTION_WINDOW_MS = 1_000;
+/** RFC 6762 §6.7: a legacy unicast reply without EDNS0 fits 512 bytes. */
+export const LEGACY_UNICAST_DEFAULT_PAYLOAD = 512;

@@ -21,3 +21,8 @@ export { UdpTransport } from './transport/udp-transport.js';
 export type { UdpTransportOptions } from './transport/udp-transport.js';
 export { FakeTransport, fakeInterface } from './transport/fake-transport.js';
 export type { SentPacket } from './transport/fake-transport.js';
+export { Responder, Service, defaultHostLabel } from './api/responder.js';
+export type { Logger, ResponderEvents, ResponderOptions, ServiceEvents } from './api/responder.js';
+export type { ServiceSpec } from './records/service-records.js';
+export { ServiceError } from './records/service-records.js';
+export type { Clock, Random, TimerHandle } from './protocol/clock.js';

@@ -1,0 +1,217 @@
+/**
+ * The public API: a {@link Responder} for this host, and the {@link Service}
+ * handles it publishes.
+ */
+import os from 'node:os';
+import { EventEmitter } from 'eventemitter3';
+import { BoasterError } from '../errors.js';
+import type { TxtInput } from '../dnssd/txt.js';
+import type { Clock, Random } from '../protocol/clock.js';
+import { MdnsEngine } from '../protocol/engine.js';
+import type { Registration } from '../protocol/registration.js';
+import { HostRegistration, ServiceRegistration } from '../protocol/registration.js';
+import type { ServiceSpec } from '../records/service-records.js';
+import type { InterfaceSelection } from '../transport/interfaces.js';
+import type { Transport } from '../transport/transport.js';
+import { UdpTransport } from '../transport/udp-transport.js';
+
+/** Where log lines go; every method optional. */
+export interface Logger {
+  debug?(message: string): void;
+  info?(message: string): void;
+  warn?(message: string): void;
+  error?(message: string): void;
+}
+
+/** Options of a {@link Responder}. */
+export interface ResponderOptions extends InterfaceSelection {
+  /** Host label, without `.local`; default this machine's host name (first label). */
+  hostName?: string;
+  /** Rename on conflict ("Name (2)", "host-2"); default true. When false, a conflict ends the service with a `conflict` event. */
+  autoRename?: boolean;
+  logger?: Logger;
+  /** Interface poll interval in ms (default 5000). */
+  pollIntervalMs?: number;
+  /** A transport to use instead of UDP sockets (e.g. `FakeTransport` in tests). */
+  transport?: Transport;
+  clock?: Clock;
+  random?: Random;
+}
+
+/** Events of a {@link Service}. */
+export interface ServiceEvents {
+  probing: () => void;
+  /** Announced under `name`. */
+  announced: (name: string) => void;
+  renamed: (oldName: string, newName: string) => void;
+  /** The name is taken and autoRename is off: the service has stopped. */
+  conflict: (name: string) => void;
+}
+
+/** Events of a {@link Responder}. */
+export interface ResponderEvents {
+  /** The host name was taken and changed. */
+  hostRenamed: (oldName: string, newName: string) => void;
+  error: (error: BoasterError) => void;
+}
+
+/** Turn a machine host name into a DNS label: first label, letters, digits and hyphens. */
+export function defaultHostLabel(hostname = os.hostname()): string {
+  const label = (hostname.split('.')[0] ?? '').replace(/[^A-Za-z0-9-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
+  return label || 'boaster';
+}
+
+/** A published service. */
+export class Service extends EventEmitter<ServiceEvents> {
+  /** @internal */
+  constructor(
+    private readonly responder: Responder,
+    /** @internal */ readonly registration: ServiceRegistration,
+  ) {
+    super();
+  }
+
+  /** Current instance name (changes on rename). */
+  get name(): string {
+    return this.registration.name;
+  }
+
+  /** Full instance name, e.g. `Printer._ipp._tcp.local`. */
+  get fullName(): string {
+    return this.registration.names.instance;
+  }
+
+  /** Service type, e.g. `_ipp._tcp`. */
+  get type(): string {
+    return this.registration.spec.type;
+  }
+
+  /** `probing`, `announcing`, `announced` or `stopped`. */
+  get state(): Registration['state'] {
+    return this.registration.state;
+  }
+
+  /** Replace the TXT record and announce it (RFC 6762 §8.4). */
+  updateTxt(txt: TxtInput | Uint8Array[]): void {
+    this.registration.spec = { ...this.registration.spec, txt };
+    this.responder.engine.reannounce(this.registration);
+  }
+
+  /** Send goodbyes and stop answering for this service. Resolves once the goodbyes are sent. */
+  stop(): Promise<void> {
+    return this.responder.unpublish(this);
+  }
+}
+
+/** The mDNS responder of this host. One per process is usual; several interoperate. */
+export class Responder extends EventEmitter<ResponderEvents> {
+  /** @internal */
+  readonly engine: MdnsEngine;
+  private readonly transport: Transport;
+  private readonly host: HostRegistration;
+  private readonly services = new Map<Registration, Service>();
+  private starting: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(private readonly options: ResponderOptions = {}) {
+    super();
+    this.transport = options.transport ?? new UdpTransport(options);
+    this.host = new HostRegistration(options.hostName ?? defaultHostLabel());
+    this.engine = new MdnsEngine(this.transport, {
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.random ? { random: options.random } : {}),
+      ...(options.autoRename !== undefined ? { autoRename: options.autoRename } : {}),
+    });
+    this.engine.on('error', (e) => {
+      options.logger?.warn?.(e.message);
+      this.emit('error', e);
+    });
+    this.transport.on('error', (e) => {
+      options.logger?.warn?.(e.message);
+      this.emit('error', e);
+    });
+    this.engine.on('probing', (r) => this.services.get(r)?.emit('probing'));
+    this.engine.on('announced', (r) => {
+      options.logger?.info?.(`announced ${r.kind} "${r.name}"`);
+      this.services.get(r)?.emit('announced', r.name);
+    });
+    this.engine.on('renamed', (r, from, to) => {
+      options.logger?.info?.(`renamed ${r.kind} "${from}" to "${to}"`);
+      if (r === this.host) {
+        this.emit('hostRenamed', from, to);
+        // SRV targets follow the host name.
+        for (const reg of this.services.keys()) this.engine.reannounce(reg);
+      } else {
+        this.services.get(r)?.emit('renamed', from, to);
+      }
+    });
+    this.engine.on('conflict', (r, name) => this.services.get(r)?.emit('conflict', name));
+  }
+
+  /** Full host name, e.g. `myhost.local`. */
+  get hostName(): string {
+    return this.host.fullName;
+  }
+
+  private start(): Promise<void> {
+    this.starting ??= this.transport.start().then(() => this.engine.add(this.host));
+    return this.starting;
+  }
+
+  /**
+   * Publish a service: probe its name (renaming on conflict unless
+   * `autoRename` is off), then announce it. Resolves with its handle once
+   * it is announced; rejects on a conflict without renaming, or when
+   * `signal` aborts first (the service is then withdrawn).
+   */
+  async publish(spec: ServiceSpec, options: { signal?: AbortSignal } = {}): Promise<Service> {
+    if (this.closed) throw new BoasterError('CLOSED', 'The responder is closed; create a new one');
+    options.signal?.throwIfAborted();
+    const service = new Service(this, new ServiceRegistration(spec, this.host));
+    await this.start();
+    this.services.set(service.registration, service);
+    this.engine.add(service.registration);
+    await new Promise<void>((resolve, reject) => {
+      const done = (): void => {
+        service.off('announced', onAnnounced);
+        service.off('conflict', onConflict);
+        options.signal?.removeEventListener('abort', onAbort);
+      };
+      const onAnnounced = (): void => {
+        done();
+        resolve();
+      };
+      const onConflict = (name: string): void => {
+        done();
+        this.services.delete(service.registration);
+        reject(new BoasterError('NAME_CONFLICT', `The name "${name}" is taken on the network; choose another or enable autoRename`));
+      };
+      const onAbort = (): void => {
+        done();
+        void this.unpublish(service).finally(() => reject(options.signal?.reason));
+      };
+      service.on('announced', onAnnounced);
+      service.on('conflict', onConflict);
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    return service;
+  }
+
+  /** @internal */
+  async unpublish(service: Service): Promise<void> {
+    this.services.delete(service.registration);
+    await this.engine.remove(service.registration);
+  }
+
+  /** Goodbye for every service and the host on every interface, then close the sockets. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.starting) {
+      await this.starting.catch(() => undefined);
+      await Promise.all([...this.services.values()].map((s) => this.unpublish(s)));
+      await this.engine.remove(this.host);
+    }
+    await this.transport.close();
+  }
+}

@@ -1,0 +1,389 @@
+/**
+ * The responder's protocol engine (RFC 6762 §6–§10): probes, announces,
+ * defends and answers, for the host and its services, on every interface
+ * of a {@link Transport}. Driven by an injectable clock and randomness; it
+ * never touches a socket.
+ */
+import { EventEmitter } from 'eventemitter3';
+import {
+  ANNOUNCE_COUNT,
+  ANNOUNCE_INTERVAL_MS,
+  FLAG_AUTHORITATIVE,
+  FLAG_RESPONSE,
+  FLAG_TRUNCATED,
+  LEGACY_UNICAST_DEFAULT_PAYLOAD,
+  LEGACY_UNICAST_MAX_TTL,
+  MDNS_PORT,
+  MULTICAST_RATE_LIMIT_MS,
+  PROBE_COUNT,
+  PROBE_INTERVAL_MS,
+  PROBE_RATE_LIMIT_CONFLICTS,
+  PROBE_RATE_LIMIT_DELAY_MS,
+  PROBE_RATE_WINDOW_MS,
+  PROBE_TIEBREAK_DEFER_MS,
+  PROBE_WAIT_MAX_MS,
+  RESPONSE_DELAY_MAX_MS,
+  RESPONSE_DELAY_MIN_MS,
+  TRUNCATED_QUERY_DELAY_MAX_MS,
+  TRUNCATED_QUERY_DELAY_MIN_MS,
+} from '../constants.js';
+import { BoasterError, WireDecodeError } from '../errors.js';
+import type { OwnedRecord } from '../records/service-records.js';
+import type { InterfaceAddress, NetworkInterface } from '../transport/interfaces.js';
+import type { ReceivedPacket, Transport } from '../transport/transport.js';
+import { compareProbeSets, sameRecord } from '../wire/canonical.js';
+import { decodePacket } from '../wire/decode.js';
+import type { Packet, ResourceRecord } from '../wire/model.js';
+import { nameKey } from '../wire/name.js';
+import { payloadBudget, splitPacket } from '../wire/split.js';
+import { answerQuery } from './answers.js';
+import type { Clock, Random, TimerHandle } from './clock.js';
+import { systemClock } from './clock.js';
+import type { Registration } from './registration.js';
+
+/** Options of {@link MdnsEngine}. */
+export interface EngineOptions {
+  clock?: Clock;
+  random?: Random;
+  /** Rename on conflict (default true); when false a conflict stops the registration with a `conflict` event. */
+  autoRename?: boolean;
+}
+
+/** Events of the engine. */
+export interface EngineEvents {
+  probing: (registration: Registration) => void;
+  announced: (registration: Registration) => void;
+  renamed: (registration: Registration, oldName: string, newName: string) => void;
+  /** A conflict the engine did not resolve by renaming (autoRename off). */
+  conflict: (registration: Registration, name: string) => void;
+  error: (error: BoasterError) => void;
+}
+
+/** Per-registration timers and conflict history. */
+interface Life {
+  timers: TimerHandle[];
+  conflicts: number[];
+}
+
+const RESPONSE = FLAG_RESPONSE | FLAG_AUTHORITATIVE;
+
+/** The protocol engine. */
+export class MdnsEngine extends EventEmitter<EngineEvents> {
+  private readonly registrations = new Map<Registration, Life>();
+  private readonly clock: Clock;
+  private readonly random: Random;
+  /** When each record was last multicast, per interface (RFC 6762 §6.2, §5.4). */
+  private readonly lastMulticast = new Map<string, number>();
+  /** Packets dropped because they did not decode, by error code. */
+  readonly malformed = new Map<string, number>();
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly options: EngineOptions = {},
+  ) {
+    super();
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    transport.on('packet', (packet) => this.receive(packet));
+    transport.on('interfaceUp', () => this.reprobeAll());
+    transport.on('addressAdded', () => this.reprobeAll());
+    transport.on('addressRemoved', (nic, address) => this.addressGone(nic, address));
+  }
+
+  /** Start probing for a registration (RFC 6762 §8.1). */
+  add(registration: Registration): void {
+    this.registrations.set(registration, { timers: [], conflicts: [] });
+    this.probe(registration);
+  }
+
+  /** Whether the engine holds this registration. */
+  has(registration: Registration): boolean {
+    return this.registrations.has(registration);
+  }
+
+  /** Announce changed records again (RFC 6762 §8.4), e.g. after a TXT update. */
+  reannounce(registration: Registration): void {
+    if (registration.state === 'announced' || registration.state === 'announcing') this.announce(registration);
+  }
+
+  /** Withdraw a registration: goodbye (TTL 0) for all its records on every interface (RFC 6762 §10.1). */
+  async remove(registration: Registration): Promise<void> {
+    const life = this.registrations.get(registration);
+    if (!life) return;
+    life.timers.forEach((t) => t.cancel());
+    this.registrations.delete(registration);
+    const wasPublic = registration.state === 'announced' || registration.state === 'announcing';
+    registration.state = 'stopped';
+    if (wasPublic) await this.sendRecords(registration, 0);
+  }
+
+  private timers(registration: Registration): TimerHandle[] {
+    return this.registrations.get(registration)?.timers ?? [];
+  }
+
+  private schedule(registration: Registration, ms: number, fn: () => void): void {
+    this.timers(registration).push(this.clock.setTimeout(fn, ms));
+  }
+
+  private cancel(registration: Registration): void {
+    const life = this.registrations.get(registration);
+    if (!life) return;
+    life.timers.forEach((t) => t.cancel());
+    life.timers = [];
+  }
+
+  /** RFC 6762 §8.1: random 0–250 ms, then three QU probes 250 ms apart, then announce. */
+  private probe(registration: Registration, delay = this.random() * PROBE_WAIT_MAX_MS): void {
+    this.cancel(registration);
+    registration.state = 'probing';
+    this.emit('probing', registration);
+    for (let i = 0; i < PROBE_COUNT; i++) {
+      this.schedule(registration, delay + i * PROBE_INTERVAL_MS, () => void this.sendProbe(registration));
+    }
+    this.schedule(registration, delay + PROBE_COUNT * PROBE_INTERVAL_MS, () => this.announce(registration));
+  }
+
+  private reprobeAll(): void {
+    for (const registration of this.registrations.keys()) this.probe(registration);
+  }
+
+  private async sendProbe(registration: Registration): Promise<void> {
+    for (const nic of this.transport.interfaces) {
+      const unique = registration.records(nic).filter((r) => r.unique);
+      const names = [...new Map(unique.map((r) => [nameKey(r.record.name), r.record.name])).values()];
+      // Probes: QU questions of type ANY, proposed records in authority, no cache-flush bit.
+      await this.send(nic, {
+        flags: 0,
+        questions: names.map((name) => ({ name, type: 'ANY' as const, unicastResponse: true })),
+        authorities: unique.map((r) => ({ ...r.record, cacheFlush: false })),
+      });
+    }
+  }
+
+  /** RFC 6762 §8.3: unsolicited responses, 1 s apart and doubling. */
+  private announce(registration: Registration): void {
+    this.cancel(registration);
+    registration.state = 'announcing';
+    let at = 0;
+    for (let i = 0; i < ANNOUNCE_COUNT; i++) {
+      const first = i === 0;
+      const last = i === ANNOUNCE_COUNT - 1;
+      this.schedule(registration, at, () => {
+        void this.sendRecords(registration).then(() => {
+          if (first) {
+            registration.state = 'announced';
+            this.emit('announced', registration);
+          }
+          if (last) this.cancel(registration);
+        });
+      });
+      at += ANNOUNCE_INTERVAL_MS * 2 ** i;
+    }
+  }
+
+  /** Multicast every record of a registration on every interface (TTL 0: goodbye). */
+  private async sendRecords(registration: Registration, ttl?: number): Promise<void> {
+    for (const nic of this.transport.interfaces) {
+      const records = registration.records(nic).map((r) => this.forWire(r, ttl));
+      await this.send(nic, { flags: RESPONSE, answers: records });
+      if (ttl !== 0) this.noteMulticast(nic, records);
+    }
+  }
+
+  private forWire(owned: OwnedRecord, ttl?: number): ResourceRecord {
+    return { ...owned.record, cacheFlush: owned.unique, ttl: ttl ?? owned.record.ttl };
+  }
+
+  private recordKey(nic: NetworkInterface, record: ResourceRecord): string {
+    return `${nic.name}|${nameKey(record.name)}|${record.type}|${JSON.stringify(record.data)}`;
+  }
+
+  private noteMulticast(nic: NetworkInterface, records: readonly ResourceRecord[]): void {
+    const now = this.clock.now();
+    for (const r of records) this.lastMulticast.set(this.recordKey(nic, r), now);
+  }
+
+  /** Encode, split to the interface's budget and send; failures are reported, never thrown. */
+  private async send(nic: NetworkInterface, packet: Partial<Packet>, to?: { address: string; port: number; budget?: number; legacy?: boolean }): Promise<void> {
+    for (const family of [4, 6] as const) {
+      if (!nic.addresses.some((a) => a.family === family)) continue;
+      if (to && (to.address.includes(':') ? 6 : 4) !== family) continue;
+      try {
+        const budget = to?.budget ?? payloadBudget(nic.mtu, family);
+        const packets = splitPacket(packet, { budget, compression: to?.legacy ? 'unicast' : 'mdns', dropAdditionalsThatDoNotFit: true });
+        const chosen = to?.legacy && packets.length > 1 ? [truncated(packets[0] as Buffer)] : packets;
+        for (const data of chosen) {
+          await this.transport.send(data, to ? { interface: nic.name, family, address: to.address, port: to.port } : { interface: nic.name, family });
+        }
+      } catch (error) {
+        this.emit('error', error instanceof BoasterError ? error : new BoasterError('SEND_FAILED', String(error)));
+      }
+    }
+  }
+
+  private receive(received: ReceivedPacket): void {
+    let packet: Packet;
+    try {
+      packet = decodePacket(received.data, { onBadRecord: (e) => this.countMalformed(e.code) });
+    } catch (error) {
+      // Network input is dropped and counted, never thrown.
+      this.countMalformed(error instanceof WireDecodeError ? error.code : 'UNKNOWN');
+      return;
+    }
+    const nic = this.transport.interfaces.find((n) => n.name === received.interface);
+    if (!nic) return;
+    if ((packet.flags & FLAG_RESPONSE) !== 0) this.checkResponse(nic, packet);
+    else this.answer(nic, packet, received);
+  }
+
+  private countMalformed(code: string): void {
+    this.malformed.set(code, (this.malformed.get(code) ?? 0) + 1);
+  }
+
+  /** RFC 6762 §8.1, §9, §10.4: conflicts and stale copies of our records in others' responses. */
+  private checkResponse(nic: NetworkInterface, packet: Packet): void {
+    const records = [...packet.answers, ...packet.additionals];
+    for (const registration of [...this.registrations.keys()]) {
+      const ours = registration.records(nic);
+      const keys = registration.uniqueNameKeys(nic);
+      let conflict = false;
+      let refresh = false;
+      for (const record of records) {
+        if (!keys.has(nameKey(record.name))) continue;
+        const mine = ours.find((o) => sameRecord(o.record, record));
+        if (mine) {
+          // A goodbye or a TTL under half ours for our own record: announce it again.
+          if (registration.state === 'announced' && record.ttl < mine.record.ttl / 2) refresh = true;
+          continue;
+        }
+        const sameType = ours.some((o) => o.record.type === record.type && nameKey(o.record.name) === nameKey(record.name));
+        // While probing any other record by our name is a conflict; once announced, different data for one of our unique types.
+        if (registration.state === 'probing' || sameType) conflict = true;
+      }
+      if (conflict) this.conflict(registration);
+      else if (refresh) this.announce(registration);
+    }
+  }
+
+  private conflict(registration: Registration): void {
+    const life = this.registrations.get(registration);
+    if (!life) return;
+    if (registration.state !== 'probing') {
+      // RFC 6762 §9: probe again; a defended name then renames.
+      this.probe(registration);
+      return;
+    }
+    if (this.options.autoRename === false) {
+      this.cancel(registration);
+      registration.state = 'stopped';
+      this.registrations.delete(registration);
+      this.emit('conflict', registration, registration.name);
+      return;
+    }
+    const now = this.clock.now();
+    life.conflicts = [...life.conflicts.filter((t) => now - t < PROBE_RATE_WINDOW_MS), now];
+    const old = registration.name;
+    const renamed = registration.rename();
+    this.emit('renamed', registration, old, renamed);
+    // RFC 6762 §8.1: after 15 conflicts in 10 s, wait 5 s between attempts.
+    this.probe(registration, life.conflicts.length >= PROBE_RATE_LIMIT_CONFLICTS ? PROBE_RATE_LIMIT_DELAY_MS : undefined);
+  }
+
+  private answer(nic: NetworkInterface, packet: Packet, received: ReceivedPacket): void {
+    const announced = [...this.registrations.keys()].filter((r) => r.state === 'announced' || r.state === 'announcing');
+    // RFC 6762 §8.2: a simultaneous probe for a name we are probing is settled by tiebreak.
+    if (packet.authorities.length > 0) this.tiebreak(nic, packet);
+    const records = announced.flatMap((r) => r.records(nic));
+    const legacy = received.source.port !== MDNS_PORT;
+    const { answers, additionals } = answerQuery(packet.questions, records, legacy ? [] : packet.answers);
+    if (answers.length === 0) return;
+    if (legacy) {
+      void this.replyLegacy(nic, packet, received, answers, additionals);
+      return;
+    }
+    const now = this.clock.now();
+    const probe = packet.authorities.length > 0;
+    const quarterFresh = (r: OwnedRecord): boolean => {
+      const last = this.lastMulticast.get(this.recordKey(nic, r.record));
+      return last !== undefined && now - last < (r.record.ttl * 1000) / 4;
+    };
+    // RFC 6762 §5.4: QU questions get a unicast reply unless a record was not multicast within a quarter of its TTL.
+    const unicast = packet.questions.every((q) => q.unicastResponse) && answers.every(quarterFresh);
+    // RFC 6762 §6.2: at most once a second per record and interface, except to defend a probe.
+    const multicastable = answers.filter((r) => probe || !this.recentlyMulticast(nic, r.record, now));
+    const chosen = unicast ? answers : multicastable;
+    if (chosen.length === 0) return;
+    const allUnique = chosen.every((r) => r.unique);
+    // RFC 6762 §6: unique answers at once, shared ones after 20–120 ms; §7.2: 400–500 ms after a TC query.
+    const delay = (packet.flags & FLAG_TRUNCATED) !== 0
+      ? TRUNCATED_QUERY_DELAY_MIN_MS + this.random() * (TRUNCATED_QUERY_DELAY_MAX_MS - TRUNCATED_QUERY_DELAY_MIN_MS)
+      : allUnique || probe
+        ? 0
+        : RESPONSE_DELAY_MIN_MS + this.random() * (RESPONSE_DELAY_MAX_MS - RESPONSE_DELAY_MIN_MS);
+    const respond = (): void => {
+      const body = { flags: RESPONSE, answers: chosen.map((r) => this.forWire(r)), additionals: additionals.map((r) => this.forWire(r)) };
+      if (unicast) {
+        void this.send(nic, body, { address: received.source.address, port: received.source.port });
+      } else {
+        this.noteMulticast(nic, body.answers);
+        void this.send(nic, body);
+      }
+    };
+    if (delay === 0) respond();
+    else this.clock.setTimeout(respond, delay);
+  }
+
+  private recentlyMulticast(nic: NetworkInterface, record: ResourceRecord, now: number): boolean {
+    const last = this.lastMulticast.get(this.recordKey(nic, record));
+    return last !== undefined && now - last < MULTICAST_RATE_LIMIT_MS;
+  }
+
+  private tiebreak(nic: NetworkInterface, packet: Packet): void {
+    for (const registration of [...this.registrations.keys()]) {
+      if (registration.state !== 'probing') continue;
+      const keys = registration.uniqueNameKeys(nic);
+      const asked = packet.questions.map((q) => nameKey(q.name)).filter((k) => keys.has(k));
+      for (const key of new Set(asked)) {
+        const ours = registration.records(nic).filter((r) => r.unique && nameKey(r.record.name) === key).map((r) => r.record);
+        const theirs = packet.authorities.filter((r) => nameKey(r.name) === key);
+        if (theirs.length === 0) continue;
+        // The lexicographically later set wins; the loser waits a second and probes again.
+        if (compareProbeSets(ours, theirs) < 0) {
+          this.probe(registration, PROBE_TIEBREAK_DEFER_MS);
+          return;
+        }
+      }
+    }
+  }
+
+  /** RFC 6762 §6.7: legacy unicast reply: same id, question echoed, TTL ≤ 10, no cache-flush, fits the querier's buffer. */
+  private async replyLegacy(nic: NetworkInterface, packet: Packet, received: ReceivedPacket, answers: OwnedRecord[], additionals: OwnedRecord[]): Promise<void> {
+    const opt = packet.additionals.find((r) => r.type === 'OPT');
+    const budget = Math.max(LEGACY_UNICAST_DEFAULT_PAYLOAD, opt?.class ?? 0);
+    const legacy = (r: OwnedRecord): ResourceRecord => ({ ...r.record, cacheFlush: false, ttl: Math.min(r.record.ttl, LEGACY_UNICAST_MAX_TTL) });
+    await this.send(
+      nic,
+      { id: packet.id, flags: RESPONSE, questions: packet.questions, answers: answers.map(legacy), additionals: additionals.map(legacy) },
+      { address: received.source.address, port: received.source.port, budget, legacy: true },
+    );
+  }
+
+  /** RFC 6762 §10.1: goodbye for an address that left an interface, then announce what is left. */
+  private addressGone(nic: NetworkInterface, address: InterfaceAddress): void {
+    for (const registration of this.registrations.keys()) {
+      if (registration.kind !== 'host') continue;
+      const gone = registration.records({ ...nic, addresses: [address] }).filter((r) => r.record.type === 'A' || r.record.type === 'AAAA');
+      if (gone.length > 0 && this.transport.interfaces.some((n) => n.name === nic.name)) {
+        void this.send(nic, { flags: RESPONSE, answers: gone.map((r) => this.forWire(r, 0)) });
+      }
+      this.announce(registration);
+    }
+  }
+}
+
+/** A legacy reply that does not fit: the first packet's worth, with TC set (RFC 6762 §6.7, RFC 1035 §4.1.1). */
+function truncated(first: Buffer): Buffer {
+  const out = Buffer.from(first);
+  out.writeUInt16BE(out.readUInt16BE(2) | FLAG_TRUNCATED, 2);
+  return out;
+}

@@ -1,0 +1,137 @@
+/**
+ * The records of a DNS-SD service (RFC 6763) and of the host that offers it
+ * (RFC 6762), built from what the user gives. Pure functions: the engine
+ * decides when they are probed, announced and sent.
+ */
+import { CLASS_IN, HOST_NAME_TTL, OTHER_TTL } from '../constants.js';
+import { BoasterError } from '../errors.js';
+import type { TxtInput } from '../dnssd/txt.js';
+import { encodeTxt } from '../dnssd/txt.js';
+import type { InterfaceAddress } from '../transport/interfaces.js';
+import type { ResourceRecord } from '../wire/model.js';
+import { escapeLabel, nameToLabels } from '../wire/name.js';
+
+/** RFC 6763 §9: the service type enumeration name. */
+export const SERVICES_ENUMERATION_NAME = '_services._dns-sd._udp';
+
+/** A record boaster owns, with how it must be treated. */
+export interface OwnedRecord {
+  record: ResourceRecord;
+  /** Unique records (RFC 6762 §2) are probed and carry the cache-flush bit; shared ones are neither. */
+  unique: boolean;
+}
+
+/** What defines a service. */
+export interface ServiceSpec {
+  /** Instance name, any UTF-8 text (RFC 6763 §4.1.1), e.g. `Printer. Floor 2`. */
+  name: string;
+  /** Service type, `_name._tcp` or `_name._udp` (RFC 6763 §7). */
+  type: string;
+  port: number;
+  /** TXT attributes, or strings already encoded. */
+  txt?: TxtInput | Uint8Array[];
+  /** Subtypes, e.g. `_printer` (RFC 6763 §7.1). */
+  subtypes?: string[];
+  /** Domain; default `local`. */
+  domain?: string;
+  /** TTLs; defaults per RFC 6762 §10: 120 s for SRV, 4500 s for PTR and TXT. */
+  ttl?: { host?: number; other?: number };
+}
+
+/** Why a service or host definition is refused. */
+export class ServiceError extends BoasterError {}
+
+const TYPE_PATTERN = /^_[A-Za-z0-9](?:[A-Za-z0-9-]{0,13}[A-Za-z0-9])?\._(tcp|udp)$/;
+
+/** Validate and normalise a service type (RFC 6763 §7, RFC 6335 §5.1: 1–15 characters). */
+export function checkServiceType(type: string): string {
+  const t = type.replace(/\.$/, '').replace(/\.local$/i, '');
+  if (!TYPE_PATTERN.test(t)) {
+    throw new ServiceError('BAD_TYPE', `Service type "${type}" must look like "_http._tcp": an underscore, 1–15 letters, digits or hyphens, then "._tcp" or "._udp" (RFC 6763 §7)`);
+  }
+  return t;
+}
+
+function checkSubtype(subtype: string): string {
+  const s = subtype.startsWith('_') ? subtype : `_${subtype}`;
+  if (s.length < 2 || s.length > 63 || s.includes('.')) {
+    throw new ServiceError('BAD_SUBTYPE', `Subtype "${subtype}" must be one label of at most 63 bytes, e.g. "_printer" (RFC 6763 §7.1)`);
+  }
+  return s;
+}
+
+/** Full names of a service: instance, type, enumeration and subtype names. */
+export interface ServiceNames {
+  instance: string;
+  type: string;
+  subtypes: string[];
+}
+
+/** Names of a service with instance name `name` (plain text). */
+export function serviceNames(spec: ServiceSpec, name = spec.name): ServiceNames {
+  const domain = spec.domain ?? 'local';
+  const type = `${checkServiceType(spec.type)}.${domain}`;
+  if (name.length === 0) throw new ServiceError('BAD_NAME', 'A service needs a non-empty instance name');
+  const instance = `${escapeLabel(name)}.${type}`;
+  nameToLabels(instance); // throws LABEL_TOO_LONG / NAME_TOO_LONG with advice
+  return { instance, type, subtypes: (spec.subtypes ?? []).map((s) => `${checkSubtype(s)}._sub.${type}`) };
+}
+
+/**
+ * The records of a service offered by `hostName` (a full name like
+ * `myhost.local`): PTRs for browsing, enumeration and subtypes (shared),
+ * SRV and TXT (unique).
+ */
+export function serviceRecords(spec: ServiceSpec, names: ServiceNames, hostName: string): OwnedRecord[] {
+  if (!Number.isInteger(spec.port) || spec.port < 0 || spec.port > 0xffff) {
+    throw new ServiceError('BAD_PORT', `Port ${spec.port} must be an integer from 0 to 65535`);
+  }
+  const hostTtl = spec.ttl?.host ?? HOST_NAME_TTL;
+  const otherTtl = spec.ttl?.other ?? OTHER_TTL;
+  const txt = Array.isArray(spec.txt) && spec.txt.every((s) => s instanceof Uint8Array) ? spec.txt : encodeTxt((spec.txt ?? {}) as TxtInput);
+  const domain = spec.domain ?? 'local';
+  const shared = (name: string, data: string): OwnedRecord => ({ unique: false, record: { name, type: 'PTR', class: CLASS_IN, ttl: otherTtl, data } });
+  return [
+    shared(names.type, names.instance),
+    shared(`${SERVICES_ENUMERATION_NAME}.${domain}`, names.type),
+    ...names.subtypes.map((sub) => shared(sub, names.instance)),
+    { unique: true, record: { name: names.instance, type: 'SRV', class: CLASS_IN, ttl: hostTtl, data: { priority: 0, weight: 0, port: spec.port, target: hostName } } },
+    { unique: true, record: { name: names.instance, type: 'TXT', class: CLASS_IN, ttl: otherTtl, data: txt } },
+  ];
+}
+
+/** RFC 6762 §4: the reverse-mapping name of an address. */
+export function reverseName(address: InterfaceAddress): string {
+  if (address.family === 4) return `${address.address.split('.').reverse().join('.')}.in-addr.arpa`;
+  const bytes = parseIPv6Nibbles(address.address);
+  return `${bytes.reverse().join('.')}.ip6.arpa`;
+}
+
+function parseIPv6Nibbles(address: string): string[] {
+  const [head = '', tail = ''] = address.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = [...left, ...new Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return groups.flatMap((g) => g.padStart(4, '0').split(''));
+}
+
+/**
+ * Address records of `hostName` on one interface (only that interface's
+ * addresses, RFC 6762 §6.2) and their reverse PTRs; all unique.
+ */
+export function hostRecords(hostName: string, addresses: readonly InterfaceAddress[], ttl = HOST_NAME_TTL): OwnedRecord[] {
+  const out: OwnedRecord[] = [];
+  for (const a of addresses) {
+    out.push({ unique: true, record: a.family === 4 ? { name: hostName, type: 'A', class: CLASS_IN, ttl, data: a.address } : { name: hostName, type: 'AAAA', class: CLASS_IN, ttl, data: a.address } });
+  }
+  for (const a of addresses) {
+    out.push({ unique: true, record: { name: reverseName(a), type: 'PTR', class: CLASS_IN, ttl, data: hostName } });
+  }
+  return out;
+}
+
+/** RFC 6762 §6.1: an NSEC asserting which types exist at `name` among `records`. */
+export function nsecFor(name: string, records: readonly OwnedRecord[], ttl: number): ResourceRecord {
+  const types = [...new Set(records.filter((r) => r.record.name === name).map((r) => r.record.type))];
+  return { name, type: 'NSEC', class: CLASS_IN, cacheFlush: true, ttl, data: { nextDomain: name, types } };
+}
