@@ -11,6 +11,7 @@ import { MdnsEngine } from '../protocol/engine.js';
 import type { Registration } from '../protocol/registration.js';
 import { HostRegistration, ServiceRegistration } from '../protocol/registration.js';
 import type { ServiceSpec } from '../records/service-records.js';
+import { serviceRecords } from '../records/service-records.js';
 import type { InterfaceSelection } from '../transport/interfaces.js';
 import type { Transport } from '../transport/transport.js';
 import { UdpTransport } from '../transport/udp-transport.js';
@@ -93,7 +94,17 @@ export class Service extends EventEmitter<ServiceEvents> {
 
   /** Replace the TXT record and announce it (RFC 6762 §8.4). */
   updateTxt(txt: TxtInput | Uint8Array[]): void {
-    this.registration.spec = { ...this.registration.spec, txt };
+    const spec = { ...this.registration.spec, txt };
+    serviceRecords(spec, this.registration.names, 'check.local'); // validates the TXT, with a clear error
+    this.registration.spec = spec;
+    this.responder.engine.reannounce(this.registration);
+  }
+
+  /** Change the port and announce the new SRV record (RFC 6762 §8.4). */
+  updatePort(port: number): void {
+    const spec = { ...this.registration.spec, port };
+    serviceRecords(spec, this.registration.names, 'check.local'); // validates the port, with a clear error
+    this.registration.spec = spec;
     this.responder.engine.reannounce(this.registration);
   }
 
@@ -113,7 +124,7 @@ export class Responder extends EventEmitter<ResponderEvents> {
   private starting: Promise<void> | undefined;
   private closed = false;
 
-  constructor(private readonly options: ResponderOptions = {}) {
+  constructor(options: ResponderOptions = {}) {
     super();
     this.transport = options.transport ?? new UdpTransport(options);
     this.host = new HostRegistration(options.hostName ?? defaultHostLabel());

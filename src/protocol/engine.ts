@@ -11,8 +11,6 @@ import {
   FLAG_AUTHORITATIVE,
   FLAG_RESPONSE,
   FLAG_TRUNCATED,
-  LEGACY_UNICAST_DEFAULT_PAYLOAD,
-  LEGACY_UNICAST_MAX_TTL,
   MDNS_PORT,
   MULTICAST_RATE_LIMIT_MS,
   PROBE_COUNT,
@@ -22,6 +20,7 @@ import {
   PROBE_RATE_WINDOW_MS,
   PROBE_TIEBREAK_DEFER_MS,
   PROBE_WAIT_MAX_MS,
+  RESPONSE_AGGREGATION_MAX_MS,
   RESPONSE_DELAY_MAX_MS,
   RESPONSE_DELAY_MIN_MS,
   TRUNCATED_QUERY_DELAY_MAX_MS,
@@ -35,8 +34,9 @@ import { compareProbeSets, sameRecord } from '../wire/canonical.js';
 import { decodePacket } from '../wire/decode.js';
 import type { Packet, ResourceRecord } from '../wire/model.js';
 import { nameKey } from '../wire/name.js';
-import { payloadBudget, splitPacket } from '../wire/split.js';
 import { answerQuery } from './answers.js';
+import { legacyReply } from './legacy-unicast.js';
+import { PacketSender } from './packet-sender.js';
 import type { Clock, Random, TimerHandle } from './clock.js';
 import { systemClock } from './clock.js';
 import type { Registration } from './registration.js';
@@ -59,10 +59,20 @@ export interface EngineEvents {
   error: (error: BoasterError) => void;
 }
 
+/** A delayed multicast response being gathered on one interface. */
+interface PendingResponse {
+  dueAt: number;
+  answers: OwnedRecord[];
+  additionals: OwnedRecord[];
+  timer: TimerHandle;
+}
+
 /** Per-registration timers and conflict history. */
 interface Life {
   timers: TimerHandle[];
   conflicts: number[];
+  /** Records went out under the current name, so a rename owes goodbyes. */
+  announced: boolean;
 }
 
 const RESPONSE = FLAG_RESPONSE | FLAG_AUTHORITATIVE;
@@ -74,14 +84,19 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   private readonly random: Random;
   /** When each record was last multicast, per interface (RFC 6762 §6.2, §5.4). */
   private readonly lastMulticast = new Map<string, number>();
+  /** Delayed multicast responses by interface name. */
+  private readonly pending = new Map<string, PendingResponse>();
   /** Packets dropped because they did not decode, by error code. */
   readonly malformed = new Map<string, number>();
+
+  private readonly sender: PacketSender;
 
   constructor(
     private readonly transport: Transport,
     private readonly options: EngineOptions = {},
   ) {
     super();
+    this.sender = new PacketSender(transport, (error) => this.emit('error', error));
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     transport.on('packet', (packet) => this.receive(packet));
@@ -92,7 +107,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
 
   /** Start probing for a registration (RFC 6762 §8.1). */
   add(registration: Registration): void {
-    this.registrations.set(registration, { timers: [], conflicts: [] });
+    this.registrations.set(registration, { timers: [], conflicts: [], announced: false });
     this.probe(registration);
   }
 
@@ -152,7 +167,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       const unique = registration.records(nic).filter((r) => r.unique);
       const names = [...new Map(unique.map((r) => [nameKey(r.record.name), r.record.name])).values()];
       // Probes: QU questions of type ANY, proposed records in authority, no cache-flush bit.
-      await this.send(nic, {
+      await this.sender.send(nic, {
         flags: 0,
         questions: names.map((name) => ({ name, type: 'ANY' as const, unicastResponse: true })),
         authorities: unique.map((r) => ({ ...r.record, cacheFlush: false })),
@@ -171,6 +186,8 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       this.schedule(registration, at, () => {
         void this.sendRecords(registration).then(() => {
           if (first) {
+            const life = this.registrations.get(registration);
+            if (life) life.announced = true;
             registration.state = 'announced';
             this.emit('announced', registration);
           }
@@ -185,7 +202,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   private async sendRecords(registration: Registration, ttl?: number): Promise<void> {
     for (const nic of this.transport.interfaces) {
       const records = registration.records(nic).map((r) => this.forWire(r, ttl));
-      await this.send(nic, { flags: RESPONSE, answers: records });
+      await this.sender.send(nic, { flags: RESPONSE, answers: records });
       if (ttl !== 0) this.noteMulticast(nic, records);
     }
   }
@@ -203,24 +220,6 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     for (const r of records) this.lastMulticast.set(this.recordKey(nic, r), now);
   }
 
-  /** Encode, split to the interface's budget and send; failures are reported, never thrown. */
-  private async send(nic: NetworkInterface, packet: Partial<Packet>, to?: { address: string; port: number; budget?: number; legacy?: boolean }): Promise<void> {
-    for (const family of [4, 6] as const) {
-      if (!nic.addresses.some((a) => a.family === family)) continue;
-      if (to && (to.address.includes(':') ? 6 : 4) !== family) continue;
-      try {
-        const budget = to?.budget ?? payloadBudget(nic.mtu, family);
-        const packets = splitPacket(packet, { budget, compression: to?.legacy ? 'unicast' : 'mdns', dropAdditionalsThatDoNotFit: true });
-        const chosen = to?.legacy && packets.length > 1 ? [truncated(packets[0] as Buffer)] : packets;
-        for (const data of chosen) {
-          await this.transport.send(data, to ? { interface: nic.name, family, address: to.address, port: to.port } : { interface: nic.name, family });
-        }
-      } catch (error) {
-        this.emit('error', error instanceof BoasterError ? error : new BoasterError('SEND_FAILED', String(error)));
-      }
-    }
-  }
-
   private receive(received: ReceivedPacket): void {
     let packet: Packet;
     try {
@@ -232,7 +231,10 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     }
     const nic = this.transport.interfaces.find((n) => n.name === received.interface);
     if (!nic) return;
-    if ((packet.flags & FLAG_RESPONSE) !== 0) this.checkResponse(nic, packet);
+    if ((packet.flags & FLAG_RESPONSE) !== 0) {
+      this.suppressDuplicateAnswers(nic, packet.answers);
+      this.checkResponse(nic, packet);
+    }
     else this.answer(nic, packet, received);
   }
 
@@ -283,7 +285,17 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     const now = this.clock.now();
     life.conflicts = [...life.conflicts.filter((t) => now - t < PROBE_RATE_WINDOW_MS), now];
     const old = registration.name;
+    const before = this.transport.interfaces.map((nic) => ({ nic, records: registration.records(nic) }));
     const renamed = registration.rename();
+    if (life.announced) {
+      // Withdraw what was announced under the old name (RFC 6762 §10.1).
+      for (const { nic, records } of before) {
+        const fresh = registration.records(nic);
+        const gone = records.filter((r) => !fresh.some((f) => sameRecord(f.record, r.record)));
+        if (gone.length > 0) void this.sender.send(nic, { flags: RESPONSE, answers: gone.map((r) => this.forWire(r, 0)) });
+      }
+      life.announced = false;
+    }
     this.emit('renamed', registration, old, renamed);
     // RFC 6762 §8.1: after 15 conflicts in 10 s, wait 5 s between attempts.
     this.probe(registration, life.conflicts.length >= PROBE_RATE_LIMIT_CONFLICTS ? PROBE_RATE_LIMIT_DELAY_MS : undefined);
@@ -298,7 +310,8 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     const { answers, additionals } = answerQuery(packet.questions, records, legacy ? [] : packet.answers);
     if (answers.length === 0) return;
     if (legacy) {
-      void this.replyLegacy(nic, packet, received, answers, additionals);
+      const reply = legacyReply(packet, answers, additionals);
+      void this.sender.send(nic, reply.packet, { address: received.source.address, port: received.source.port, budget: reply.budget, legacy: true });
       return;
     }
     const now = this.clock.now();
@@ -320,17 +333,47 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       : allUnique || probe
         ? 0
         : RESPONSE_DELAY_MIN_MS + this.random() * (RESPONSE_DELAY_MAX_MS - RESPONSE_DELAY_MIN_MS);
-    const respond = (): void => {
+    if (unicast) {
       const body = { flags: RESPONSE, answers: chosen.map((r) => this.forWire(r)), additionals: additionals.map((r) => this.forWire(r)) };
-      if (unicast) {
-        void this.send(nic, body, { address: received.source.address, port: received.source.port });
-      } else {
-        this.noteMulticast(nic, body.answers);
-        void this.send(nic, body);
-      }
-    };
-    if (delay === 0) respond();
-    else this.clock.setTimeout(respond, delay);
+      const send = (): void => void this.sender.send(nic, body, { address: received.source.address, port: received.source.port });
+      if (delay === 0) send();
+      else this.clock.setTimeout(send, delay);
+      return;
+    }
+    if (delay === 0) {
+      this.multicastAnswers(nic, chosen, additionals);
+      return;
+    }
+    // RFC 6762 §6.3: answers due on an interface within the next 500 ms travel together.
+    const pending = this.pending.get(nic.name);
+    if (pending && pending.dueAt - now <= RESPONSE_AGGREGATION_MAX_MS) {
+      for (const r of chosen) if (!pending.answers.includes(r)) pending.answers.push(r);
+      for (const r of additionals) if (!pending.additionals.includes(r)) pending.additionals.push(r);
+      return;
+    }
+    const entry: PendingResponse = { dueAt: now + delay, answers: [...chosen], additionals: [...additionals], timer: { cancel: () => undefined } };
+    entry.timer = this.clock.setTimeout(() => {
+      this.pending.delete(nic.name);
+      if (entry.answers.length > 0) this.multicastAnswers(nic, entry.answers, entry.additionals);
+    }, delay);
+    this.pending.set(nic.name, entry);
+  }
+
+  private multicastAnswers(nic: NetworkInterface, answers: readonly OwnedRecord[], additionals: readonly OwnedRecord[]): void {
+    const body = { flags: RESPONSE, answers: answers.map((r) => this.forWire(r)), additionals: additionals.filter((r) => !answers.includes(r)).map((r) => this.forWire(r)) };
+    this.noteMulticast(nic, body.answers);
+    void this.sender.send(nic, body);
+  }
+
+  /** RFC 6762 §7.4: another responder just multicast an answer we were about to give, with at least half our TTL. */
+  private suppressDuplicateAnswers(nic: NetworkInterface, records: readonly ResourceRecord[]): void {
+    const pending = this.pending.get(nic.name);
+    if (!pending) return;
+    pending.answers = pending.answers.filter((r) => !records.some((seen) => sameRecord(seen, r.record) && seen.ttl >= r.record.ttl / 2));
+    if (pending.answers.length === 0) {
+      pending.timer.cancel();
+      this.pending.delete(nic.name);
+    }
   }
 
   private recentlyMulticast(nic: NetworkInterface, record: ResourceRecord, now: number): boolean {
@@ -356,34 +399,15 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     }
   }
 
-  /** RFC 6762 §6.7: legacy unicast reply: same id, question echoed, TTL ≤ 10, no cache-flush, fits the querier's buffer. */
-  private async replyLegacy(nic: NetworkInterface, packet: Packet, received: ReceivedPacket, answers: OwnedRecord[], additionals: OwnedRecord[]): Promise<void> {
-    const opt = packet.additionals.find((r) => r.type === 'OPT');
-    const budget = Math.max(LEGACY_UNICAST_DEFAULT_PAYLOAD, opt?.class ?? 0);
-    const legacy = (r: OwnedRecord): ResourceRecord => ({ ...r.record, cacheFlush: false, ttl: Math.min(r.record.ttl, LEGACY_UNICAST_MAX_TTL) });
-    await this.send(
-      nic,
-      { id: packet.id, flags: RESPONSE, questions: packet.questions, answers: answers.map(legacy), additionals: additionals.map(legacy) },
-      { address: received.source.address, port: received.source.port, budget, legacy: true },
-    );
-  }
-
   /** RFC 6762 §10.1: goodbye for an address that left an interface, then announce what is left. */
   private addressGone(nic: NetworkInterface, address: InterfaceAddress): void {
     for (const registration of this.registrations.keys()) {
       if (registration.kind !== 'host') continue;
       const gone = registration.records({ ...nic, addresses: [address] }).filter((r) => r.record.type === 'A' || r.record.type === 'AAAA');
       if (gone.length > 0 && this.transport.interfaces.some((n) => n.name === nic.name)) {
-        void this.send(nic, { flags: RESPONSE, answers: gone.map((r) => this.forWire(r, 0)) });
+        void this.sender.send(nic, { flags: RESPONSE, answers: gone.map((r) => this.forWire(r, 0)) });
       }
       this.announce(registration);
     }
   }
-}
-
-/** A legacy reply that does not fit: the first packet's worth, with TC set (RFC 6762 §6.7, RFC 1035 §4.1.1). */
-function truncated(first: Buffer): Buffer {
-  const out = Buffer.from(first);
-  out.writeUInt16BE(out.readUInt16BE(2) | FLAG_TRUNCATED, 2);
-  return out;
 }

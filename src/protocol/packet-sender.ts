@@ -1,0 +1,54 @@
+/**
+ * Turns a message into packets that fit an interface (RFC 6762 §17) and
+ * hands them to the transport, per address family; a failure is reported,
+ * never thrown, so one interface cannot stop the others.
+ */
+import { FLAG_TRUNCATED } from '../constants.js';
+import { BoasterError } from '../errors.js';
+import type { NetworkInterface } from '../transport/interfaces.js';
+import type { Transport } from '../transport/transport.js';
+import type { Packet } from '../wire/model.js';
+import { payloadBudget, splitPacket } from '../wire/split.js';
+
+/** A unicast destination, with the legacy-unicast shaping when `legacy` (RFC 6762 §6.7). */
+export interface UnicastTarget {
+  address: string;
+  port: number;
+  /** Payload limit of the querier; default the interface's. */
+  budget?: number;
+  /** Legacy querier: no compression in SRV/NSEC RDATA, one packet, TC when cut. */
+  legacy?: boolean;
+}
+
+/** Sends messages through a transport. */
+export class PacketSender {
+  constructor(
+    private readonly transport: Transport,
+    private readonly report: (error: BoasterError) => void,
+  ) {}
+
+  /** Multicast on every family of `nic`, or unicast to `to`. */
+  async send(nic: NetworkInterface, packet: Partial<Packet>, to?: UnicastTarget): Promise<void> {
+    for (const family of [4, 6] as const) {
+      if (!nic.addresses.some((a) => a.family === family)) continue;
+      if (to && (to.address.includes(':') ? 6 : 4) !== family) continue;
+      try {
+        const budget = to?.budget ?? payloadBudget(nic.mtu, family);
+        const packets = splitPacket(packet, { budget, compression: to?.legacy ? 'unicast' : 'mdns', dropAdditionalsThatDoNotFit: true });
+        const chosen = to?.legacy && packets.length > 1 ? [truncated(packets[0] as Buffer)] : packets;
+        for (const data of chosen) {
+          await this.transport.send(data, to ? { interface: nic.name, family, address: to.address, port: to.port } : { interface: nic.name, family });
+        }
+      } catch (error) {
+        this.report(error instanceof BoasterError ? error : new BoasterError('SEND_FAILED', `Sending on ${nic.name} failed: ${String(error)}`));
+      }
+    }
+  }
+}
+
+/** A legacy reply that does not fit: the first packet's worth, with TC set (RFC 6762 §6.7, RFC 1035 §4.1.1). */
+function truncated(first: Buffer): Buffer {
+  const out = Buffer.from(first);
+  out.writeUInt16BE(out.readUInt16BE(2) | FLAG_TRUNCATED, 2);
+  return out;
+}
