@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 if (process.argv.includes('--build')) execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'ignore' });
 
-for (const file of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts']) {
+for (const file of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/cli.js']) {
   if (!existsSync(join(root, file))) {
     console.error(`missing ${file}: run "npm run build" first`);
     process.exit(1);
@@ -59,6 +59,12 @@ for (const script of ['esm.mjs', 'cjs.cjs']) {
 }
 if (results['esm.mjs'] !== results['cjs.cjs']) {
   console.error(`ESM exposes ${results['esm.mjs']} exports but CJS ${results['cjs.cjs']}`);
+  process.exit(1);
+}
+// The command-line tool is installed as the package's bin.
+const help = execFileSync(process.execPath, [join(root, 'dist', 'cli.js'), '--help'], { encoding: 'utf8', timeout: 20_000 });
+if (!help.includes('usage: boaster publish NAME TYPE PORT')) {
+  console.error(`dist/cli.js --help printed no usage: ${help}`);
   process.exit(1);
 }
 rmSync(consumer, { recursive: true, force: true });

@@ -34,7 +34,7 @@ import { compareProbeSets, sameRecord } from '../wire/canonical.js';
 import { decodePacket } from '../wire/decode.js';
 import type { Packet, ResourceRecord } from '../wire/model.js';
 import { nameKey } from '../wire/name.js';
-import { answerQuery } from './answers.js';
+import { answerQuery, knownToQuerier } from './answers.js';
 import { legacyReply } from './legacy-unicast.js';
 import { PacketSender } from './packet-sender.js';
 import type { Clock, Random, TimerHandle } from './clock.js';
@@ -302,6 +302,11 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   }
 
   private answer(nic: NetworkInterface, packet: Packet, received: ReceivedPacket): void {
+    if (packet.questions.length === 0) {
+      // RFC 6762 §7.2: the known answers that follow a TC query.
+      this.dropPending(nic, (r) => knownToQuerier(r.record, packet.answers));
+      return;
+    }
     const announced = [...this.registrations.keys()].filter((r) => r.state === 'announced' || r.state === 'announcing');
     // RFC 6762 §8.2: a simultaneous probe for a name we are probing is settled by tiebreak.
     if (packet.authorities.length > 0) this.tiebreak(nic, packet);
@@ -367,9 +372,14 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
 
   /** RFC 6762 §7.4: another responder just multicast an answer we were about to give, with at least half our TTL. */
   private suppressDuplicateAnswers(nic: NetworkInterface, records: readonly ResourceRecord[]): void {
+    this.dropPending(nic, (r) => records.some((seen) => sameRecord(seen, r.record) && seen.ttl >= r.record.ttl / 2));
+  }
+
+  /** Take answers out of the response waiting on `nic`; cancel it when none is left. */
+  private dropPending(nic: NetworkInterface, drop: (r: OwnedRecord) => boolean): void {
     const pending = this.pending.get(nic.name);
     if (!pending) return;
-    pending.answers = pending.answers.filter((r) => !records.some((seen) => sameRecord(seen, r.record) && seen.ttl >= r.record.ttl / 2));
+    pending.answers = pending.answers.filter((r) => !drop(r));
     if (pending.answers.length === 0) {
       pending.timer.cancel();
       this.pending.delete(nic.name);
