@@ -123,6 +123,8 @@ export class Responder extends EventEmitter<ResponderEvents> {
   private readonly services = new Map<Registration, Service>();
   private starting: Promise<void> | undefined;
   private closed = false;
+  /** Rejecters of publish() calls still waiting for their announcement. */
+  private readonly waiting = new Set<(error: BoasterError) => void>();
 
   constructor(options: ResponderOptions = {}) {
     super();
@@ -156,7 +158,18 @@ export class Responder extends EventEmitter<ResponderEvents> {
         this.services.get(r)?.emit('renamed', from, to);
       }
     });
-    this.engine.on('conflict', (r, name) => this.services.get(r)?.emit('conflict', name));
+    this.engine.on('conflict', (r, name) => {
+      if (r !== this.host) {
+        this.services.get(r)?.emit('conflict', name);
+        return;
+      }
+      // The host name is taken and may not change: no service can point at it.
+      for (const [reg, service] of [...this.services]) {
+        this.services.delete(reg);
+        void this.engine.remove(reg);
+        service.emit('conflict', `${name}.local`);
+      }
+    });
   }
 
   /** Full host name, e.g. `myhost.local`. */
@@ -183,11 +196,17 @@ export class Responder extends EventEmitter<ResponderEvents> {
     this.services.set(service.registration, service);
     this.engine.add(service.registration);
     await new Promise<void>((resolve, reject) => {
+      const onClose = (error: BoasterError): void => {
+        done();
+        reject(error);
+      };
       const done = (): void => {
         service.off('announced', onAnnounced);
         service.off('conflict', onConflict);
         options.signal?.removeEventListener('abort', onAbort);
+        this.waiting.delete(onClose);
       };
+      this.waiting.add(onClose);
       const onAnnounced = (): void => {
         done();
         resolve();
@@ -218,6 +237,7 @@ export class Responder extends EventEmitter<ResponderEvents> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const reject of [...this.waiting]) reject(new BoasterError('CLOSED', 'The responder was closed before the service was announced'));
     if (this.starting) {
       await this.starting.catch(() => undefined);
       await Promise.all([...this.services.values()].map((s) => this.unpublish(s)));

@@ -20,7 +20,6 @@ import {
   PROBE_RATE_WINDOW_MS,
   PROBE_TIEBREAK_DEFER_MS,
   PROBE_WAIT_MAX_MS,
-  RESPONSE_AGGREGATION_MAX_MS,
   RESPONSE_DELAY_MAX_MS,
   RESPONSE_DELAY_MIN_MS,
   TRUNCATED_QUERY_DELAY_MAX_MS,
@@ -34,9 +33,10 @@ import { compareProbeSets, sameRecord } from '../wire/canonical.js';
 import { decodePacket } from '../wire/decode.js';
 import type { Packet, ResourceRecord } from '../wire/model.js';
 import { nameKey } from '../wire/name.js';
-import { answerQuery, knownToQuerier } from './answers.js';
+import { answerQuery } from './answers.js';
 import { legacyReply } from './legacy-unicast.js';
 import { PacketSender } from './packet-sender.js';
+import { ResponseQueue } from './response-queue.js';
 import type { Clock, Random, TimerHandle } from './clock.js';
 import { systemClock } from './clock.js';
 import type { Registration } from './registration.js';
@@ -59,14 +59,6 @@ export interface EngineEvents {
   error: (error: BoasterError) => void;
 }
 
-/** A delayed multicast response being gathered on one interface. */
-interface PendingResponse {
-  dueAt: number;
-  answers: OwnedRecord[];
-  additionals: OwnedRecord[];
-  timer: TimerHandle;
-}
-
 /** Per-registration timers and conflict history. */
 interface Life {
   timers: TimerHandle[];
@@ -76,6 +68,10 @@ interface Life {
 }
 
 const RESPONSE = FLAG_RESPONSE | FLAG_AUTHORITATIVE;
+/** RFC 1035 §4.1.1: OPCODE bits of the flags word. */
+const OPCODE_MASK = 0x7800;
+/** RFC 1035 §4.1.1: RCODE bits of the flags word. */
+const RCODE_MASK = 0x000f;
 
 /** The protocol engine. */
 export class MdnsEngine extends EventEmitter<EngineEvents> {
@@ -84,8 +80,8 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   private readonly random: Random;
   /** When each record was last multicast, per interface (RFC 6762 §6.2, §5.4). */
   private readonly lastMulticast = new Map<string, number>();
-  /** Delayed multicast responses by interface name. */
-  private readonly pending = new Map<string, PendingResponse>();
+  /** Delayed multicast answers by interface (RFC 6762 §6.3). */
+  private readonly queue: ResponseQueue;
   /** Packets dropped because they did not decode, by error code. */
   readonly malformed = new Map<string, number>();
 
@@ -96,9 +92,13 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     private readonly options: EngineOptions = {},
   ) {
     super();
-    this.sender = new PacketSender(transport, (error) => this.emit('error', error));
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
+    this.sender = new PacketSender(transport, (error) => this.emit('error', error));
+    this.queue = new ResponseQueue(this.clock, (name, answers, additionals) => {
+      const nic = this.transport.interfaces.find((n) => n.name === name);
+      if (nic) this.multicastAnswers(nic, answers, additionals);
+    });
     transport.on('packet', (packet) => this.receive(packet));
     transport.on('interfaceUp', () => this.reprobeAll());
     transport.on('addressAdded', () => this.reprobeAll());
@@ -129,6 +129,9 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     this.registrations.delete(registration);
     const wasPublic = registration.state === 'announced' || registration.state === 'announcing';
     registration.state = 'stopped';
+    // Answers queued before the withdrawal must not advertise it again.
+    const remaining = this.transport.interfaces.flatMap((nic) => this.announcedRecords(nic));
+    this.queue.retain((owned) => remaining.some((r) => sameRecord(r.record, owned.record)));
     if (wasPublic) await this.sendRecords(registration, 0);
   }
 
@@ -183,7 +186,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     for (let i = 0; i < ANNOUNCE_COUNT; i++) {
       const first = i === 0;
       const last = i === ANNOUNCE_COUNT - 1;
-      this.schedule(registration, at, () => {
+      const send = (): void => {
         void this.sendRecords(registration).then(() => {
           if (first) {
             const life = this.registrations.get(registration);
@@ -193,7 +196,10 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
           }
           if (last) this.cancel(registration);
         });
-      });
+      };
+      // The first goes right away: probing is over now (RFC 6762 §8.3).
+      if (first) send();
+      else this.schedule(registration, at, send);
       at += ANNOUNCE_INTERVAL_MS * 2 ** i;
     }
   }
@@ -231,8 +237,14 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     }
     const nic = this.transport.interfaces.find((n) => n.name === received.interface);
     if (!nic) return;
-    if ((packet.flags & FLAG_RESPONSE) !== 0) {
-      this.suppressDuplicateAnswers(nic, packet.answers);
+    // RFC 6762 §18.3: only OPCODE 0 (standard query) is mDNS; §18.11: responses with a non-zero RCODE are ignored.
+    if ((packet.flags & OPCODE_MASK) !== 0) return;
+    const response = (packet.flags & FLAG_RESPONSE) !== 0;
+    // RFC 6762 §6: responses not from port 5353 are silently ignored.
+    if (response && ((packet.flags & RCODE_MASK) !== 0 || received.source.port !== MDNS_PORT)) return;
+    if (response) {
+      // RFC 6762 §7.4: another responder just gave an answer we were about to give.
+      this.queue.sentByOthers(nic.name, packet.answers);
       this.checkResponse(nic, packet);
     }
     else this.answer(nic, packet, received);
@@ -251,13 +263,14 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       let conflict = false;
       let refresh = false;
       for (const record of records) {
-        if (!keys.has(nameKey(record.name))) continue;
         const mine = ours.find((o) => sameRecord(o.record, record));
         if (mine) {
-          // A goodbye or a TTL under half ours for our own record: announce it again.
+          // RFC 6762 §10.4 (and §10.1 for shared records): someone sent our
+          // record with a goodbye or under half our TTL: announce it again.
           if (registration.state === 'announced' && record.ttl < mine.record.ttl / 2) refresh = true;
           continue;
         }
+        if (!keys.has(nameKey(record.name))) continue;
         const sameType = ours.some((o) => o.record.type === record.type && nameKey(o.record.name) === nameKey(record.name));
         // While probing any other record by our name is a conflict; once announced, different data for one of our unique types.
         if (registration.state === 'probing' || sameType) conflict = true;
@@ -291,8 +304,11 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       // Withdraw what was announced under the old name (RFC 6762 §10.1).
       for (const { nic, records } of before) {
         const fresh = registration.records(nic);
-        const gone = records.filter((r) => !fresh.some((f) => sameRecord(f.record, r.record)));
-        if (gone.length > 0) void this.sender.send(nic, { flags: RESPONSE, answers: gone.map((r) => this.forWire(r, 0)) });
+        // Unique records only: a shared record such as the type's PTR to the old
+        // name is now the winner's too, and a goodbye would remove theirs.
+        const gone = records.filter((r) => r.unique && !fresh.some((f) => sameRecord(f.record, r.record)));
+        // No cache-flush bit: it would flush the winner's records of that name too.
+        if (gone.length > 0) void this.sender.send(nic, { flags: RESPONSE, answers: gone.map((r) => ({ ...this.forWire(r, 0), cacheFlush: false })) });
       }
       life.announced = false;
     }
@@ -302,18 +318,18 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   }
 
   private answer(nic: NetworkInterface, packet: Packet, received: ReceivedPacket): void {
+    const requester = `${received.source.address}|${received.source.port}`;
     if (packet.questions.length === 0) {
       // RFC 6762 §7.2: the known answers that follow a TC query.
-      this.dropPending(nic, (r) => knownToQuerier(r.record, packet.answers));
+      this.queue.knownBy(nic.name, requester, packet.answers);
       return;
     }
-    const announced = [...this.registrations.keys()].filter((r) => r.state === 'announced' || r.state === 'announcing');
     // RFC 6762 §8.2: a simultaneous probe for a name we are probing is settled by tiebreak.
     if (packet.authorities.length > 0) this.tiebreak(nic, packet);
-    const records = announced.flatMap((r) => r.records(nic));
+    const records = this.announcedRecords(nic);
     const legacy = received.source.port !== MDNS_PORT;
     const { answers, additionals } = answerQuery(packet.questions, records, legacy ? [] : packet.answers);
-    if (answers.length === 0) return;
+    if (answers.length === 0 && additionals.length === 0) return;
     if (legacy) {
       const reply = legacyReply(packet, answers, additionals);
       void this.sender.send(nic, reply.packet, { address: received.source.address, port: received.source.port, budget: reply.budget, legacy: true });
@@ -325,17 +341,17 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       const last = this.lastMulticast.get(this.recordKey(nic, r.record));
       return last !== undefined && now - last < (r.record.ttl * 1000) / 4;
     };
-    // RFC 6762 §5.4: QU questions get a unicast reply unless a record was not multicast within a quarter of its TTL.
-    const unicast = packet.questions.every((q) => q.unicastResponse) && answers.every(quarterFresh);
+    // RFC 6762 §5.5: a query sent straight to our address is answered by unicast;
+    // §5.4: so are QU questions, unless a record was not multicast within a quarter of its TTL.
+    const unicast = received.destination === 'unicast' || (packet.questions.every((q) => q.unicastResponse) && answers.every(quarterFresh));
     // RFC 6762 §6.2: at most once a second per record and interface, except to defend a probe.
-    const multicastable = answers.filter((r) => probe || !this.recentlyMulticast(nic, r.record, now));
-    const chosen = unicast ? answers : multicastable;
-    if (chosen.length === 0) return;
-    const allUnique = chosen.every((r) => r.unique);
+    const chosen = unicast ? answers : answers.filter((r) => probe || !this.recentlyMulticast(nic, r.record, now));
+    if (chosen.length === 0 && !additionals.some((r) => r.record.type === 'NSEC')) return;
+    const truncatedQuery = (packet.flags & FLAG_TRUNCATED) !== 0;
     // RFC 6762 §6: unique answers at once, shared ones after 20–120 ms; §7.2: 400–500 ms after a TC query.
-    const delay = (packet.flags & FLAG_TRUNCATED) !== 0
+    const delay = truncatedQuery
       ? TRUNCATED_QUERY_DELAY_MIN_MS + this.random() * (TRUNCATED_QUERY_DELAY_MAX_MS - TRUNCATED_QUERY_DELAY_MIN_MS)
-      : allUnique || probe
+      : chosen.every((r) => r.unique) || probe
         ? 0
         : RESPONSE_DELAY_MIN_MS + this.random() * (RESPONSE_DELAY_MAX_MS - RESPONSE_DELAY_MIN_MS);
     if (unicast) {
@@ -343,47 +359,22 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       const send = (): void => void this.sender.send(nic, body, { address: received.source.address, port: received.source.port });
       if (delay === 0) send();
       else this.clock.setTimeout(send, delay);
-      return;
-    }
-    if (delay === 0) {
+    } else if (delay === 0) {
       this.multicastAnswers(nic, chosen, additionals);
-      return;
+    } else {
+      this.queue.add(nic.name, chosen, additionals, requester, delay, truncatedQuery);
     }
-    // RFC 6762 §6.3: answers due on an interface within the next 500 ms travel together.
-    const pending = this.pending.get(nic.name);
-    if (pending && pending.dueAt - now <= RESPONSE_AGGREGATION_MAX_MS) {
-      for (const r of chosen) if (!pending.answers.includes(r)) pending.answers.push(r);
-      for (const r of additionals) if (!pending.additionals.includes(r)) pending.additionals.push(r);
-      return;
-    }
-    const entry: PendingResponse = { dueAt: now + delay, answers: [...chosen], additionals: [...additionals], timer: { cancel: () => undefined } };
-    entry.timer = this.clock.setTimeout(() => {
-      this.pending.delete(nic.name);
-      if (entry.answers.length > 0) this.multicastAnswers(nic, entry.answers, entry.additionals);
-    }, delay);
-    this.pending.set(nic.name, entry);
+  }
+
+  /** Records of every registration past probing, on one interface. */
+  private announcedRecords(nic: NetworkInterface): OwnedRecord[] {
+    return [...this.registrations.keys()].filter((r) => r.state === 'announced' || r.state === 'announcing').flatMap((r) => r.records(nic));
   }
 
   private multicastAnswers(nic: NetworkInterface, answers: readonly OwnedRecord[], additionals: readonly OwnedRecord[]): void {
     const body = { flags: RESPONSE, answers: answers.map((r) => this.forWire(r)), additionals: additionals.filter((r) => !answers.includes(r)).map((r) => this.forWire(r)) };
     this.noteMulticast(nic, body.answers);
     void this.sender.send(nic, body);
-  }
-
-  /** RFC 6762 §7.4: another responder just multicast an answer we were about to give, with at least half our TTL. */
-  private suppressDuplicateAnswers(nic: NetworkInterface, records: readonly ResourceRecord[]): void {
-    this.dropPending(nic, (r) => records.some((seen) => sameRecord(seen, r.record) && seen.ttl >= r.record.ttl / 2));
-  }
-
-  /** Take answers out of the response waiting on `nic`; cancel it when none is left. */
-  private dropPending(nic: NetworkInterface, drop: (r: OwnedRecord) => boolean): void {
-    const pending = this.pending.get(nic.name);
-    if (!pending) return;
-    pending.answers = pending.answers.filter((r) => !drop(r));
-    if (pending.answers.length === 0) {
-      pending.timer.cancel();
-      this.pending.delete(nic.name);
-    }
   }
 
   private recentlyMulticast(nic: NetworkInterface, record: ResourceRecord, now: number): boolean {
@@ -413,7 +404,8 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   private addressGone(nic: NetworkInterface, address: InterfaceAddress): void {
     for (const registration of this.registrations.keys()) {
       if (registration.kind !== 'host') continue;
-      const gone = registration.records({ ...nic, addresses: [address] }).filter((r) => r.record.type === 'A' || r.record.type === 'AAAA');
+      // The address record and its reverse-mapping PTR.
+      const gone = registration.records({ ...nic, addresses: [address] });
       if (gone.length > 0 && this.transport.interfaces.some((n) => n.name === nic.name)) {
         void this.sender.send(nic, { flags: RESPONSE, answers: gone.map((r) => this.forWire(r, 0)) });
       }

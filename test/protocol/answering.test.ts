@@ -99,9 +99,14 @@ describe('answering (RFC 6762 §6, RFC 6763 §12)', () => {
 
   it('RFC 6762 §6: questions about names that are not ours get no response', async () => {
     const { transport, responder, mark } = await announced();
-    deliver(transport, query([q('_ipp._tcp.local', 'PTR'), q('otherhost.local', 'A'), q(INSTANCE, 'A')]));
+    deliver(transport, query([q('_ipp._tcp.local', 'PTR'), q('otherhost.local', 'A')]));
     await advanceTo(6000);
     expect(sentPackets(transport, mark)).toEqual([]);
+    // A type our unique name lacks is another matter: RFC 6762 §6.1 answers it with an NSEC.
+    deliver(transport, query([q(INSTANCE, 'A')]));
+    await advanceTo(6100);
+    const negative = sentPackets(transport, mark).flatMap((s) => [...s.packet.answers, ...s.packet.additionals]);
+    expect(negative).toContainEqual(expect.objectContaining({ name: INSTANCE, type: 'NSEC', data: { nextDomain: INSTANCE, types: ['TXT', 'SRV'] } }));
     await responder.close();
   });
 

@@ -45,7 +45,7 @@ describe('goodbyes (RFC 6762 §10.1)', () => {
   it('RFC 6762 §10.1: the service is announced on every interface with that interface’s addresses', async () => {
     const { transport, responder } = responderHarness({ interfaces: twoInterfaces() });
     await publishAnnounced(responder);
-    const first = sentPackets(transport).filter((s) => s.at === 876 && s.packet.answers[0]?.type === 'A');
+    const first = sentPackets(transport).filter((s) => s.at === 875 && s.packet.answers[0]?.type === 'A');
     expect(first.map((s) => [s.target, s.packet.answers])).toEqual([
       [everywhere[0], hostRecords()],
       [everywhere[1], hostRecords()],

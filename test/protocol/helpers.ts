@@ -46,7 +46,7 @@ export const FIRST_PROBE = 125;
  * a packet handler, so a re-announcement triggered by a packet goes at once).
  * See engine-bugs.test.ts: RFC-exact would be 875.
  */
-export const FIRST_ANNOUNCE = 876;
+export const FIRST_ANNOUNCE = 875;
 /** Second and third announcements: 1 s and 3 s after the announce step began (875). */
 export const ANNOUNCE_TIMES = [FIRST_ANNOUNCE, 1875, 3875] as const;
 

@@ -85,7 +85,7 @@ describe('probing (RFC 6762 §8.1)', () => {
     await advanceTo(3000);
     const sent = sentPackets(transport);
     expect(times(probes(sent))).toEqual([50, 300, 550]);
-    expect(times(responses(sent))[0]).toBe(801);
+    expect(times(responses(sent))[0]).toBe(800);
   });
 });
 
@@ -109,7 +109,7 @@ describe('conflicts while probing (RFC 6762 §8.1, §9)', () => {
     for (const s of renamedProbes) expect(s.packet).toEqual(serviceProbe('Svc (2)._http._tcp.local'));
     // Announced under the new name 750 ms after its first probe (+1 ms timer clamp).
     const announced = responses(about(transport, 'Svc (2)._http._tcp.local'));
-    expect(times(announced)).toEqual([1076]);
+    expect(times(announced)).toEqual([1075]);
     expect(announced[0]?.packet.answers.find((r) => r.type === 'SRV')).toEqual(srv('Svc (2)._http._tcp.local', 8080, HOST));
     await responder.close();
   });
@@ -130,8 +130,8 @@ describe('conflicts while probing (RFC 6762 §8.1, §9)', () => {
     for (const s of renamedHost) expect(s.packet).toEqual(hostProbe('testhost-2.local'));
     const hostAnnouncements = responses(sentPackets(transport)).filter((s) => s.packet.answers[0]?.type === 'A');
     expect(hostAnnouncements.map((s) => [s.at, s.packet.answers])).toEqual([
-      [1076, hostRecords('testhost-2.local')],
-      [1076, hostRecords('testhost-2.local')],
+      [1075, hostRecords('testhost-2.local')],
+      [1075, hostRecords('testhost-2.local')],
     ]);
     // The service's later probes and its announcement carry the new target.
     const serviceProbes = probes(about(transport, INSTANCE));
@@ -176,14 +176,14 @@ describe('simultaneous probe tiebreak (RFC 6762 §8.2)', () => {
     engine.add(reg);
     await advanceTo(130);
     deliver(transport, { id: 0, flags: 0, ...theirProbe(9090) });
-    await advanceTo(1880);
+    await advanceTo(1879);
     let sent = sentPackets(transport);
-    expect(responses(sent)).toEqual([]); // no announcement at 876
+    expect(responses(sent)).toEqual([]); // no announcement at 875
     expect(times(probes(sent))).toEqual([125, 1130, 1380, 1630]);
     for (const s of sent) expect(s.packet).toEqual(serviceProbe());
     await advanceTo(4000);
     sent = sentPackets(transport);
-    expect(times(responses(sent))).toEqual([1881, 2880, 4880].filter((t) => t <= 4000));
+    expect(times(responses(sent))).toEqual([1880, 2880, 4880].filter((t) => t <= 4000));
     expect(renamed).not.toHaveBeenCalled();
     expect(reg.name).toBe('Svc');
   });

@@ -1,17 +1,17 @@
 /**
- * Behaviour of the engine that contradicts RFC 6762 (or the promised API).
- * Every test here asserts the CORRECT behaviour and fails against the engine
- * as it is; each names the rule it checks. See the report for file:line and
- * suggested fixes. Move a test to its topic file once the engine passes it.
+ * Edge cases of RFC 6762 (and of the promised API) that a first version of
+ * the engine got wrong, found by review: packets that must be ignored,
+ * negative answers, per-querier known answers, suppression thresholds,
+ * withdrawal, and publish() settling on close or host conflict.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FLAG_TRUNCATED } from '../../src/constants.js';
 import {
   a,
-  about,
   advanceTo,
   deliver,
   engineHarness,
+  ENUM,
   FLAGS_RESPONSE,
   HOST,
   INSTANCE,
@@ -21,6 +21,7 @@ import {
   publishAnnounced,
   q,
   query,
+  REV6,
   response,
   responderHarness,
   responses,
@@ -41,7 +42,7 @@ async function announced(options: Parameters<typeof responderHarness>[0] = {}) {
   return { ...harness, service, mark: harness.transport.sent.length };
 }
 
-describe('engine bugs: timing', () => {
+describe('edge cases: timing', () => {
   it('RFC 6762 §8.3: the first announcement goes exactly 750 ms after the first probe (875 ms), one second before the second', async () => {
     const { transport, engine, service } = await engineHarness();
     engine.add(service());
@@ -50,7 +51,7 @@ describe('engine bugs: timing', () => {
   });
 });
 
-describe('engine bugs: packets that MUST be ignored', () => {
+describe('edge cases: packets that MUST be ignored', () => {
   it('RFC 6762 §6: a response whose source port is not 5353 is silently ignored (no conflict, no rename)', async () => {
     const { transport, engine, service } = await engineHarness();
     const reg = service();
@@ -80,7 +81,7 @@ describe('engine bugs: packets that MUST be ignored', () => {
   });
 });
 
-describe('engine bugs: answering', () => {
+describe('edge cases: answering', () => {
   it('RFC 6762 §6.1: a question for a type our unique name lacks (AAAA on an IPv4-only host) MUST be answered with an NSEC', async () => {
     const { transport, responder, mark } = await announced({ interfaces: [ipv4Interface()] });
     deliver(transport, query([q(HOST, 'AAAA')]));
@@ -89,17 +90,6 @@ describe('engine bugs: answering', () => {
     expect(sent).toHaveLength(1);
     const records = [...(sent[0]?.packet.answers ?? []), ...(sent[0]?.packet.additionals ?? [])];
     expect(records).toContainEqual({ name: HOST, type: 'NSEC', class: 1, cacheFlush: true, ttl: 120, data: { nextDomain: HOST, types: ['A'] } });
-    await responder.close();
-  });
-
-  it('RFC 6762 §7.2: known answers in the packets that follow a TC query suppress the answer', async () => {
-    const { transport, responder, mark } = await announced();
-    deliver(transport, { ...query([q(TYPE, 'PTR')]), flags: FLAG_TRUNCATED });
-    await advanceTo(5010);
-    // The rest of that querier's known answers: our PTR with its full TTL.
-    deliver(transport, { id: 0, flags: 0, answers: [ptr(TYPE, INSTANCE, 4500)] });
-    await advanceTo(6000);
-    expect(sentPackets(transport, mark)).toEqual([]);
     await responder.close();
   });
 
@@ -112,7 +102,63 @@ describe('engine bugs: answering', () => {
   });
 });
 
-describe('engine bugs: refreshing and withdrawing records', () => {
+describe('edge cases: aggregation and suppression (RFC 6762 §6.3, §7.2, §7.4)', () => {
+  const OTHER = { address: '192.0.2.98', port: 5353 };
+
+  it('RFC 6762 §6.2, §6.3: two queries for the same record within the response delay get one answer carrying each record once', async () => {
+    const { transport, responder, mark } = await announced();
+    deliver(transport, query([q(TYPE, 'PTR')]));
+    await advanceTo(5010);
+    deliver(transport, query([q(TYPE, 'PTR')]), { source: OTHER });
+    await advanceTo(7000);
+    const sent = sentPackets(transport, mark);
+    expect(sent.map((s) => [s.at, s.target.family])).toEqual([[5070, 4], [5070, 6]]);
+    expect(sent[0]?.packet.answers).toEqual([ptr(TYPE, INSTANCE, 4500)]);
+    expect(sent[0]?.packet.additionals.map((r) => r.type)).toEqual(['SRV', 'TXT', 'A', 'AAAA']);
+    await responder.close();
+  });
+
+  it('RFC 6762 §7.2: answers to a TC query wait 400–500 ms for its known answers even when another response is already pending', async () => {
+    const { transport, responder, mark } = await announced();
+    deliver(transport, query([q(ENUM, 'PTR')]), { source: OTHER }); // an answer due at 5070
+    await advanceTo(5010);
+    deliver(transport, { ...query([q(TYPE, 'PTR')]), flags: FLAG_TRUNCATED });
+    await advanceTo(5100);
+    deliver(transport, { id: 0, flags: 0, answers: [ptr(TYPE, INSTANCE, 4500)] }); // its known answers, 90 ms later
+    await advanceTo(6000);
+    const sent = sentPackets(transport, mark);
+    expect(sent.flatMap((s) => s.packet.answers).filter((r) => r.name === TYPE)).toEqual([]);
+    await responder.close();
+  });
+
+  it('RFC 6762 §7.2: one querier\'s known answers do not cancel an answer another querier is waiting for', async () => {
+    const { transport, responder, mark } = await announced();
+    deliver(transport, query([q(TYPE, 'PTR')]), { source: OTHER }); // asks, knows nothing
+    await advanceTo(5005);
+    deliver(transport, { ...query([q(TYPE, 'PTR')]), flags: FLAG_TRUNCATED });
+    await advanceTo(5010);
+    deliver(transport, { id: 0, flags: 0, answers: [ptr(TYPE, INSTANCE, 4500)] });
+    await advanceTo(6000);
+    const sent = sentPackets(transport, mark);
+    expect(sent.flatMap((s) => s.packet.answers).filter((r) => r.name === TYPE)).not.toEqual([]);
+    await responder.close();
+  });
+
+  it('RFC 6762 §7.4: another responder sending our pending answer with a TTL below ours (3000 < 4500) does not suppress it', async () => {
+    const { transport, responder, mark } = await announced();
+    deliver(transport, query([q(TYPE, 'PTR')]));
+    await advanceTo(5030);
+    deliver(transport, response([ptr(TYPE, INSTANCE, 3000)]), { source: OTHER });
+    await advanceTo(6000);
+    expect(sentPackets(transport, mark).map((s) => [s.at, s.packet.answers])).toEqual([
+      [5070, [ptr(TYPE, INSTANCE, 4500)]],
+      [5070, [ptr(TYPE, INSTANCE, 4500)]],
+    ]);
+    await responder.close();
+  });
+});
+
+describe('edge cases: refreshing and withdrawing records', () => {
   it('RFC 6762 §6.6: another host sending our shared PTR with TTL 0 makes us announce it again', async () => {
     const { transport, responder, mark } = await announced();
     deliver(transport, response([ptr(TYPE, INSTANCE, 0)]));
@@ -133,6 +179,15 @@ describe('engine bugs: refreshing and withdrawing records', () => {
     await responder.close();
   });
 
+  it('RFC 6762 §10.1: an address leaving an interface withdraws its reverse-mapping PTR along with its address record', async () => {
+    const { transport, responder, mark } = await announced();
+    transport.setInterfaces([ipv4Interface()]);
+    await advanceTo(6000);
+    const withdrawn = sentPackets(transport, mark).flatMap((s) => s.packet.answers).filter((r) => r.ttl === 0);
+    expect(withdrawn.map((r) => [r.name, r.type])).toEqual([[HOST, 'AAAA'], [REV6, 'PTR']]);
+    await responder.close();
+  });
+
   it('RFC 6762 §9, §10.1: renaming after losing an announced name sends no goodbye for the shared PTR the winner also owns', async () => {
     const { transport, responder, service, mark } = await announced();
     deliver(transport, response([srv(INSTANCE, 9999, 'otherhost.local')])); // conflict: probe again
@@ -147,7 +202,7 @@ describe('engine bugs: refreshing and withdrawing records', () => {
   });
 });
 
-describe('engine bugs: the public API', () => {
+describe('edge cases: the public API', () => {
   it('publish() settles (rejects) when the responder is closed before the service is announced', async () => {
     const { responder } = responderHarness();
     let outcome = 'pending';
@@ -171,9 +226,9 @@ describe('engine bugs: the public API', () => {
     await advanceTo(200);
     deliver(transport, response([a(HOST, '192.0.2.77')]));
     await advanceTo(5000);
-    // Today: the host silently leaves the engine (its A/AAAA are never announced) while the service announces an SRV pointing at it.
-    expect(about(transport, HOST).filter((s) => s.packet.answers.some((r) => r.type === 'SRV'))).toEqual([]);
     expect(outcome).toMatchObject({ code: 'NAME_CONFLICT' });
+    // Today: the host silently leaves the engine (its A/AAAA are never announced) while the service announces an SRV pointing at it.
+    expect(responses(sentPackets(transport)).filter((s) => s.packet.answers.some((r) => r.type === 'SRV'))).toEqual([]);
     await responder.close();
   });
 });

@@ -1,0 +1,110 @@
+/**
+ * Delayed multicast answers, gathered per interface (RFC 6762 §6.3) and
+ * trimmed by what queriers say they know (§7.1, §7.2) and what other
+ * responders send first (§7.4) before they go out.
+ */
+import type { OwnedRecord } from '../records/service-records.js';
+import { sameRecord } from '../wire/canonical.js';
+import type { ResourceRecord } from '../wire/model.js';
+import { knownToQuerier } from './answers.js';
+import type { Clock, TimerHandle } from './clock.js';
+
+/** One answer waiting, and who asked for it. */
+interface Waiting {
+  owned: OwnedRecord;
+  requesters: Set<string>;
+}
+
+/** The response waiting on one interface. */
+interface Pending {
+  dueAt: number;
+  answers: Waiting[];
+  additionals: OwnedRecord[];
+  timer: TimerHandle;
+}
+
+/** Delayed answers per interface. */
+export class ResponseQueue {
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly flush: (interfaceName: string, answers: OwnedRecord[], additionals: OwnedRecord[]) => void,
+  ) {}
+
+  /**
+   * Queue answers for `requester` (its address and port) to go out after
+   * `delay`. A response already waiting on the interface takes them along;
+   * when `waitForKnownAnswers` (a TC query, §7.2) the whole response waits
+   * at least `delay`.
+   */
+  add(interfaceName: string, answers: readonly OwnedRecord[], additionals: readonly OwnedRecord[], requester: string, delay: number, waitForKnownAnswers = false): void {
+    const dueAt = this.clock.now() + delay;
+    let entry = this.pending.get(interfaceName);
+    if (!entry) {
+      entry = { dueAt, answers: [], additionals: [], timer: this.schedule(interfaceName, delay) };
+      this.pending.set(interfaceName, entry);
+    } else if (waitForKnownAnswers && dueAt > entry.dueAt) {
+      entry.timer.cancel();
+      entry.dueAt = dueAt;
+      entry.timer = this.schedule(interfaceName, delay);
+    }
+    for (const owned of answers) {
+      const waiting = entry.answers.find((w) => sameRecord(w.owned.record, owned.record));
+      if (waiting) waiting.requesters.add(requester);
+      else entry.answers.push({ owned, requesters: new Set([requester]) });
+    }
+    for (const owned of additionals) {
+      if (!entry.additionals.some((r) => sameRecord(r.record, owned.record))) entry.additionals.push(owned);
+    }
+  }
+
+  private schedule(interfaceName: string, delay: number): TimerHandle {
+    return this.clock.setTimeout(() => {
+      const entry = this.pending.get(interfaceName);
+      this.pending.delete(interfaceName);
+      if (!entry || entry.answers.length === 0) return;
+      const answers = entry.answers.map((w) => w.owned);
+      const additionals = entry.additionals.filter((r) => !answers.some((a) => sameRecord(a.record, r.record)));
+      this.flush(interfaceName, answers, additionals);
+    }, delay);
+  }
+
+  /** §7.1/§7.2: `requester` already holds these records; others who asked still get them. */
+  knownBy(interfaceName: string, requester: string, knownAnswers: readonly ResourceRecord[]): void {
+    this.filter(interfaceName, (w) => {
+      if (knownToQuerier(w.owned.record, knownAnswers)) w.requesters.delete(requester);
+      return w.requesters.size > 0;
+    });
+  }
+
+  /** §7.4: another responder sent the same record with at least our TTL. */
+  sentByOthers(interfaceName: string, records: readonly ResourceRecord[]): void {
+    this.filter(interfaceName, (w) => !records.some((seen) => sameRecord(seen, w.owned.record) && seen.ttl >= w.owned.record.ttl));
+  }
+
+  /** Keep only records `keep` accepts (after a registration is withdrawn). */
+  retain(keep: (owned: OwnedRecord) => boolean): void {
+    for (const name of [...this.pending.keys()]) {
+      const entry = this.pending.get(name);
+      if (entry) entry.additionals = entry.additionals.filter(keep);
+      this.filter(name, (w) => keep(w.owned));
+    }
+  }
+
+  private filter(interfaceName: string, keep: (w: Waiting) => boolean): void {
+    const entry = this.pending.get(interfaceName);
+    if (!entry) return;
+    entry.answers = entry.answers.filter(keep);
+    if (entry.answers.length === 0) {
+      entry.timer.cancel();
+      this.pending.delete(interfaceName);
+    }
+  }
+
+  /** Drop everything waiting. */
+  clear(): void {
+    for (const entry of this.pending.values()) entry.timer.cancel();
+    this.pending.clear();
+  }
+}
