@@ -9,7 +9,6 @@ import {
   aaaa,
   advanceTo,
   deliver,
-  FLAGS_RESPONSE,
   HOST,
   INSTANCE,
   ipv4Interface,
@@ -27,12 +26,13 @@ import {
   useFakeClock,
   V4,
   V6,
+  announcedResponder,
+  reply,
 } from './helpers.js';
 
 beforeEach(useFakeClock);
 afterEach(() => vi.useRealTimers());
 
-const reply = (answers: ResourceRecord[], additionals: ResourceRecord[]): Packet => ({ id: 0, flags: FLAGS_RESPONSE, questions: [], answers, authorities: [], additionals });
 const multicast = (family: 4 | 6) => ({ interface: 'eth0', family });
 const unicastToPeer = { interface: 'eth0', family: 4, address: PEER.address, port: PEER.port };
 const size = expect.any(Number) as number;
@@ -41,17 +41,10 @@ const size = expect.any(Number) as number;
 const browseAnswer = (): Packet =>
   reply([ptr(TYPE, INSTANCE, 4500)], [srv(INSTANCE, 8080, HOST), txt(INSTANCE, SPEC_TXT), a(HOST, V4), aaaa(HOST, V6)]);
 
-/** A responder with SPEC announced, its announcements over (the last at 3875 ms), the clock at 5000 ms. */
-async function announced(options: Parameters<typeof responderHarness>[0] = {}) {
-  const harness = responderHarness(options);
-  await publishAnnounced(harness.responder);
-  await advanceTo(5000);
-  return { ...harness, mark: harness.transport.sent.length };
-}
 
 describe('answering (RFC 6762 §6, RFC 6763 §12)', () => {
   it('RFC 6762 §6, RFC 6763 §12.1: a QM PTR browse is answered by multicast after 20–120 ms (random 0.5 → 70 ms) with SRV, TXT, A and AAAA as additional records', async () => {
-    const { transport, responder, mark } = await announced();
+    const { transport, responder, mark } = await announcedResponder();
     deliver(transport, query([q(TYPE, 'PTR')]));
     await advanceTo(5069);
     expect(sentPackets(transport, mark)).toEqual([]);
@@ -64,7 +57,7 @@ describe('answering (RFC 6762 §6, RFC 6763 §12)', () => {
   });
 
   it('RFC 6762 §6.1: on an IPv4-only interface the browse answer says with an NSEC that the host has no AAAA', async () => {
-    const { transport, responder, mark } = await announced({ interfaces: [ipv4Interface()] });
+    const { transport, responder, mark } = await announcedResponder({ interfaces: [ipv4Interface()] });
     deliver(transport, query([q(TYPE, 'PTR')]));
     await advanceTo(5200);
     const nsec: ResourceRecord = { name: HOST, type: 'NSEC', class: 1, cacheFlush: true, ttl: 120, data: { nextDomain: HOST, types: ['A'] } };
@@ -75,7 +68,7 @@ describe('answering (RFC 6762 §6, RFC 6763 §12)', () => {
   });
 
   it('RFC 6762 §6: a question with only unique answers (SRV) is answered at once (0 ms), with the addresses as additional records', async () => {
-    const { transport, responder, mark } = await announced();
+    const { transport, responder, mark } = await announcedResponder();
     deliver(transport, query([q(INSTANCE, 'SRV')]));
     await vi.advanceTimersByTimeAsync(0);
     const expected = reply([srv(INSTANCE, 8080, HOST)], [a(HOST, V4), aaaa(HOST, V6)]);
@@ -87,7 +80,7 @@ describe('answering (RFC 6762 §6, RFC 6763 §12)', () => {
   });
 
   it('RFC 6762 §6: a host address question (A) is answered at once with the AAAA as additional record', async () => {
-    const { transport, responder, mark } = await announced();
+    const { transport, responder, mark } = await announcedResponder();
     deliver(transport, query([q(HOST, 'A')]));
     await vi.advanceTimersByTimeAsync(0);
     expect(sentPackets(transport, mark).map((s) => [s.at, s.packet])).toEqual([
@@ -98,7 +91,7 @@ describe('answering (RFC 6762 §6, RFC 6763 §12)', () => {
   });
 
   it('RFC 6762 §6: questions about names that are not ours get no response', async () => {
-    const { transport, responder, mark } = await announced();
+    const { transport, responder, mark } = await announcedResponder();
     deliver(transport, query([q('_ipp._tcp.local', 'PTR'), q('otherhost.local', 'A')]));
     await advanceTo(6000);
     expect(sentPackets(transport, mark)).toEqual([]);
@@ -126,7 +119,7 @@ describe('answering (RFC 6762 §6, RFC 6763 §12)', () => {
 
 describe('known-answer suppression (RFC 6762 §7.1)', () => {
   it('RFC 6762 §7.1: our PTR in the known answers with at least half its TTL (4500, and exactly 2250) suppresses the response', async () => {
-    const { transport, responder, mark } = await announced();
+    const { transport, responder, mark } = await announcedResponder();
     deliver(transport, query([q(TYPE, 'PTR')], [ptr(TYPE, INSTANCE, 4500, false)]));
     await advanceTo(6500);
     deliver(transport, query([q(TYPE, 'PTR')], [ptr(TYPE, INSTANCE, 2250, false)]));
@@ -136,7 +129,7 @@ describe('known-answer suppression (RFC 6762 §7.1)', () => {
   });
 
   it('RFC 6762 §7.1: a known answer with less than half the TTL (2000 of 4500) does not suppress', async () => {
-    const { transport, responder, mark } = await announced();
+    const { transport, responder, mark } = await announcedResponder();
     deliver(transport, query([q(TYPE, 'PTR')], [ptr(TYPE, INSTANCE, 2000, false)]));
     await advanceTo(5200);
     expect(sentPackets(transport, mark).map((s) => [s.at, s.packet])).toEqual([
@@ -147,7 +140,7 @@ describe('known-answer suppression (RFC 6762 §7.1)', () => {
   });
 
   it('RFC 6762 §7.1: known answers also remove additional records the querier already holds', async () => {
-    const { transport, responder, mark } = await announced();
+    const { transport, responder, mark } = await announcedResponder();
     deliver(transport, query([q(TYPE, 'PTR')], [ptr(TYPE, INSTANCE, 1000, false), txt(INSTANCE, SPEC_TXT, 4500, true)]));
     await advanceTo(5200);
     const expected = reply([ptr(TYPE, INSTANCE, 4500)], [srv(INSTANCE, 8080, HOST), a(HOST, V4), aaaa(HOST, V6)]);
@@ -184,7 +177,7 @@ describe('unicast responses and the multicast rate limit (RFC 6762 §5.4, §6.2)
   }, 60_000);
 
   it('RFC 6762 §6.2: a record is multicast at most once a second per interface: a second QM query within 1 s of our answer gets none', async () => {
-    const { transport, responder, mark } = await announced();
+    const { transport, responder, mark } = await announcedResponder();
     deliver(transport, query([q(TYPE, 'PTR')]));
     await advanceTo(5500);
     deliver(transport, query([q(TYPE, 'PTR')]));

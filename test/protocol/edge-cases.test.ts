@@ -18,7 +18,6 @@ import {
   ipv4Interface,
   PEER,
   ptr,
-  publishAnnounced,
   q,
   query,
   REV6,
@@ -30,17 +29,12 @@ import {
   srv,
   TYPE,
   useFakeClock,
+  announcedResponder,
 } from './helpers.js';
 
 beforeEach(useFakeClock);
 afterEach(() => vi.useRealTimers());
 
-async function announced(options: Parameters<typeof responderHarness>[0] = {}) {
-  const harness = responderHarness(options);
-  const service = await publishAnnounced(harness.responder);
-  await advanceTo(5000);
-  return { ...harness, service, mark: harness.transport.sent.length };
-}
 
 describe('edge cases: timing', () => {
   it('RFC 6762 §8.3: the first announcement goes exactly 750 ms after the first probe (875 ms), one second before the second', async () => {
@@ -64,7 +58,7 @@ describe('edge cases: packets that MUST be ignored', () => {
   });
 
   it('RFC 6762 §18.3: a query with a non-zero OPCODE is silently ignored', async () => {
-    const { transport, responder, mark } = await announced();
+    const { transport, responder, mark } = await announcedResponder();
     deliver(transport, { ...query([q(TYPE, 'PTR'), q(INSTANCE, 'SRV')]), flags: 0x0800 }); // OPCODE 1 (IQUERY)
     await advanceTo(6000);
     expect(sentPackets(transport, mark)).toEqual([]);
@@ -83,7 +77,7 @@ describe('edge cases: packets that MUST be ignored', () => {
 
 describe('edge cases: answering', () => {
   it('RFC 6762 §6.1: a question for a type our unique name lacks (AAAA on an IPv4-only host) MUST be answered with an NSEC', async () => {
-    const { transport, responder, mark } = await announced({ interfaces: [ipv4Interface()] });
+    const { transport, responder, mark } = await announcedResponder({ interfaces: [ipv4Interface()] });
     deliver(transport, query([q(HOST, 'AAAA')]));
     await advanceTo(5200);
     const sent = sentPackets(transport, mark);
@@ -94,7 +88,7 @@ describe('edge cases: answering', () => {
   });
 
   it('RFC 6762 §5.5: a query sent by direct unicast to port 5353 is answered as a QU query: by unicast to the querier', async () => {
-    const { transport, responder, mark } = await announced();
+    const { transport, responder, mark } = await announcedResponder();
     deliver(transport, query([q(TYPE, 'PTR')]), { destination: 'unicast' });
     await advanceTo(5200);
     expect(sentPackets(transport, mark).map((s) => s.target)).toEqual([{ interface: 'eth0', family: 4, address: PEER.address, port: PEER.port }]);
@@ -106,7 +100,7 @@ describe('edge cases: aggregation and suppression (RFC 6762 §6.3, §7.2, §7.4)
   const OTHER = { address: '192.0.2.98', port: 5353 };
 
   it('RFC 6762 §6.2, §6.3: two queries for the same record within the response delay get one answer carrying each record once', async () => {
-    const { transport, responder, mark } = await announced();
+    const { transport, responder, mark } = await announcedResponder();
     deliver(transport, query([q(TYPE, 'PTR')]));
     await advanceTo(5010);
     deliver(transport, query([q(TYPE, 'PTR')]), { source: OTHER });
@@ -119,7 +113,7 @@ describe('edge cases: aggregation and suppression (RFC 6762 §6.3, §7.2, §7.4)
   });
 
   it('RFC 6762 §7.2: answers to a TC query wait 400–500 ms for its known answers even when another response is already pending', async () => {
-    const { transport, responder, mark } = await announced();
+    const { transport, responder, mark } = await announcedResponder();
     deliver(transport, query([q(ENUM, 'PTR')]), { source: OTHER }); // an answer due at 5070
     await advanceTo(5010);
     deliver(transport, { ...query([q(TYPE, 'PTR')]), flags: FLAG_TRUNCATED });
@@ -132,7 +126,7 @@ describe('edge cases: aggregation and suppression (RFC 6762 §6.3, §7.2, §7.4)
   });
 
   it('RFC 6762 §7.2: one querier\'s known answers do not cancel an answer another querier is waiting for', async () => {
-    const { transport, responder, mark } = await announced();
+    const { transport, responder, mark } = await announcedResponder();
     deliver(transport, query([q(TYPE, 'PTR')]), { source: OTHER }); // asks, knows nothing
     await advanceTo(5005);
     deliver(transport, { ...query([q(TYPE, 'PTR')]), flags: FLAG_TRUNCATED });
@@ -145,7 +139,7 @@ describe('edge cases: aggregation and suppression (RFC 6762 §6.3, §7.2, §7.4)
   });
 
   it('RFC 6762 §7.4: another responder sending our pending answer with a TTL below ours (3000 < 4500) does not suppress it', async () => {
-    const { transport, responder, mark } = await announced();
+    const { transport, responder, mark } = await announcedResponder();
     deliver(transport, query([q(TYPE, 'PTR')]));
     await advanceTo(5030);
     deliver(transport, response([ptr(TYPE, INSTANCE, 3000)]), { source: OTHER });
@@ -160,7 +154,7 @@ describe('edge cases: aggregation and suppression (RFC 6762 §6.3, §7.2, §7.4)
 
 describe('edge cases: refreshing and withdrawing records', () => {
   it('RFC 6762 §6.6: another host sending our shared PTR with TTL 0 makes us announce it again', async () => {
-    const { transport, responder, mark } = await announced();
+    const { transport, responder, mark } = await announcedResponder();
     deliver(transport, response([ptr(TYPE, INSTANCE, 0)]));
     await advanceTo(6000);
     const refreshed = responses(sentPackets(transport, mark)).filter((s) => s.packet.answers.some((r) => r.type === 'PTR' && r.name === TYPE && r.ttl === 4500));
@@ -169,7 +163,7 @@ describe('edge cases: refreshing and withdrawing records', () => {
   });
 
   it('RFC 6762 §10.1: after service.stop() no answer scheduled before the goodbye re-advertises the service', async () => {
-    const { transport, responder, service, mark } = await announced();
+    const { transport, responder, service, mark } = await announcedResponder();
     deliver(transport, query([q(TYPE, 'PTR')])); // answer due at 5070
     await advanceTo(5010);
     await service.stop();
@@ -180,7 +174,7 @@ describe('edge cases: refreshing and withdrawing records', () => {
   });
 
   it('RFC 6762 §10.1: an address leaving an interface withdraws its reverse-mapping PTR along with its address record', async () => {
-    const { transport, responder, mark } = await announced();
+    const { transport, responder, mark } = await announcedResponder();
     transport.setInterfaces([ipv4Interface()]);
     await advanceTo(6000);
     const withdrawn = sentPackets(transport, mark).flatMap((s) => s.packet.answers).filter((r) => r.ttl === 0);
@@ -189,7 +183,7 @@ describe('edge cases: refreshing and withdrawing records', () => {
   });
 
   it('RFC 6762 §9, §10.1: renaming after losing an announced name sends no goodbye for the shared PTR the winner also owns', async () => {
-    const { transport, responder, service, mark } = await announced();
+    const { transport, responder, service, mark } = await announcedResponder();
     deliver(transport, response([srv(INSTANCE, 9999, 'otherhost.local')])); // conflict: probe again
     await advanceTo(5200);
     deliver(transport, response([ptr(TYPE, INSTANCE, 4500), srv(INSTANCE, 9999, 'otherhost.local')])); // the winner defends

@@ -196,3 +196,19 @@ export async function advanceTo(ms: number): Promise<void> {
   if (delta < 0) throw new Error(`clock is already at ${Date.now() - T0} ms, past ${ms} ms`);
   await vi.advanceTimersByTimeAsync(delta);
 }
+
+/**
+ * A responder with `spec` published and its announcements over (the last at
+ * 3875 ms), the clock at 5000 ms; `mark` is where later sends start.
+ */
+export async function announcedResponder(options: Parameters<typeof responderHarness>[0] = {}, spec: ServiceSpec = SPEC) {
+  const harness = responderHarness(options);
+  const service = await publishAnnounced(harness.responder, spec);
+  await advanceTo(5000);
+  return { ...harness, service, mark: harness.transport.sent.length };
+}
+
+/** A response packet as the engine sends it: flags 0x8400, no questions. */
+export function reply(answers: ResourceRecord[], additionals: ResourceRecord[]): Packet {
+  return { id: 0, flags: FLAGS_RESPONSE, questions: [], answers, authorities: [], additionals };
+}

@@ -4,7 +4,6 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FLAG_TRUNCATED } from '../../src/constants.js';
-import type { ServiceSpec } from '../../src/records/service-records.js';
 import { encodePacket } from '../../src/wire/encode.js';
 import type { ResourceRecord } from '../../src/wire/model.js';
 import {
@@ -30,6 +29,7 @@ import {
   useFakeClock,
   V4,
   V6,
+  announcedResponder,
 } from './helpers.js';
 
 beforeEach(useFakeClock);
@@ -37,12 +37,6 @@ afterEach(() => vi.useRealTimers());
 
 const LEGACY = { address: PEER.address, port: 40000 };
 
-async function announced(spec: ServiceSpec = SPEC) {
-  const harness = responderHarness();
-  await publishAnnounced(harness.responder, spec);
-  await advanceTo(5000);
-  return { ...harness, mark: harness.transport.sent.length };
-}
 
 /** A legacy query with id 0x1234 from port 40000. */
 function legacyQuery(transport: Parameters<typeof deliver>[0], questions: ReturnType<typeof q>[]): void {
@@ -54,7 +48,7 @@ const legacy = (r: ResourceRecord): ResourceRecord => ({ ...r, ttl: Math.min(r.t
 
 describe('legacy unicast (RFC 6762 §6.7)', () => {
   it('RFC 6762 §6.7: a query from port 40000 gets a unicast reply to that port with the same id, the question echoed, TTLs ≤ 10 and no cache-flush bits', async () => {
-    const { transport, responder, mark } = await announced();
+    const { transport, responder, mark } = await announcedResponder();
     legacyQuery(transport, [q(TYPE, 'PTR')]);
     await advanceTo(5200);
     const sent = sentPackets(transport, mark);
@@ -93,7 +87,7 @@ describe('legacy unicast (RFC 6762 §6.7)', () => {
 
   it('RFC 6762 §6.7, RFC 1035 §4.1.1: answers that do not fit 512 bytes are cut with the TC bit set; the reply is at most 512 bytes', async () => {
     const big = { a: 'x'.repeat(253), b: 'y'.repeat(253), c: 'z'.repeat(100) };
-    const { transport, responder, mark } = await announced({ ...SPEC, txt: big });
+    const { transport, responder, mark } = await announcedResponder({}, { ...SPEC, txt: big });
     legacyQuery(transport, [q(INSTANCE, 'ANY')]);
     await advanceTo(5200);
     const sent = sentPackets(transport, mark);
@@ -110,7 +104,7 @@ describe('legacy unicast (RFC 6762 §6.7)', () => {
 
   it('RFC 6762 §6.7, RFC 2181 §9: an additional record that does not fit is left out without setting TC', async () => {
     const big = { a: 'x'.repeat(253), b: 'y'.repeat(253), c: 'z'.repeat(100) };
-    const { transport, responder, mark } = await announced({ ...SPEC, txt: big });
+    const { transport, responder, mark } = await announcedResponder({}, { ...SPEC, txt: big });
     legacyQuery(transport, [q(TYPE, 'PTR')]);
     await advanceTo(5200);
     const sent = sentPackets(transport, mark);
@@ -125,7 +119,7 @@ describe('legacy unicast (RFC 6762 §6.7)', () => {
 
 describe('malformed packets (RFC 6762 §18, robustness)', () => {
   it('malformed packets are dropped and counted by code, never thrown', async () => {
-    const { transport, responder, mark } = await announced();
+    const { transport, responder, mark } = await announcedResponder();
     const { engine } = responder;
     const countOverrun = Uint8Array.of(0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0);
     // One question whose name is a compression pointer to itself.
@@ -139,7 +133,7 @@ describe('malformed packets (RFC 6762 §18, robustness)', () => {
   });
 
   it('a record with bad RDATA but sound framing is dropped and counted; the rest of the packet is still answered', async () => {
-    const { transport, responder, mark } = await announced();
+    const { transport, responder, mark } = await announcedResponder();
     const good = encodePacket(query([q(INSTANCE, 'SRV')]));
     // Append a known answer `. A` whose RDATA is 3 bytes (an A record needs 4), and count it.
     const badRecord = Uint8Array.of(0, 0, 1, 0, 1, 0, 0, 0, 120, 0, 3, 1, 2, 3);
