@@ -9,7 +9,10 @@ import { avahiBrowse, browseUntil } from '../lab/avahi-client.js';
 import { parseAvahiBrowse, txtToRecord } from '../lab/avahi-parse.js';
 import { useLab } from '../lab/use-lab.js';
 import { zeroconfBrowse } from '../lab/zeroconf.js';
+import { fileURLToPath } from 'node:url';
 import { eventually, startPublish } from './publish-lab.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 const skip = labGate(['unshare', 'avahi-daemon', 'dbus-daemon', 'avahi-browse', 'python-zeroconf', 'dig'], 'boaster publish against real peers');
 
@@ -107,6 +110,16 @@ describe.skipIf(skip)('name conflicts with avahi and between boasters', () => {
     expect(await names('_boaster-c2._tcp', 2)).toEqual([renamed[1], 'Held Name'].sort());
     await avahiPub.stop();
     await pub.process.stop();
+  }, 40_000);
+
+  it('two Responders in one process interoperate: the second of one name is renamed, both are visible', async () => {
+    const proc = lab().host(0).spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./two-in-one.ts', import.meta.url))], { cwd: root });
+    const line = await proc.waitForOutput(/^\{"names".*$/m, 20_000);
+    const { names: twins } = JSON.parse(line[0]) as { names: string[] };
+    expect(twins).toEqual(['Twin Service', 'Twin Service (2)']);
+    expect(await names('_boaster-twin._tcp', 2)).toEqual(['Twin Service', 'Twin Service (2)']);
+    await proc.stop();
+    expect(proc.exitStatus?.code).toBe(0);
   }, 40_000);
 
   it('two boaster publish of one name started at the same moment on two hosts end with two distinct names', async () => {
