@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Announce this host on the local link, with its hardware identity in TXT.
 //
-// Today (before the responder lands, see the issues) this example shows
-// exactly what it WILL announce: it reads the host's identity, builds the
-// DNS-SD records of a `_boaster._tcp` service for this host and encodes the
-// announcement packet, then prints them. It sends nothing on the network.
+// It reads the host's identity (DMI and MAC addresses), prints the DNS-SD
+// records of a `_boaster._tcp` service for this host and the encoded
+// announcement, then publishes it with a Responder until Ctrl-C (which
+// sends goodbyes). With --dry-run it prints and sends nothing.
 //
-// Run from a checkout after `npm run build`:  node examples/announce-host.mjs
+// Run from a checkout after `npm run build`:  node examples/announce-host.mjs [--dry-run]
 import os from 'node:os';
 import {
   HOST_NAME_TTL,
@@ -21,6 +21,7 @@ import {
   IDENTITY_MAX_MACS,
   payloadBudget,
   readHostIdentity,
+  Responder,
   splitPacket,
   txtWarnings,
 } from 'boaster';
@@ -59,4 +60,12 @@ for (const packet of packets) {
     console.log(`  ${r.name}  ${r.type}  ttl=${r.ttl}${r.cacheFlush ? '  cache-flush' : ''}  ${data}`);
   }
 }
-console.log('\nNothing was sent: the responder that probes and announces these is the next milestone.');
+if (process.argv.includes('--dry-run')) {
+  console.log('\n--dry-run: nothing was sent.');
+} else {
+  const responder = new Responder({ hostName: hostLabel });
+  const service = await responder.publish({ name: `boaster on ${hostLabel}`, type: '_boaster._tcp', port: 9, txt });
+  console.log(`\nAnnounced as "${service.name}" on ${responder.hostName}; Ctrl-C sends goodbyes and exits.`);
+  service.on('renamed', (from, to) => console.log(`renamed "${from}" -> "${to}"`));
+  process.on('SIGINT', () => void responder.close().then(() => process.exit(0)));
+}
