@@ -98,13 +98,15 @@ export const PROBE_RATE_LIMIT_DELAY_MS = 5_000;
 export const ANNOUNCE_COUNT = 3;
 /** RFC 6762 §8.3: the first interval between announcements; it doubles after each. */
 export const ANNOUNCE_INTERVAL_MS = 1_000;
-/** RFC 6762 §6: shared-record answers wait 20–120 ms (random). */
+/** RFC 6762 §6: shared-record answers wait 20–120 ms (random): the least… */
 export const RESPONSE_DELAY_MIN_MS = 20;
+/** …and the most. */
 export const RESPONSE_DELAY_MAX_MS = 120;
 /** RFC 6762 §6.3: answers may be aggregated for up to 500 ms. */
 export const RESPONSE_AGGREGATION_MAX_MS = 500;
-/** RFC 6762 §7.2: a query with TC set waits 400–500 ms for its known answers. */
+/** RFC 6762 §7.2: answers to a query with TC set wait 400–500 ms for its known answers: the least… */
 export const TRUNCATED_QUERY_DELAY_MIN_MS = 400;
+/** …and the most. */
 export const TRUNCATED_QUERY_DELAY_MAX_MS = 500;
 /** RFC 6762 §6.2: a record is multicast on an interface at most once a second (probe defence excepted). */
 export const MULTICAST_RATE_LIMIT_MS = 1_000;

@@ -30,20 +30,25 @@ export interface ResponderOptions extends InterfaceSelection {
   hostName?: string;
   /** Rename on conflict ("Name (2)", "host-2"); default true. When false, a conflict ends the service with a `conflict` event. */
   autoRename?: boolean;
+  /** Where to log announcements, renames and transport problems; default: nowhere. */
   logger?: Logger;
   /** Interface poll interval in ms (default 5000). */
   pollIntervalMs?: number;
   /** A transport to use instead of UDP sockets (e.g. `FakeTransport` in tests). */
   transport?: Transport;
+  /** Time source for the engine (tests); default the system clock. */
   clock?: Clock;
+  /** Random source for jittered delays (tests); default `Math.random`. */
   random?: Random;
 }
 
 /** Events of a {@link Service}. */
 export interface ServiceEvents {
+  /** Probing for the name has started (again). */
   probing: () => void;
   /** Announced under `name`. */
   announced: (name: string) => void;
+  /** The name was taken and the service now goes by `newName`. */
   renamed: (oldName: string, newName: string) => void;
   /** The name is taken and autoRename is off: the service has stopped. */
   conflict: (name: string) => void;
@@ -53,6 +58,7 @@ export interface ServiceEvents {
 export interface ResponderEvents {
   /** The host name was taken and changed. */
   hostRenamed: (oldName: string, newName: string) => void;
+  /** A socket, interface or send problem; the responder goes on. */
   error: (error: BoasterError) => void;
 }
 
@@ -123,6 +129,8 @@ export class Responder extends EventEmitter<ResponderEvents> {
   private readonly services = new Map<Registration, Service>();
   private starting: Promise<void> | undefined;
   private closed = false;
+  /** Set when the host name was lost with autoRename off: nothing more can be published. */
+  private hostConflict: BoasterError | undefined;
   /** Rejecters of publish() calls still waiting for their announcement. */
   private readonly waiting = new Set<(error: BoasterError) => void>();
 
@@ -160,10 +168,13 @@ export class Responder extends EventEmitter<ResponderEvents> {
     });
     this.engine.on('conflict', (r, name) => {
       if (r !== this.host) {
-        this.services.get(r)?.emit('conflict', name);
+        const service = this.services.get(r);
+        this.services.delete(r);
+        service?.emit('conflict', name);
         return;
       }
-      // The host name is taken and may not change: no service can point at it.
+      // The host name is taken and may not change: no service can point at it, now or later.
+      this.hostConflict = new BoasterError('NAME_CONFLICT', `The host name "${name}.local" is taken on the network; choose another hostName or enable autoRename`);
       for (const [reg, service] of [...this.services]) {
         this.services.delete(reg);
         void this.engine.remove(reg);
@@ -190,9 +201,14 @@ export class Responder extends EventEmitter<ResponderEvents> {
    */
   async publish(spec: ServiceSpec, options: { signal?: AbortSignal } = {}): Promise<Service> {
     if (this.closed) throw new BoasterError('CLOSED', 'The responder is closed; create a new one');
+    if (this.hostConflict) throw this.hostConflict;
     options.signal?.throwIfAborted();
     const service = new Service(this, new ServiceRegistration(spec, this.host));
     await this.start();
+    // close() or abort() may have come while the transport was starting.
+    if (this.closed) throw new BoasterError('CLOSED', 'The responder was closed before the service was announced');
+    if (this.hostConflict) throw this.hostConflict;
+    options.signal?.throwIfAborted();
     this.services.set(service.registration, service);
     this.engine.add(service.registration);
     await new Promise<void>((resolve, reject) => {
@@ -243,6 +259,7 @@ export class Responder extends EventEmitter<ResponderEvents> {
       await Promise.all([...this.services.values()].map((s) => this.unpublish(s)));
       await this.engine.remove(this.host);
     }
+    this.engine.dispose();
     await this.transport.close();
   }
 }

@@ -32,18 +32,24 @@ function parseTxt(items: string[]): Record<string, TxtValue> {
   return txt;
 }
 
+const OPTIONS = {
+  host: { type: 'string' },
+  subtype: { type: 'string', multiple: true },
+  interface: { type: 'string', multiple: true },
+  'no-ipv6': { type: 'boolean' },
+  'no-rename': { type: 'boolean' },
+} as const;
+
+function parse(args: string[]): ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>> {
+  try {
+    return parseArgs({ args, allowPositionals: true, options: OPTIONS });
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+}
+
 async function publish(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      host: { type: 'string' },
-      subtype: { type: 'string', multiple: true },
-      interface: { type: 'string', multiple: true },
-      'no-ipv6': { type: 'boolean' },
-      'no-rename': { type: 'boolean' },
-    },
-  });
+  const { values, positionals } = parse(args);
   const [name, type, portText, ...txtItems] = positionals;
   if (!name || !type || !portText) fail('publish needs NAME, TYPE and PORT');
   const port = Number(portText);
@@ -65,8 +71,19 @@ async function publish(args: string[]): Promise<void> {
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
-  const service = await responder.publish({ name, type, port, txt: parseTxt(txtItems), ...(values.subtype ? { subtypes: values.subtype } : {}) });
+  let service;
+  try {
+    service = await responder.publish({ name, type, port, txt: parseTxt(txtItems), ...(values.subtype ? { subtypes: values.subtype } : {}) });
+  } catch (error) {
+    // Ctrl-C while probing: the goodbyes are under way and exit 0 follows.
+    if (stopping) return;
+    throw error;
+  }
   service.on('renamed', (from, to) => process.stdout.write(`Renamed from '${from}' to '${to}'\n`));
+  service.on('conflict', (taken) => {
+    process.stderr.write(`boaster: the name '${taken}' was taken on the network (--no-rename): stopping\n`);
+    void responder.close().then(() => process.exit(1));
+  });
   service.on('announced', (n) => process.stdout.write(`Established under name '${n}'\n`));
   process.stdout.write(`Established under name '${service.name}' (${service.type} port ${port} on ${responder.hostName})\n`);
 }

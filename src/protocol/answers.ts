@@ -53,7 +53,8 @@ export function answerQuery(
 ): AnswerSet {
   const answers: OwnedRecord[] = [];
   const additionals: OwnedRecord[] = [];
-  const included = (r: OwnedRecord): boolean => answers.includes(r) || additionals.includes(r);
+  // By content: two registrations may own the same shared record (the enumeration PTR).
+  const included = (r: OwnedRecord): boolean => [...answers, ...additionals].some((x) => sameRecord(x.record, r.record));
   const nsecNames = new Set<string>();
   for (const question of questions) {
     const matching = records.filter((r) => matchesQuestion(r.record, question));

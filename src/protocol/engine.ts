@@ -63,8 +63,10 @@ export interface EngineEvents {
 interface Life {
   timers: TimerHandle[];
   conflicts: number[];
-  /** Records went out under the current name, so a rename owes goodbyes. */
+  /** Records went out under the current name, so a rename or stop owes goodbyes. */
   announced: boolean;
+  /** Last re-announcement caused by someone else's stale copy (rate-limited, RFC 6762 §6.2). */
+  refreshedAt: number;
 }
 
 const RESPONSE = FLAG_RESPONSE | FLAG_AUTHORITATIVE;
@@ -80,6 +82,8 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   private readonly random: Random;
   /** When each record was last multicast, per interface (RFC 6762 §6.2, §5.4). */
   private readonly lastMulticast = new Map<string, number>();
+  /** Delayed unicast replies not sent yet. */
+  private readonly unicastTimers = new Set<TimerHandle>();
   /** Delayed multicast answers by interface (RFC 6762 §6.3). */
   private readonly queue: ResponseQueue;
   /** Packets dropped because they did not decode, by error code. */
@@ -107,7 +111,16 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
 
   /** Start probing for a registration (RFC 6762 §8.1). */
   add(registration: Registration): void {
-    this.registrations.set(registration, { timers: [], conflicts: [], announced: false });
+    // Our own packets never reach us, so a name we already hold must be settled here.
+    const nic = this.transport.interfaces[0];
+    if (nic) {
+      const held = (): boolean => [...this.registrations.keys()].some((other) => [...registration.uniqueNameKeys(nic)].some((k) => other.uniqueNameKeys(nic).has(k)));
+      for (let i = 0; i < 1000 && held(); i++) {
+        const old = registration.name;
+        this.emit('renamed', registration, old, registration.rename());
+      }
+    }
+    this.registrations.set(registration, { timers: [], conflicts: [], announced: false, refreshedAt: -Infinity });
     this.probe(registration);
   }
 
@@ -127,12 +140,19 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     if (!life) return;
     life.timers.forEach((t) => t.cancel());
     this.registrations.delete(registration);
-    const wasPublic = registration.state === 'announced' || registration.state === 'announcing';
+    // Announced once, even if now probing again after a §9 conflict: it owes goodbyes.
+    const wasPublic = life.announced || registration.state === 'announced' || registration.state === 'announcing';
     registration.state = 'stopped';
     // Answers queued before the withdrawal must not advertise it again.
     const remaining = this.transport.interfaces.flatMap((nic) => this.announcedRecords(nic));
     this.queue.retain((owned) => remaining.some((r) => sameRecord(r.record, owned.record)));
-    if (wasPublic) await this.sendRecords(registration, 0);
+    if (!wasPublic) return;
+    for (const nic of this.transport.interfaces) {
+      // Shared records other registrations still hold (the enumeration PTR) stay.
+      const others = this.announcedRecords(nic);
+      const gone = registration.records(nic).filter((r) => r.unique || !others.some((o) => sameRecord(o.record, r.record)));
+      if (gone.length > 0) await this.sender.send(nic, { flags: RESPONSE, answers: gone.map((r) => this.forWire(r, 0)) });
+    }
   }
 
   private timers(registration: Registration): TimerHandle[] {
@@ -188,9 +208,11 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       const last = i === ANNOUNCE_COUNT - 1;
       const send = (): void => {
         void this.sendRecords(registration).then(() => {
+          // The registration may have been withdrawn or sent back to probing meanwhile.
+          const life = this.registrations.get(registration);
+          if (!life || registration.state !== 'announcing' && registration.state !== 'announced') return;
           if (first) {
-            const life = this.registrations.get(registration);
-            if (life) life.announced = true;
+            life.announced = true;
             registration.state = 'announced';
             this.emit('announced', registration);
           }
@@ -271,12 +293,23 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
           continue;
         }
         if (!keys.has(nameKey(record.name))) continue;
+        // A peer's NSEC only lists what it has; it claims no data of ours.
+        if (record.type === 'NSEC') continue;
         const sameType = ours.some((o) => o.record.type === record.type && nameKey(o.record.name) === nameKey(record.name));
         // While probing any other record by our name is a conflict; once announced, different data for one of our unique types.
         if (registration.state === 'probing' || sameType) conflict = true;
       }
-      if (conflict) this.conflict(registration);
-      else if (refresh) this.announce(registration);
+      if (conflict) {
+        this.conflict(registration);
+      } else if (refresh) {
+        const life = this.registrations.get(registration);
+        const now = this.clock.now();
+        // RFC 6762 §6.2: a burst of stale copies earns one re-announcement a second.
+        if (life && now - life.refreshedAt >= MULTICAST_RATE_LIMIT_MS) {
+          life.refreshedAt = now;
+          this.announce(registration);
+        }
+      }
     }
   }
 
@@ -357,8 +390,18 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     if (unicast) {
       const body = { flags: RESPONSE, answers: chosen.map((r) => this.forWire(r)), additionals: additionals.map((r) => this.forWire(r)) };
       const send = (): void => void this.sender.send(nic, body, { address: received.source.address, port: received.source.port });
-      if (delay === 0) send();
-      else this.clock.setTimeout(send, delay);
+      if (delay === 0) {
+        send();
+      } else {
+        const timer = this.clock.setTimeout(() => {
+          this.unicastTimers.delete(timer);
+          // Only what is still ours when the delay ends.
+          const current = this.announcedRecords(nic);
+          body.answers = body.answers.filter((r) => current.some((c) => sameRecord(c.record, r)));
+          if (body.answers.length > 0) send();
+        }, delay);
+        this.unicastTimers.add(timer);
+      }
     } else if (delay === 0) {
       this.multicastAnswers(nic, chosen, additionals);
     } else {
@@ -402,14 +445,23 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
 
   /** RFC 6762 §10.1: goodbye for an address that left an interface, then announce what is left. */
   private addressGone(nic: NetworkInterface, address: InterfaceAddress): void {
-    for (const registration of this.registrations.keys()) {
-      if (registration.kind !== 'host') continue;
+    for (const [registration, life] of this.registrations) {
+      // Nothing to withdraw from a name that was never announced.
+      if (registration.kind !== 'host' || !life.announced) continue;
       // The address record and its reverse-mapping PTR.
       const gone = registration.records({ ...nic, addresses: [address] });
       if (gone.length > 0 && this.transport.interfaces.some((n) => n.name === nic.name)) {
         void this.sender.send(nic, { flags: RESPONSE, answers: gone.map((r) => this.forWire(r, 0)) });
       }
-      this.announce(registration);
+      if (registration.state === 'announced') this.announce(registration);
     }
+  }
+
+  /** Cancel every timer; after this the engine sends nothing more. */
+  dispose(): void {
+    for (const life of this.registrations.values()) life.timers.forEach((t) => t.cancel());
+    for (const timer of this.unicastTimers) timer.cancel();
+    this.unicastTimers.clear();
+    this.queue.clear();
   }
 }

@@ -27,6 +27,7 @@ export interface ServiceSpec {
   name: string;
   /** Service type, `_name._tcp` or `_name._udp` (RFC 6763 §7). */
   type: string;
+  /** Port the service listens on (0–65535). */
   port: number;
   /** TXT attributes, or strings already encoded. */
   txt?: TxtInput | Uint8Array[];
@@ -117,7 +118,7 @@ function parseIPv6Nibbles(address: string): string[] {
 
 /**
  * Address records of `hostName` on one interface (only that interface's
- * addresses, RFC 6762 §6.2) and their reverse PTRs; all unique.
+ * addresses, RFC 6762 §6.2), unique, and their reverse PTRs, shared.
  */
 export function hostRecords(hostName: string, addresses: readonly InterfaceAddress[], ttl = HOST_NAME_TTL): OwnedRecord[] {
   const out: OwnedRecord[] = [];
@@ -125,7 +126,10 @@ export function hostRecords(hostName: string, addresses: readonly InterfaceAddre
     out.push({ unique: true, record: a.family === 4 ? { name: hostName, type: 'A', class: CLASS_IN, ttl, data: a.address } : { name: hostName, type: 'AAAA', class: CLASS_IN, ttl, data: a.address } });
   }
   for (const a of addresses) {
-    out.push({ unique: true, record: { name: reverseName(a), type: 'PTR', class: CLASS_IN, ttl, data: hostName } });
+    // Shared, not unique: another responder on this host (avahi) maps the same
+    // address to its own name, and renaming the host cannot settle a conflict
+    // over a reverse name, so these are neither probed nor cache-flushed.
+    out.push({ unique: false, record: { name: reverseName(a), type: 'PTR', class: CLASS_IN, ttl, data: hostName } });
   }
   return out;
 }

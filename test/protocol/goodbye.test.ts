@@ -49,8 +49,8 @@ describe('goodbyes (RFC 6762 §10.1)', () => {
     expect(first.map((s) => [s.target, s.packet.answers])).toEqual([
       [everywhere[0], hostRecords()],
       [everywhere[1], hostRecords()],
-      [everywhere[2], [a('testhost.local', ETH1_V4), aaaa('testhost.local', ETH1_V6), ptr(ETH1_REV4, 'testhost.local', 120, true), ptr(ETH1_REV6, 'testhost.local', 120, true)]],
-      [everywhere[3], [a('testhost.local', ETH1_V4), aaaa('testhost.local', ETH1_V6), ptr(ETH1_REV4, 'testhost.local', 120, true), ptr(ETH1_REV6, 'testhost.local', 120, true)]],
+      [everywhere[2], [a('testhost.local', ETH1_V4), aaaa('testhost.local', ETH1_V6), ptr(ETH1_REV4, 'testhost.local', 120, false), ptr(ETH1_REV6, 'testhost.local', 120, false)]],
+      [everywhere[3], [a('testhost.local', ETH1_V4), aaaa('testhost.local', ETH1_V6), ptr(ETH1_REV4, 'testhost.local', 120, false), ptr(ETH1_REV6, 'testhost.local', 120, false)]],
     ]);
     await responder.close();
   });
@@ -99,7 +99,7 @@ describe('goodbyes (RFC 6762 §10.1)', () => {
     await advanceTo(5000);
     const mark = transport.sent.length;
     await responder.close();
-    const eth1Host = [a('testhost.local', ETH1_V4, 0), aaaa('testhost.local', ETH1_V6, 0), ptr(ETH1_REV4, 'testhost.local', 0, true), ptr(ETH1_REV6, 'testhost.local', 0, true)];
+    const eth1Host = [a('testhost.local', ETH1_V4, 0), aaaa('testhost.local', ETH1_V6, 0), ptr(ETH1_REV4, 'testhost.local', 0, false), ptr(ETH1_REV6, 'testhost.local', 0, false)];
     expect(sentPackets(transport, mark).map((s) => [s.at, s.target, s.packet])).toEqual([
       ...everywhere.map((target) => [5000, target, goodbye(serviceRecords(INSTANCE, 0))]),
       [5000, everywhere[0], goodbye(hostRecords('testhost.local', 0))],

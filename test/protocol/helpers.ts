@@ -150,7 +150,8 @@ export function aaaa(name: string, data: string, ttl = 120, cacheFlush = true): 
 
 /** The host records of `testhost` on the default fake interface. */
 export function hostRecords(host = HOST, ttl = 120, cacheFlush = true): ResourceRecord[] {
-  return [a(host, V4, ttl, cacheFlush), aaaa(host, V6, ttl, cacheFlush), ptr(REV4, host, ttl, cacheFlush), ptr(REV6, host, ttl, cacheFlush)];
+  // Reverse PTRs are shared (see service-records.ts): never cache-flushed.
+  return [a(host, V4, ttl, cacheFlush), aaaa(host, V6, ttl, cacheFlush), ptr(REV4, host, ttl, false), ptr(REV6, host, ttl, false)];
 }
 
 /** The records of {@link SPEC} as announced. */
