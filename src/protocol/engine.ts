@@ -59,6 +59,14 @@ export interface EngineEvents {
   error: (error: BoasterError) => void;
 }
 
+/** Registrations probing on one schedule, in shared packets (RFC 6762 §8.1). */
+interface ProbeGroup {
+  members: Set<Registration>;
+  /** Probes sent so far. */
+  sent: number;
+  timers: TimerHandle[];
+}
+
 /** Per-registration timers and conflict history. */
 interface Life {
   timers: TimerHandle[];
@@ -82,6 +90,10 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   private readonly random: Random;
   /** When each record was last multicast, per interface (RFC 6762 §6.2, §5.4). */
   private readonly lastMulticast = new Map<string, number>();
+  /** The probe group each probing registration belongs to. */
+  private readonly groupOf = new Map<Registration, ProbeGroup>();
+  /** The group new registrations join until its first probe goes out. */
+  private openGroup: ProbeGroup | undefined;
   /** Delayed unicast replies not sent yet. */
   private readonly unicastTimers = new Set<TimerHandle>();
   /** Delayed multicast answers by interface (RFC 6762 §6.3). */
@@ -131,7 +143,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
 
   /** Announce changed records again (RFC 6762 §8.4), e.g. after a TXT update. */
   reannounce(registration: Registration): void {
-    if (registration.state === 'announced' || registration.state === 'announcing') this.announce(registration);
+    if (registration.state === 'announced' || registration.state === 'announcing') void this.announce(registration);
   }
 
   /** Withdraw a registration: goodbye (TTL 0) for all its records on every interface (RFC 6762 §10.1). */
@@ -139,6 +151,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     const life = this.registrations.get(registration);
     if (!life) return;
     life.timers.forEach((t) => t.cancel());
+    this.leaveGroup(registration);
     this.registrations.delete(registration);
     // Announced once, even if now probing again after a §9 conflict: it owes goodbyes.
     const wasPublic = life.announced || registration.state === 'announced' || registration.state === 'announcing';
@@ -170,24 +183,69 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     life.timers = [];
   }
 
-  /** RFC 6762 §8.1: random 0–250 ms, then three QU probes 250 ms apart, then announce. */
-  private probe(registration: Registration, delay = this.random() * PROBE_WAIT_MAX_MS): void {
+  /**
+   * RFC 6762 §8.1: random 0–250 ms, then three QU probes 250 ms apart, then
+   * announce. Registrations that start probing before the first probe of a
+   * group went out join it, so the host and its services probe together in
+   * one packet per interface. A deferred restart (tiebreak, rate limit)
+   * probes alone.
+   */
+  private probe(registration: Registration, delay?: number): void {
     this.cancel(registration);
+    this.leaveGroup(registration);
     registration.state = 'probing';
     this.emit('probing', registration);
-    for (let i = 0; i < PROBE_COUNT; i++) {
-      this.schedule(registration, delay + i * PROBE_INTERVAL_MS, () => void this.sendProbe(registration));
+    const open = this.openGroup;
+    if (delay === undefined && open && open.sent === 0) {
+      open.members.add(registration);
+      this.groupOf.set(registration, open);
+      return;
     }
-    this.schedule(registration, delay + PROBE_COUNT * PROBE_INTERVAL_MS, () => this.announce(registration));
+    const group: ProbeGroup = { members: new Set([registration]), sent: 0, timers: [] };
+    this.groupOf.set(registration, group);
+    if (delay === undefined) this.openGroup = group;
+    const start = delay ?? this.random() * PROBE_WAIT_MAX_MS;
+    for (let i = 0; i < PROBE_COUNT; i++) {
+      group.timers.push(
+        this.clock.setTimeout(() => {
+          group.sent++;
+          if (this.openGroup === group) this.openGroup = undefined;
+          void this.sendProbe(group);
+        }, start + i * PROBE_INTERVAL_MS),
+      );
+    }
+    group.timers.push(
+      this.clock.setTimeout(() => {
+        const members = [...group.members];
+        group.members.clear();
+        for (const member of members) this.groupOf.delete(member);
+        // One after the other, so each member's announcement goes out whole, host first.
+        void (async () => {
+          for (const member of members) if (member.state === 'probing') await this.announce(member);
+        })();
+      }, start + PROBE_COUNT * PROBE_INTERVAL_MS),
+    );
+  }
+
+  private leaveGroup(registration: Registration): void {
+    const group = this.groupOf.get(registration);
+    if (!group) return;
+    this.groupOf.delete(registration);
+    group.members.delete(registration);
+    if (group.members.size === 0) {
+      group.timers.forEach((t) => t.cancel());
+      if (this.openGroup === group) this.openGroup = undefined;
+    }
   }
 
   private reprobeAll(): void {
     for (const registration of this.registrations.keys()) this.probe(registration);
   }
 
-  private async sendProbe(registration: Registration): Promise<void> {
+  private async sendProbe(group: ProbeGroup): Promise<void> {
     for (const nic of this.transport.interfaces) {
-      const unique = registration.records(nic).filter((r) => r.unique);
+      const unique = [...group.members].flatMap((member) => member.records(nic).filter((r) => r.unique));
+      if (unique.length === 0) continue;
       const names = [...new Map(unique.map((r) => [nameKey(r.record.name), r.record.name])).values()];
       // Probes: QU questions of type ANY, proposed records in authority, no cache-flush bit.
       await this.sender.send(nic, {
@@ -198,16 +256,17 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     }
   }
 
-  /** RFC 6762 §8.3: unsolicited responses, 1 s apart and doubling. */
-  private announce(registration: Registration): void {
+  /** RFC 6762 §8.3: unsolicited responses, 1 s apart and doubling. Resolves when the first is sent. */
+  private announce(registration: Registration): Promise<void> {
     this.cancel(registration);
     registration.state = 'announcing';
     let at = 0;
+    let firstSent: Promise<void> = Promise.resolve();
     for (let i = 0; i < ANNOUNCE_COUNT; i++) {
       const first = i === 0;
       const last = i === ANNOUNCE_COUNT - 1;
-      const send = (): void => {
-        void this.sendRecords(registration).then(() => {
+      const send = (): Promise<void> =>
+        this.sendRecords(registration).then(() => {
           // The registration may have been withdrawn or sent back to probing meanwhile.
           const life = this.registrations.get(registration);
           if (!life || registration.state !== 'announcing' && registration.state !== 'announced') return;
@@ -218,12 +277,12 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
           }
           if (last) this.cancel(registration);
         });
-      };
       // The first goes right away: probing is over now (RFC 6762 §8.3).
-      if (first) send();
-      else this.schedule(registration, at, send);
+      if (first) firstSent = send();
+      else this.schedule(registration, at, () => void send());
       at += ANNOUNCE_INTERVAL_MS * 2 ** i;
     }
+    return firstSent;
   }
 
   /** Multicast every record of a registration on every interface (TTL 0: goodbye). */
@@ -307,7 +366,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
         // RFC 6762 §6.2: a burst of stale copies earns one re-announcement a second.
         if (life && now - life.refreshedAt >= MULTICAST_RATE_LIMIT_MS) {
           life.refreshedAt = now;
-          this.announce(registration);
+          void this.announce(registration);
         }
       }
     }
@@ -323,6 +382,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     }
     if (this.options.autoRename === false) {
       this.cancel(registration);
+      this.leaveGroup(registration);
       registration.state = 'stopped';
       this.registrations.delete(registration);
       this.emit('conflict', registration, registration.name);
@@ -453,13 +513,16 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       if (gone.length > 0 && this.transport.interfaces.some((n) => n.name === nic.name)) {
         void this.sender.send(nic, { flags: RESPONSE, answers: gone.map((r) => this.forWire(r, 0)) });
       }
-      if (registration.state === 'announced') this.announce(registration);
+      if (registration.state === 'announced') void this.announce(registration);
     }
   }
 
   /** Cancel every timer; after this the engine sends nothing more. */
   dispose(): void {
     for (const life of this.registrations.values()) life.timers.forEach((t) => t.cancel());
+    for (const group of new Set(this.groupOf.values())) group.timers.forEach((t) => t.cancel());
+    this.groupOf.clear();
+    this.openGroup = undefined;
     for (const timer of this.unicastTimers) timer.cancel();
     this.unicastTimers.clear();
     this.queue.clear();

@@ -58,8 +58,8 @@ describe('announcing (RFC 6762 §8.3)', () => {
       ...[4, 6].map((family) => ({ at, target: { interface: 'eth0', family }, size: expect.any(Number), packet: announcement(serviceRecords()) })),
     ]);
     expect(sent).toEqual(expected);
-    // Nothing else: probes before, no further announcements after the third.
-    expect(sentPackets(transport)).toHaveLength(12 + 12);
+    // Nothing else: 6 probes before (host and service together, one packet per family each time), no announcement after the third.
+    expect(sentPackets(transport)).toHaveLength(6 + 12);
     expect(announced).not.toHaveBeenCalled();
     // The records, spelled out: shared PTRs never carry cache-flush.
     expect(serviceRecords()).toEqual([

@@ -213,3 +213,8 @@ export async function announcedResponder(options: Parameters<typeof responderHar
 export function reply(answers: ResourceRecord[], additionals: ResourceRecord[]): Packet {
   return { id: 0, flags: FLAGS_RESPONSE, questions: [], answers, authorities: [], additionals };
 }
+
+/** The part of a (possibly shared) probe about `name`: its questions and proposed records. */
+export function probePart(packet: Packet, name: string): Packet {
+  return { ...packet, questions: packet.questions.filter((x) => x.name === name), authorities: packet.authorities.filter((r) => r.name === name) };
+}
