@@ -28,6 +28,8 @@ export interface Logger {
 export interface ResponderOptions extends InterfaceSelection {
   /** Host label, without `.local`; default this machine's host name (first label). */
   hostName?: string;
+  /** TTL of the host's address and reverse-mapping records; default 120 s (RFC 6762 §10). */
+  hostTtl?: number;
   /** Rename on conflict ("Name (2)", "host-2"); default true. When false, a conflict ends the service with a `conflict` event. */
   autoRename?: boolean;
   /** Where to log announcements, renames and transport problems; default: nowhere. */
@@ -137,7 +139,10 @@ export class Responder extends EventEmitter<ResponderEvents> {
   constructor(options: ResponderOptions = {}) {
     super();
     this.transport = options.transport ?? new UdpTransport(options);
-    this.host = new HostRegistration(options.hostName ?? defaultHostLabel());
+    if (options.hostTtl !== undefined && (!Number.isInteger(options.hostTtl) || options.hostTtl < 1 || options.hostTtl > 0x7fffffff)) {
+      throw new BoasterError('BAD_OPTION', `hostTtl ${options.hostTtl} must be a whole number of seconds from 1 to 2147483647`);
+    }
+    this.host = new HostRegistration(options.hostName ?? defaultHostLabel(), 'local', options.hostTtl);
     this.engine = new MdnsEngine(this.transport, {
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.random ? { random: options.random } : {}),

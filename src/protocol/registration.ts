@@ -3,6 +3,7 @@
  * and defends together — the host (its name and reverse names) or one
  * service (its instance name) — and how it is renamed on conflict.
  */
+import { HOST_NAME_TTL } from '../constants.js';
 import type { OwnedRecord, ServiceNames, ServiceSpec } from '../records/service-records.js';
 import { hostRecords, serviceNames, serviceRecords } from '../records/service-records.js';
 import type { NetworkInterface } from '../transport/interfaces.js';
@@ -49,6 +50,8 @@ export class HostRegistration implements Registration {
   constructor(
     public name: string,
     private readonly domain = 'local',
+    /** TTL of the address and reverse records (RFC 6762 §10: 120 s). */
+    private readonly ttl = HOST_NAME_TTL,
   ) {}
 
   /** Full host name, e.g. `myhost.local`. */
@@ -57,7 +60,7 @@ export class HostRegistration implements Registration {
   }
 
   records(nic: NetworkInterface): OwnedRecord[] {
-    return hostRecords(this.fullName, nic.addresses);
+    return hostRecords(this.fullName, nic.addresses, this.ttl);
   }
 
   uniqueNameKeys(nic: NetworkInterface): Set<string> {

@@ -166,3 +166,17 @@ describe('publish() always settles', () => {
     await responder.close();
   });
 });
+
+describe('TTLs the user sets', () => {
+  it('RFC 6762 §10: hostTtl sets the TTL of the address and reverse records; a bad one is a typed error', async () => {
+    const { FakeTransport } = await import('../../src/transport/fake-transport.js');
+    const { Responder } = await import('../../src/api/responder.js');
+    const transport = new FakeTransport(undefined, () => Date.now());
+    const responder = new Responder({ transport, hostName: 'testhost', hostTtl: 60, random: () => 0.5 });
+    await publishAnnounced(responder);
+    const hostAnnouncement = responses(sentPackets(transport)).find((s) => s.packet.answers.some((r) => r.type === 'A'));
+    expect(hostAnnouncement?.packet.answers.map((r) => r.ttl)).toEqual([60, 60, 60, 60]);
+    await responder.close();
+    expect(() => new Responder({ transport, hostTtl: 0 })).toThrow(expect.objectContaining({ code: 'BAD_OPTION' }));
+  });
+});
