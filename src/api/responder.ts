@@ -6,6 +6,7 @@ import os from 'node:os';
 import { EventEmitter } from 'eventemitter3';
 import { BoasterError } from '../errors.js';
 import type { TxtInput } from '../dnssd/txt.js';
+import { txtWarnings } from '../dnssd/txt.js';
 import type { Clock, Random } from '../protocol/clock.js';
 import { MdnsEngine } from '../protocol/engine.js';
 import type { Registration } from '../protocol/registration.js';
@@ -136,8 +137,11 @@ export class Responder extends EventEmitter<ResponderEvents> {
   /** Rejecters of publish() calls still waiting for their announcement. */
   private readonly waiting = new Set<(error: BoasterError) => void>();
 
+  private readonly logger: Logger | undefined;
+
   constructor(options: ResponderOptions = {}) {
     super();
+    this.logger = options.logger;
     this.transport = options.transport ?? new UdpTransport(options);
     if (options.hostTtl !== undefined && (!Number.isInteger(options.hostTtl) || options.hostTtl < 1 || options.hostTtl > 0x7fffffff)) {
       throw new BoasterError('BAD_OPTION', `hostTtl ${options.hostTtl} must be a whole number of seconds from 1 to 2147483647`);
@@ -209,6 +213,9 @@ export class Responder extends EventEmitter<ResponderEvents> {
     if (this.hostConflict) throw this.hostConflict;
     options.signal?.throwIfAborted();
     const service = new Service(this, new ServiceRegistration(spec, this.host));
+    // RFC 6763 §6.2, §6.4: oversized records and long keys work but deserve a word.
+    const txtRecord = service.registration.records().find((r) => r.record.type === 'TXT')?.record;
+    if (txtRecord?.type === 'TXT') for (const warning of txtWarnings(txtRecord.data)) this.logger?.warn?.(`${spec.name}: ${warning}`);
     await this.start();
     // close() or abort() may have come while the transport was starting.
     if (this.closed) throw new BoasterError('CLOSED', 'The responder was closed before the service was announced');
