@@ -136,11 +136,6 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     this.probe(registration);
   }
 
-  /** Whether the engine holds this registration. */
-  has(registration: Registration): boolean {
-    return this.registrations.has(registration);
-  }
-
   /** Announce changed records again (RFC 6762 §8.4), e.g. after a TXT update. */
   reannounce(registration: Registration): void {
     if (registration.state === 'announced' || registration.state === 'announcing') void this.announce(registration);
