@@ -13,13 +13,10 @@ import {
   FLAG_TRUNCATED,
   MDNS_PORT,
   MULTICAST_RATE_LIMIT_MS,
-  PROBE_COUNT,
-  PROBE_INTERVAL_MS,
   PROBE_RATE_LIMIT_CONFLICTS,
   PROBE_RATE_LIMIT_DELAY_MS,
   PROBE_RATE_WINDOW_MS,
   PROBE_TIEBREAK_DEFER_MS,
-  PROBE_WAIT_MAX_MS,
   RESPONSE_DELAY_MAX_MS,
   RESPONSE_DELAY_MIN_MS,
   TRUNCATED_QUERY_DELAY_MAX_MS,
@@ -36,6 +33,7 @@ import { nameKey } from '../wire/name.js';
 import { answerQuery } from './answers.js';
 import { legacyReply } from './legacy-unicast.js';
 import { PacketSender } from './packet-sender.js';
+import { ProbeScheduler } from './probe-scheduler.js';
 import { ResponseQueue } from './response-queue.js';
 import type { Clock, Random, TimerHandle } from './clock.js';
 import { systemClock } from './clock.js';
@@ -57,14 +55,6 @@ export interface EngineEvents {
   /** A conflict the engine did not resolve by renaming (autoRename off). */
   conflict: (registration: Registration, name: string) => void;
   error: (error: BoasterError) => void;
-}
-
-/** Registrations probing on one schedule, in shared packets (RFC 6762 §8.1). */
-interface ProbeGroup {
-  members: Set<Registration>;
-  /** Probes sent so far. */
-  sent: number;
-  timers: TimerHandle[];
 }
 
 /** Per-registration timers and conflict history. */
@@ -90,10 +80,8 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   private readonly random: Random;
   /** When each record was last multicast, per interface (RFC 6762 §6.2, §5.4). */
   private readonly lastMulticast = new Map<string, number>();
-  /** The probe group each probing registration belongs to. */
-  private readonly groupOf = new Map<Registration, ProbeGroup>();
-  /** The group new registrations join until its first probe goes out. */
-  private openGroup: ProbeGroup | undefined;
+  /** When probes go out, for groups of registrations (RFC 6762 §8.1). */
+  private readonly prober: ProbeScheduler;
   /** Delayed unicast replies not sent yet. */
   private readonly unicastTimers = new Set<TimerHandle>();
   /** Delayed multicast answers by interface (RFC 6762 §6.3). */
@@ -111,6 +99,14 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.sender = new PacketSender(transport, (error) => this.emit('error', error));
+    this.prober = new ProbeScheduler(this.clock, this.random, {
+      probe: (members) => void this.sendProbe(members),
+      // One after the other, so each member's announcement goes out whole, host first.
+      done: (members) =>
+        void (async () => {
+          for (const member of members) if (member.state === 'probing') await this.announce(member);
+        })(),
+    });
     this.queue = new ResponseQueue(this.clock, (name, answers, additionals) => {
       const nic = this.transport.interfaces.find((n) => n.name === name);
       if (nic) this.multicastAnswers(nic, answers, additionals);
@@ -146,7 +142,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     const life = this.registrations.get(registration);
     if (!life) return;
     life.timers.forEach((t) => t.cancel());
-    this.leaveGroup(registration);
+    this.prober.leave(registration);
     this.registrations.delete(registration);
     // Announced once, even if now probing again after a §9 conflict: it owes goodbyes.
     const wasPublic = life.announced || registration.state === 'announced' || registration.state === 'announcing';
@@ -178,68 +174,21 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     life.timers = [];
   }
 
-  /**
-   * RFC 6762 §8.1: random 0–250 ms, then three QU probes 250 ms apart, then
-   * announce. Registrations that start probing before the first probe of a
-   * group went out join it, so the host and its services probe together in
-   * one packet per interface. A deferred restart (tiebreak, rate limit)
-   * probes alone.
-   */
+  /** RFC 6762 §8.1: probe (see ProbeScheduler), then announce. */
   private probe(registration: Registration, delay?: number): void {
     this.cancel(registration);
-    this.leaveGroup(registration);
     registration.state = 'probing';
     this.emit('probing', registration);
-    const open = this.openGroup;
-    if (delay === undefined && open && open.sent === 0) {
-      open.members.add(registration);
-      this.groupOf.set(registration, open);
-      return;
-    }
-    const group: ProbeGroup = { members: new Set([registration]), sent: 0, timers: [] };
-    this.groupOf.set(registration, group);
-    if (delay === undefined) this.openGroup = group;
-    const start = delay ?? this.random() * PROBE_WAIT_MAX_MS;
-    for (let i = 0; i < PROBE_COUNT; i++) {
-      group.timers.push(
-        this.clock.setTimeout(() => {
-          group.sent++;
-          if (this.openGroup === group) this.openGroup = undefined;
-          void this.sendProbe(group);
-        }, start + i * PROBE_INTERVAL_MS),
-      );
-    }
-    group.timers.push(
-      this.clock.setTimeout(() => {
-        const members = [...group.members];
-        group.members.clear();
-        for (const member of members) this.groupOf.delete(member);
-        // One after the other, so each member's announcement goes out whole, host first.
-        void (async () => {
-          for (const member of members) if (member.state === 'probing') await this.announce(member);
-        })();
-      }, start + PROBE_COUNT * PROBE_INTERVAL_MS),
-    );
-  }
-
-  private leaveGroup(registration: Registration): void {
-    const group = this.groupOf.get(registration);
-    if (!group) return;
-    this.groupOf.delete(registration);
-    group.members.delete(registration);
-    if (group.members.size === 0) {
-      group.timers.forEach((t) => t.cancel());
-      if (this.openGroup === group) this.openGroup = undefined;
-    }
+    this.prober.start(registration, delay);
   }
 
   private reprobeAll(): void {
     for (const registration of this.registrations.keys()) this.probe(registration);
   }
 
-  private async sendProbe(group: ProbeGroup): Promise<void> {
+  private async sendProbe(members: readonly Registration[]): Promise<void> {
     for (const nic of this.transport.interfaces) {
-      const unique = [...group.members].flatMap((member) => member.records(nic).filter((r) => r.unique));
+      const unique = members.flatMap((member) => member.records(nic).filter((r) => r.unique));
       if (unique.length === 0) continue;
       const names = [...new Map(unique.map((r) => [nameKey(r.record.name), r.record.name])).values()];
       // Probes: QU questions of type ANY, proposed records in authority, no cache-flush bit.
@@ -377,7 +326,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     }
     if (this.options.autoRename === false) {
       this.cancel(registration);
-      this.leaveGroup(registration);
+      this.prober.leave(registration);
       registration.state = 'stopped';
       this.registrations.delete(registration);
       this.emit('conflict', registration, registration.name);
@@ -515,9 +464,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   /** Cancel every timer; after this the engine sends nothing more. */
   dispose(): void {
     for (const life of this.registrations.values()) life.timers.forEach((t) => t.cancel());
-    for (const group of new Set(this.groupOf.values())) group.timers.forEach((t) => t.cancel());
-    this.groupOf.clear();
-    this.openGroup = undefined;
+    this.prober.clear();
     for (const timer of this.unicastTimers) timer.cancel();
     this.unicastTimers.clear();
     this.queue.clear();
