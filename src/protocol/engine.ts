@@ -32,6 +32,7 @@ import type { Packet, ResourceRecord } from '../wire/model.js';
 import { nameKey } from '../wire/name.js';
 import { answerQuery } from './answers.js';
 import { legacyReply } from './legacy-unicast.js';
+import { MulticastLog } from './multicast-log.js';
 import { PacketSender } from './packet-sender.js';
 import { ProbeScheduler } from './probe-scheduler.js';
 import { ResponseQueue } from './response-queue.js';
@@ -79,7 +80,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   private readonly clock: Clock;
   private readonly random: Random;
   /** When each record was last multicast, per interface (RFC 6762 §6.2, §5.4). */
-  private readonly lastMulticast = new Map<string, number>();
+  private readonly multicasts: MulticastLog;
   /** When probes go out, for groups of registrations (RFC 6762 §8.1). */
   private readonly prober: ProbeScheduler;
   /** Delayed unicast replies not sent yet. */
@@ -98,6 +99,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     super();
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
+    this.multicasts = new MulticastLog(this.clock);
     this.sender = new PacketSender(transport, (error) => this.emit('error', error));
     this.prober = new ProbeScheduler(this.clock, this.random, {
       probe: (members) => void this.sendProbe(members),
@@ -234,21 +236,12 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     for (const nic of this.transport.interfaces) {
       const records = registration.records(nic).map((r) => this.forWire(r, ttl));
       await this.sender.send(nic, { flags: RESPONSE, answers: records });
-      if (ttl !== 0) this.noteMulticast(nic, records);
+      if (ttl !== 0) this.multicasts.note(nic.name, records);
     }
   }
 
   private forWire(owned: OwnedRecord, ttl?: number): ResourceRecord {
     return { ...owned.record, cacheFlush: owned.unique, ttl: ttl ?? owned.record.ttl };
-  }
-
-  private recordKey(nic: NetworkInterface, record: ResourceRecord): string {
-    return `${nic.name}|${nameKey(record.name)}|${record.type}|${JSON.stringify(record.data)}`;
-  }
-
-  private noteMulticast(nic: NetworkInterface, records: readonly ResourceRecord[]): void {
-    const now = this.clock.now();
-    for (const r of records) this.lastMulticast.set(this.recordKey(nic, r), now);
   }
 
   private receive(received: ReceivedPacket): void {
@@ -372,17 +365,13 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       void this.sender.send(nic, reply.packet, { address: received.source.address, port: received.source.port, budget: reply.budget, legacy: true });
       return;
     }
-    const now = this.clock.now();
     const probe = packet.authorities.length > 0;
-    const quarterFresh = (r: OwnedRecord): boolean => {
-      const last = this.lastMulticast.get(this.recordKey(nic, r.record));
-      return last !== undefined && now - last < (r.record.ttl * 1000) / 4;
-    };
+    const quarterFresh = (r: OwnedRecord): boolean => this.multicasts.withinQuarterTtl(nic.name, r.record);
     // RFC 6762 §5.5: a query sent straight to our address is answered by unicast;
     // §5.4: so are QU questions, unless a record was not multicast within a quarter of its TTL.
     const unicast = received.destination === 'unicast' || (packet.questions.every((q) => q.unicastResponse) && answers.every(quarterFresh));
     // RFC 6762 §6.2: at most once a second per record and interface, except to defend a probe.
-    const chosen = unicast ? answers : answers.filter((r) => probe || !this.recentlyMulticast(nic, r.record, now));
+    const chosen = unicast ? answers : answers.filter((r) => probe || !this.multicasts.recent(nic.name, r.record));
     if (chosen.length === 0 && !additionals.some((r) => r.record.type === 'NSEC')) return;
     const truncatedQuery = (packet.flags & FLAG_TRUNCATED) !== 0;
     // RFC 6762 §6: unique answers at once, shared ones after 20–120 ms; §7.2: 400–500 ms after a TC query.
@@ -420,13 +409,8 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
 
   private multicastAnswers(nic: NetworkInterface, answers: readonly OwnedRecord[], additionals: readonly OwnedRecord[]): void {
     const body = { flags: RESPONSE, answers: answers.map((r) => this.forWire(r)), additionals: additionals.filter((r) => !answers.includes(r)).map((r) => this.forWire(r)) };
-    this.noteMulticast(nic, body.answers);
+    this.multicasts.note(nic.name, body.answers);
     void this.sender.send(nic, body);
-  }
-
-  private recentlyMulticast(nic: NetworkInterface, record: ResourceRecord, now: number): boolean {
-    const last = this.lastMulticast.get(this.recordKey(nic, record));
-    return last !== undefined && now - last < MULTICAST_RATE_LIMIT_MS;
   }
 
   private tiebreak(nic: NetworkInterface, packet: Packet): void {
