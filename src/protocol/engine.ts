@@ -30,7 +30,7 @@ import { compareProbeSets, sameRecord } from '../wire/canonical.js';
 import { decodePacket } from '../wire/decode.js';
 import type { Packet, ResourceRecord } from '../wire/model.js';
 import { nameKey } from '../wire/name.js';
-import { answerQuery } from './answers.js';
+import { answerQuery, knownToQuerier } from './answers.js';
 import { legacyReply } from './legacy-unicast.js';
 import { MulticastLog } from './multicast-log.js';
 import { PacketSender } from './packet-sender.js';
@@ -85,6 +85,8 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   private readonly prober: ProbeScheduler;
   /** Delayed unicast replies not sent yet. */
   private readonly unicastTimers = new Set<TimerHandle>();
+  /** Their contents, by interface and querier, for known answers that follow a TC query. */
+  private readonly unicastReplies = new Map<string, { answers: ResourceRecord[] }>();
   /** Delayed multicast answers by interface (RFC 6762 §6.3). */
   private readonly queue: ResponseQueue;
   /** Packets dropped because they did not decode, by error code. */
@@ -352,6 +354,8 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     if (packet.questions.length === 0) {
       // RFC 6762 §7.2: the known answers that follow a TC query.
       this.queue.knownBy(nic.name, requester, packet.answers);
+      const reply = this.unicastReplies.get(`${nic.name}|${requester}`);
+      if (reply) reply.answers = reply.answers.filter((r) => !knownToQuerier(r, packet.answers));
       return;
     }
     // RFC 6762 §8.2: a simultaneous probe for a name we are probing is settled by tiebreak.
@@ -386,14 +390,18 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       if (delay === 0) {
         send();
       } else {
+        const key = `${nic.name}|${requester}`;
         const timer = this.clock.setTimeout(() => {
           this.unicastTimers.delete(timer);
+          this.unicastReplies.delete(key);
           // Only what is still ours when the delay ends.
           const current = this.announcedRecords(nic);
           body.answers = body.answers.filter((r) => current.some((c) => sameRecord(c.record, r)));
           if (body.answers.length > 0) send();
         }, delay);
         this.unicastTimers.add(timer);
+        // RFC 6762 §7.2: the querier's known-answer packets that follow still apply.
+        this.unicastReplies.set(key, body);
       }
     } else if (delay === 0) {
       this.multicastAnswers(nic, chosen, additionals);
@@ -451,6 +459,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     this.prober.clear();
     for (const timer of this.unicastTimers) timer.cancel();
     this.unicastTimers.clear();
+    this.unicastReplies.clear();
     this.queue.clear();
   }
 }

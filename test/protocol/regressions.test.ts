@@ -180,3 +180,16 @@ describe('TTLs the user sets', () => {
     expect(() => new Responder({ transport, hostTtl: 0 })).toThrow(expect.objectContaining({ code: 'BAD_OPTION' }));
   });
 });
+
+describe('a QU query with TC', () => {
+  it('RFC 6762 §7.2, §5.4: the known answers that follow apply to the unicast reply too', async () => {
+    const { transport, responder, mark } = await announcedResponder();
+    deliver(transport, { ...query([q(TYPE, 'PTR', true)]), flags: 0x0200 });
+    await advanceTo(5100);
+    deliver(transport, { id: 0, flags: 0, answers: [ptr(TYPE, INSTANCE, 4500)] });
+    await advanceTo(6000);
+    const sent = sentPackets(transport, mark);
+    expect(sent.flatMap((s) => s.packet.answers).filter((r) => r.name === TYPE)).toEqual([]);
+    await responder.close();
+  });
+});
