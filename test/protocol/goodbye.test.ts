@@ -22,15 +22,15 @@ import {
   serviceRecords,
   TYPE,
   useFakeClock,
+  ETH1_REV4,
+  ETH1_REV6,
+  ETH1_V4,
+  ETH1_V6,
 } from './helpers.js';
 
 beforeEach(useFakeClock);
 afterEach(() => vi.useRealTimers());
 
-const ETH1_V4 = '198.51.100.10';
-const ETH1_V6 = 'fe80::11';
-const ETH1_REV4 = '10.100.51.198.in-addr.arpa';
-const ETH1_REV6 = `1.1.0.0.${'0.'.repeat(24)}0.8.e.f.ip6.arpa`;
 const twoInterfaces = () => [fakeInterface('eth0'), fakeInterface('eth1', ETH1_V4, ETH1_V6)];
 
 const goodbye = (answers: ResourceRecord[]): Packet => ({ id: 0, flags: FLAGS_RESPONSE, questions: [], answers, authorities: [], additionals: [] });

@@ -24,6 +24,11 @@ export const V4 = '192.0.2.10';
 export const V6 = 'fe80::10';
 export const REV4 = '10.2.0.192.in-addr.arpa';
 export const REV6 = `0.1.0.0.${'0.'.repeat(24)}0.8.e.f.ip6.arpa`;
+/** A second interface for multi-interface tests (its records never leave the fake transport). */
+export const ETH1_V4 = '198.51.100.10';
+export const ETH1_V6 = 'fe80::11';
+export const ETH1_REV4 = '10.100.51.198.in-addr.arpa';
+export const ETH1_REV6 = `1.1.0.0.${'0.'.repeat(24)}0.8.e.f.ip6.arpa`;
 export const TYPE = '_http._tcp.local';
 export const INSTANCE = `Svc.${TYPE}`;
 export const ENUM = '_services._dns-sd._udp.local';

@@ -24,15 +24,15 @@ import {
   useFakeClock,
   V6,
   probePart,
+  ETH1_REV4,
+  ETH1_REV6,
+  ETH1_V4,
+  ETH1_V6,
 } from './helpers.js';
 
 beforeEach(useFakeClock);
 afterEach(() => vi.useRealTimers());
 
-const ETH1_V4 = '198.51.100.10';
-const ETH1_V6 = 'fe80::11';
-const ETH1_REV4 = '10.100.51.198.in-addr.arpa';
-const ETH1_REV6 = `1.1.0.0.${'0.'.repeat(24)}0.8.e.f.ip6.arpa`;
 const eth1Host = [a(HOST, ETH1_V4), aaaa(HOST, ETH1_V6), ptr(ETH1_REV4, HOST, 120, false), ptr(ETH1_REV6, HOST, 120, false)];
 
 describe('interface changes (RFC 6762 §8.3, §10.1)', () => {
