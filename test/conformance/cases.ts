@@ -4,6 +4,7 @@
  * same {@link CaseContext} and returns a {@link CaseResult}.
  */
 import type { Answer } from 'dns-packet';
+import type { ActiveObservations } from './active.js';
 import { isQU, normName, type MdnsPacket } from './packets.js';
 
 export type Status = 'PASS' | 'WARN' | 'FAIL' | 'ERROR';
@@ -24,6 +25,14 @@ export interface CaseContext {
   readonly targetAddresses: ReadonlySet<string>;
   /** Full instance name, e.g. `Conformance Test._boaster-conf._tcp.local`. */
   readonly instance: string;
+  /**
+   * Capture time (s) of the first packet of the active tester: the passive
+   * cases that count responses (announcements) only look before it, so the
+   * replies to the tester's queries are not taken for announcements.
+   */
+  readonly passiveEnd?: number;
+  /** Observations of the active tester (active.ts); absent when it did not run. */
+  readonly active?: ActiveObservations;
 }
 
 export interface ConformanceCase {
@@ -152,7 +161,8 @@ export const announcements: ConformanceCase = {
   name: 'announcements',
   rfc: 'RFC 6762 §8.3, §10.2',
   judge(ctx) {
-    const mine = fromTarget(ctx);
+    const end = ctx.passiveEnd ?? Infinity;
+    const mine = fromTarget(ctx).filter((p) => p.time < end);
     const want = normName(ctx.instance);
     const probes = probesFor(mine, ctx.instance);
     const lastProbe = probes.reduce((t, p) => Math.max(t, p.time), -Infinity);

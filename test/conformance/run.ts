@@ -15,13 +15,15 @@ import { PYTHON } from '../lab/availability.js';
 import { startCapture, type Capture } from '../lab/capture.js';
 import { createLab, type Lab } from '../lab/lab.js';
 import { sleep } from '../lab/wait.js';
-import { CASES, judgeSafely, type CaseResult } from './cases.js';
+import { ACTIVE_CASES, runActive, type ActiveObservations } from './active.js';
+import { CASES as PASSIVE_CASES, judgeSafely, type CaseResult } from './cases.js';
 import { readMdnsPackets, type MdnsPacket } from './packets.js';
 import { TARGETS, TARGET_NAMES, type ServiceSpec, type TargetName } from './targets.js';
 
 const SERVICE: ServiceSpec = { name: 'Conformance Test', type: '_boaster-conf._tcp', port: 4242, txt: { a: '1' } };
 const READY_TIMEOUT_MS = 30_000;
 const OBSERVE_MS = 5_000;
+const CASES = [...PASSIVE_CASES, ...ACTIVE_CASES];
 /** `--dump`: print a one-line summary of every captured packet. */
 let dump = false;
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
@@ -49,14 +51,26 @@ async function runTarget(name: TargetName): Promise<TargetResult> {
   try {
     lab = await createLab({ hosts: 2 });
     const h0 = lab.host(0);
+    const h1 = lab.host(1);
     const targetAddresses = new Set(h0.interfaces.flatMap((i) => i.addresses.map((a) => a.address)));
+    const testerAddresses = new Set(h1.interfaces.flatMap((i) => i.addresses.map((a) => a.address)));
+    const targetV4 = h0.interfaces[0]?.ipv4;
     capture = await startCapture(lab.link(0), { dir: lab.dir });
     const running = TARGETS[name].start(h0, SERVICE, READY_TIMEOUT_MS);
     hostName = running.hostName;
     let startError: string | undefined;
+    let active: ActiveObservations | undefined;
+    let activeError: string | undefined;
     try {
       await withTimeout(running.ready, READY_TIMEOUT_MS + 5_000, `${name} ready`);
       await sleep(OBSERVE_MS);
+      // Active phase: the tester in h1 queries the target (bounded by runActive's timeouts).
+      try {
+        if (targetV4 === undefined) throw new Error('h0 has no IPv4 address');
+        active = await withTimeout(runActive(h1, targetV4, `${SERVICE.name}.${SERVICE.type}.local`), 60_000, 'active tester');
+      } catch (e) {
+        activeError = e instanceof Error ? e.message : String(e);
+      }
     } catch (e) {
       startError = e instanceof Error ? e.message : String(e);
     } finally {
@@ -70,7 +84,18 @@ async function runTarget(name: TargetName): Promise<TargetResult> {
     const packets = await readMdnsPackets(file);
     if (dump) for (const p of packets) process.stdout.write(`  ${summarize(p)}\n`);
     const instance = `${SERVICE.name}.${SERVICE.type}.local`;
-    const cases = CASES.map((c) => judgeSafely(c, { packets, targetAddresses, instance }));
+    const testerPackets = packets.filter((p) => testerAddresses.has(p.src));
+    const passiveEnd = testerPackets.length > 0 ? Math.min(...testerPackets.map((p) => p.time)) : undefined;
+    const cases = CASES.map((c) => {
+      const r = judgeSafely(c, {
+        packets,
+        targetAddresses,
+        instance,
+        ...(passiveEnd !== undefined ? { passiveEnd } : {}),
+        ...(active !== undefined ? { active } : {}),
+      });
+      return activeError !== undefined && r.status === 'ERROR' ? { ...r, detail: `${r.detail}: ${activeError}` } : r;
+    });
     return {
       target: name,
       hostName,
