@@ -12,7 +12,7 @@ import { MdnsEngine } from '../protocol/engine.js';
 import type { Registration } from '../protocol/registration.js';
 import { HostRegistration, ServiceRegistration } from '../protocol/registration.js';
 import type { ServiceSpec } from '../records/service-records.js';
-import { serviceRecords } from '../records/service-records.js';
+import { serviceNames, serviceRecords } from '../records/service-records.js';
 import type { InterfaceSelection } from '../transport/interfaces.js';
 import type { Transport } from '../transport/transport.js';
 import { UdpTransport } from '../transport/udp-transport.js';
@@ -115,6 +115,28 @@ export class Service extends EventEmitter<ServiceEvents> {
     serviceRecords(spec, this.registration.names, 'check.local'); // validates the port, with a clear error
     this.registration.spec = spec;
     this.responder.engine.reannounce(this.registration);
+  }
+
+  /**
+   * Change the instance name (e.g. the user renamed the device): goodbyes for
+   * the old name, then the new one is probed and announced (RFC 6762 §8.4,
+   * §10.1). Resolves with the name it got once announced — with autoRename on,
+   * a taken name becomes "Name (2)" and so on; rejects with `NAME_CONFLICT`
+   * when the name is taken and autoRename is off, and with `signal`'s reason
+   * when it aborts first (the service stays, probing under the new name).
+   */
+  async rename(name: string, options: { signal?: AbortSignal } = {}): Promise<string> {
+    if (this.state === 'stopped') throw new BoasterError('BAD_STATE', `The service "${this.name}" is stopped; publish it again instead of renaming it`);
+    options.signal?.throwIfAborted();
+    const names = serviceNames(this.registration.spec, name); // validates the name, with a clear error
+    const registration = this.registration;
+    const announced = this.responder.whenAnnounced(this, options.signal, false);
+    await this.responder.engine.changeName(registration, () => {
+      registration.name = name;
+      registration.names = names;
+    });
+    await announced;
+    return this.name;
   }
 
   /** Send goodbyes and stop answering for this service. Resolves once the goodbyes are sent. */
@@ -222,8 +244,20 @@ export class Responder extends EventEmitter<ResponderEvents> {
     if (this.hostConflict) throw this.hostConflict;
     options.signal?.throwIfAborted();
     this.services.set(service.registration, service);
+    const announced = this.whenAnnounced(service, options.signal);
     this.engine.add(service.registration);
-    await new Promise<void>((resolve, reject) => {
+    await announced;
+    return service;
+  }
+
+  /**
+   * @internal
+   * Resolves on the service's next `announced`; rejects on a conflict without
+   * renaming, on close(), or when `signal` aborts (the service is then
+   * withdrawn if `withdrawOnAbort`).
+   */
+  whenAnnounced(service: Service, signal: AbortSignal | undefined, withdrawOnAbort = true): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       const onClose = (error: BoasterError): void => {
         done();
         reject(error);
@@ -231,7 +265,7 @@ export class Responder extends EventEmitter<ResponderEvents> {
       const done = (): void => {
         service.off('announced', onAnnounced);
         service.off('conflict', onConflict);
-        options.signal?.removeEventListener('abort', onAbort);
+        signal?.removeEventListener('abort', onAbort);
         this.waiting.delete(onClose);
       };
       this.waiting.add(onClose);
@@ -246,13 +280,13 @@ export class Responder extends EventEmitter<ResponderEvents> {
       };
       const onAbort = (): void => {
         done();
-        void this.unpublish(service).finally(() => reject(options.signal?.reason));
+        if (withdrawOnAbort) void this.unpublish(service).finally(() => reject(signal?.reason));
+        else reject(signal?.reason);
       };
       service.on('announced', onAnnounced);
       service.on('conflict', onConflict);
-      options.signal?.addEventListener('abort', onAbort, { once: true });
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
-    return service;
   }
 
   /** @internal */

@@ -123,22 +123,61 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
 
   /** Start probing for a registration (RFC 6762 §8.1). */
   add(registration: Registration): void {
-    // Our own packets never reach us, so a name we already hold must be settled here.
-    const nic = this.transport.interfaces[0];
-    if (nic) {
-      const held = (): boolean => [...this.registrations.keys()].some((other) => [...registration.uniqueNameKeys(nic)].some((k) => other.uniqueNameKeys(nic).has(k)));
-      for (let i = 0; i < 1000 && held(); i++) {
-        const old = registration.name;
-        this.emit('renamed', registration, old, registration.rename());
-      }
-    }
+    this.settleLocally(registration);
     this.registrations.set(registration, { timers: [], conflicts: [], announced: false, refreshedAt: -Infinity });
     this.probe(registration);
+  }
+
+  /** Our own packets never reach us, so a name another of our registrations holds is settled here: rename. */
+  private settleLocally(registration: Registration): void {
+    const nic = this.transport.interfaces[0];
+    if (!nic) return;
+    const others = (): Registration[] => [...this.registrations.keys()].filter((r) => r !== registration);
+    const held = (): boolean => others().some((other) => [...registration.uniqueNameKeys(nic)].some((k) => other.uniqueNameKeys(nic).has(k)));
+    for (let i = 0; i < 1000 && held(); i++) {
+      const old = registration.name;
+      this.emit('renamed', registration, old, registration.rename());
+    }
   }
 
   /** Announce changed records again (RFC 6762 §8.4), e.g. after a TXT update. */
   reannounce(registration: Registration): void {
     if (registration.state === 'announced' || registration.state === 'announcing') void this.announce(registration);
+  }
+
+  /**
+   * A name change asked for by the owner (not a conflict): goodbye for the
+   * records of the old name, then probe and announce the new one (RFC 6762
+   * §8.4: a new name is a new record set, probed like any other; §10.1).
+   * `apply` renames the registration; it runs between the two.
+   */
+  async changeName(registration: Registration, apply: () => void): Promise<void> {
+    const life = this.registrations.get(registration);
+    if (!life) return;
+    this.cancel(registration);
+    this.prober.leave(registration);
+    const wasPublic = life.announced || registration.state === 'announced' || registration.state === 'announcing';
+    const before = this.transport.interfaces.map((nic) => ({ nic, records: registration.records(nic) }));
+    apply();
+    this.settleLocally(registration);
+    life.announced = false;
+    life.conflicts = [];
+    const sends: Promise<void>[] = [];
+    if (wasPublic) {
+      for (const { nic, records } of before) {
+        const fresh = registration.records(nic);
+        const others = [...this.registrations.keys()].filter((r) => r !== registration).flatMap((r) => r.records(nic));
+        const gone = records.filter(
+          (r) => !fresh.some((f) => sameRecord(f.record, r.record)) && (r.unique || !others.some((o) => sameRecord(o.record, r.record))),
+        );
+        if (gone.length > 0) sends.push(this.sender.send(nic, { flags: RESPONSE, answers: gone.map((r) => this.forWire(r, 0)) }));
+      }
+    }
+    this.probe(registration);
+    // Answers queued under the old name must not go out any more.
+    const remaining = this.transport.interfaces.flatMap((nic) => this.announcedRecords(nic));
+    this.queue.retain((owned) => remaining.some((r) => sameRecord(r.record, owned.record)));
+    await Promise.all(sends);
   }
 
   /** Withdraw a registration: goodbye (TTL 0) for all its records on every interface (RFC 6762 §10.1). */
