@@ -62,6 +62,8 @@ export interface EngineEvents {
 interface Life {
   timers: TimerHandle[];
   conflicts: number[];
+  /** Probing slowed down after a storm of conflicts (RFC 6762 §8.1), until a quiet window. */
+  rateLimited: boolean;
   /** Records went out under the current name, so a rename or stop owes goodbyes. */
   announced: boolean;
   /** Last re-announcement caused by someone else's stale copy (rate-limited, RFC 6762 §6.2). */
@@ -124,7 +126,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   /** Start probing for a registration (RFC 6762 §8.1). */
   add(registration: Registration): void {
     this.settleLocally(registration);
-    this.registrations.set(registration, { timers: [], conflicts: [], announced: false, refreshedAt: -Infinity });
+    this.registrations.set(registration, { timers: [], conflicts: [], rateLimited: false, announced: false, refreshedAt: -Infinity });
     this.probe(registration);
   }
 
@@ -162,6 +164,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     this.settleLocally(registration);
     life.announced = false;
     life.conflicts = [];
+    life.rateLimited = false;
     const sends: Promise<void>[] = [];
     if (wasPublic) {
       for (const { nic, records } of before) {
@@ -313,20 +316,20 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     this.malformed.set(code, (this.malformed.get(code) ?? 0) + 1);
   }
 
-  /** RFC 6762 §8.1, §9, §10.4: conflicts and stale copies of our records in others' responses. */
+  /** RFC 6762 §8.1, §9, §6.6: conflicts and stale copies of our records in others' responses. */
   private checkResponse(nic: NetworkInterface, packet: Packet): void {
     const records = [...packet.answers, ...packet.additionals];
     for (const registration of [...this.registrations.keys()]) {
       const ours = registration.records(nic);
       const keys = registration.uniqueNameKeys(nic);
       let conflict = false;
-      let refresh = false;
+      const stale: OwnedRecord[] = [];
       for (const record of records) {
         const mine = ours.find((o) => sameRecord(o.record, record));
         if (mine) {
-          // RFC 6762 §10.4 (and §10.1 for shared records): someone sent our
-          // record with a goodbye or under half our TTL: announce it again.
-          if (registration.state === 'announced' && record.ttl < mine.record.ttl / 2) refresh = true;
+          // RFC 6762 §6.6: someone sent our record with under half our TTL (a
+          // goodbye included, §10.1): multicast it again so caches keep it.
+          if (registration.state === 'announced' && record.ttl < mine.record.ttl / 2 && !stale.includes(mine)) stale.push(mine);
           continue;
         }
         if (!keys.has(nameKey(record.name))) continue;
@@ -338,13 +341,15 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       }
       if (conflict) {
         this.conflict(registration);
-      } else if (refresh) {
+      } else if (stale.length > 0) {
         const life = this.registrations.get(registration);
         const now = this.clock.now();
-        // RFC 6762 §6.2: a burst of stale copies earns one re-announcement a second.
+        // RFC 6762 §6.2: a burst of stale copies earns one multicast a second.
         if (life && now - life.refreshedAt >= MULTICAST_RATE_LIMIT_MS) {
           life.refreshedAt = now;
-          void this.announce(registration);
+          const answers = stale.map((r) => this.forWire(r));
+          void this.sender.send(nic, { flags: RESPONSE, answers });
+          this.multicasts.note(nic.name, answers);
         }
       }
     }
@@ -368,6 +373,12 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     }
     const now = this.clock.now();
     life.conflicts = [...life.conflicts.filter((t) => now - t < PROBE_RATE_WINDOW_MS), now];
+    // RFC 6762 §8.1: after 15 conflicts in 10 s, wait 5 s before each further
+    // attempt. It lasts until 10 s pass without a conflict: with attempts 5 s
+    // apart the window never holds 15 again, and a storm of denials must not
+    // earn a fresh burst of fast probes.
+    if (life.conflicts.length >= PROBE_RATE_LIMIT_CONFLICTS) life.rateLimited = true;
+    else if (life.conflicts.length === 1) life.rateLimited = false;
     const old = registration.name;
     const before = this.transport.interfaces.map((nic) => ({ nic, records: registration.records(nic) }));
     const renamed = registration.rename();
@@ -384,8 +395,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       life.announced = false;
     }
     this.emit('renamed', registration, old, renamed);
-    // RFC 6762 §8.1: after 15 conflicts in 10 s, wait 5 s between attempts.
-    this.probe(registration, life.conflicts.length >= PROBE_RATE_LIMIT_CONFLICTS ? PROBE_RATE_LIMIT_DELAY_MS : undefined);
+    this.probe(registration, life.rateLimited ? PROBE_RATE_LIMIT_DELAY_MS : undefined);
   }
 
   private answer(nic: NetworkInterface, packet: Packet, received: ReceivedPacket): void {

@@ -264,5 +264,35 @@ describe('conflict rate limit (RFC 6762 §8.1)', () => {
     expect(sentPackets(transport, mark2)).toEqual([]);
     await advanceTo(10_400);
     expect(times(sentPackets(transport, mark2))).toEqual([10_400]);
+    // Only two conflicts lie in the last 10 s now, but the storm goes on: still 5 s, no new burst of fast probes.
+    const mark3 = transport.sent.length;
+    await conflictAt(10_500);
+    expect(reg.name).toBe('Svc (18)');
+    await advanceTo(15_499);
+    expect(sentPackets(transport, mark3)).toEqual([]);
+    await advanceTo(15_500);
+    expect(times(sentPackets(transport, mark3))).toEqual([15_500]);
+  });
+
+  it('RFC 6762 §8.1: ten quiet seconds end the rate limit; the next conflict probes after the usual 0–250 ms', async () => {
+    const { transport, engine, service } = await engineHarness();
+    const reg = service();
+    engine.add(reg);
+    for (let i = 1; i <= 15; i++) {
+      await advanceTo(10 * i);
+      deliver(transport, response([srv(reg.names.instance, 1, 'otherhost.local')]));
+    }
+    // Rate-limited: the 16th name probes from 150 + 5000 and is announced; no conflict for > 10 s after that.
+    await advanceTo(16_000);
+    expect(reg.state).toBe('announced');
+    // §9: a conflict after announcing sends it back to probing (at 16 125) …
+    deliver(transport, response([srv(reg.names.instance, 1, 'otherhost.local')]));
+    await advanceTo(16_150);
+    // … and a defended probe renames: the usual 0–250 ms wait again, no 5 s.
+    const mark = transport.sent.length;
+    deliver(transport, response([srv(reg.names.instance, 1, 'otherhost.local')]));
+    expect(reg.name).toBe('Svc (17)');
+    await advanceTo(16_400);
+    expect(times(probes(sentPackets(transport, mark)))).toEqual([16_275]);
   });
 });
