@@ -328,8 +328,10 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
         const mine = ours.find((o) => sameRecord(o.record, record));
         if (mine) {
           // RFC 6762 §6.6: someone sent our record with under half our TTL (a
-          // goodbye included, §10.1): multicast it again so caches keep it.
-          if (registration.state === 'announced' && record.ttl < mine.record.ttl / 2 && !stale.includes(mine)) stale.push(mine);
+          // goodbye included, §10.1): multicast it again so caches keep it —
+          // unless an answer carrying it is about to go anyway (§6.2: once a second).
+          const low = registration.state === 'announced' && record.ttl < mine.record.ttl / 2;
+          if (low && !stale.includes(mine) && !this.queue.has(nic.name, mine.record)) stale.push(mine);
           continue;
         }
         if (!keys.has(nameKey(record.name))) continue;

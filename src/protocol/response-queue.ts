@@ -70,6 +70,11 @@ export class ResponseQueue {
     }, delay);
   }
 
+  /** Whether an answer with `record` is waiting to go out on the interface. */
+  has(interfaceName: string, record: ResourceRecord): boolean {
+    return this.pending.get(interfaceName)?.answers.some((w) => sameRecord(w.owned.record, record)) ?? false;
+  }
+
   /** §7.1/§7.2: `requester` already holds these records; others who asked still get them. */
   knownBy(interfaceName: string, requester: string, knownAnswers: readonly ResourceRecord[]): void {
     this.filter(interfaceName, (w) => {

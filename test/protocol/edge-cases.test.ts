@@ -162,6 +162,16 @@ describe('edge cases: refreshing and withdrawing records', () => {
     await responder.close();
   });
 
+  it('RFC 6762 §6.6, §6.2: a low-TTL copy of our PTR while our answer to a query waits adds no second multicast of it', async () => {
+    const { transport, responder, mark } = await announcedResponder();
+    deliver(transport, query([q(TYPE, 'PTR')])); // answer due 20–120 ms later
+    deliver(transport, response([ptr(TYPE, INSTANCE, 100)]));
+    await advanceTo(6000);
+    const withPtr = responses(sentPackets(transport, mark)).filter((s) => s.packet.answers.some((r) => r.type === 'PTR' && r.name === TYPE));
+    expect(withPtr.map((s) => [s.at, s.target.family])).toEqual([[5070, 4], [5070, 6]]);
+    await responder.close();
+  });
+
   it('RFC 6762 §10.1: after service.stop() no answer scheduled before the goodbye re-advertises the service', async () => {
     const { transport, responder, service, mark } = await announcedResponder();
     deliver(transport, query([q(TYPE, 'PTR')])); // answer due at 5070
