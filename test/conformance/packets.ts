@@ -11,8 +11,8 @@ import { runChecked } from '../lab/exec.js';
 
 /** One captured mDNS datagram. */
 export interface MdnsPacket {
-  /** Seconds since the first captured packet. */
-  readonly time: number;
+  /** Capture time, epoch ms (comparable with `Date.now()` of the runner and the tester). */
+  readonly at: number;
   readonly family: 4 | 6;
   readonly src: string;
   readonly dst: string;
@@ -31,7 +31,7 @@ export interface MdnsPacket {
 export async function readMdnsPackets(file: string, displayFilter = 'udp'): Promise<MdnsPacket[]> {
   const r = await runChecked(
     'tshark',
-    ['-r', file, '-Y', displayFilter, '-T', 'fields', '-E', 'separator=;', '-e', 'frame.time_relative',
+    ['-r', file, '-Y', displayFilter, '-T', 'fields', '-E', 'separator=;', '-e', 'frame.time_epoch',
       '-e', 'ip.src', '-e', 'ipv6.src', '-e', 'ip.dst', '-e', 'ipv6.dst', '-e', 'ip.ttl', '-e', 'ipv6.hlim',
       '-e', 'udp.srcport', '-e', 'udp.dstport', '-e', 'udp.payload'],
     { timeoutMs: 30_000 },
@@ -51,7 +51,7 @@ export async function readMdnsPackets(file: string, displayFilter = 'udp'): Prom
     }
     const v4 = Boolean(src4);
     out.push({
-      time: Number(time),
+      at: Number(time) * 1000,
       family: v4 ? 4 : 6,
       src: (v4 ? src4 : src6) ?? '',
       dst: (v4 ? dst4 : dst6) ?? '',

@@ -42,6 +42,8 @@ def main():
     ap.add_argument("--server", help="target host name, default <name-without-spaces>.local.")
     ap.add_argument("--allow-name-change", action="store_true")
     ap.add_argument("--lifetime", type=float, default=300.0, help="exit after this many seconds")
+    ap.add_argument("--commands", action="store_true",
+                    help="read 'rename NEW NAME' lines on stdin: unregister, register under the new name, print RENAMED")
     args = ap.parse_args()
 
     stop = threading.Event()
@@ -56,22 +58,44 @@ def main():
     interfaces = [parse_interface(i) for i in args.interface]
     addresses = args.address or [i for i in interfaces if isinstance(i, str)]
     server = args.server or ("".join(c for c in args.name if c.isalnum()) or "zc") + ".local."
-    info = ServiceInfo(
-        stype,
-        f"{args.name}.{stype}",
-        parsed_addresses=addresses,
-        port=args.port,
-        properties=parse_txt(args.txt),
-        server=server,
-    )
+    def make_info(name):
+        return ServiceInfo(
+            stype,
+            f"{name}.{stype}",
+            parsed_addresses=addresses,
+            port=args.port,
+            properties=parse_txt(args.txt),
+            server=server,
+        )
+
+    current = {"info": make_info(args.name)}
+    lock = threading.Lock()
     zc = Zeroconf(interfaces=interfaces, ip_version=IP_VERSIONS[args.ip_version])
+
+    def commands():
+        for line in sys.stdin:
+            cmd, _, arg = line.strip().partition(" ")
+            if cmd != "rename" or not arg or stop.is_set():
+                continue
+            with lock:
+                old = current["info"]
+                zc.unregister_service(old)
+                info = make_info(arg)
+                zc.register_service(info, allow_name_change=args.allow_name_change)
+                current["info"] = info
+            print("RENAMED " + json.dumps({"name": info.name, "from": old.name}), flush=True)
+
     try:
+        info = current["info"]
         zc.register_service(info, allow_name_change=args.allow_name_change)
         ready = {"name": info.name, "type": info.type, "server": info.server, "port": info.port,
                  "addresses": info.parsed_addresses()}
         print("READY " + json.dumps(ready), flush=True)
+        if args.commands:
+            threading.Thread(target=commands, daemon=True).start()
         stop.wait(args.lifetime)
-        zc.unregister_service(info)
+        with lock:
+            zc.unregister_service(current["info"])
         print("UNREGISTERED", flush=True)
     finally:
         zc.close()
