@@ -10,17 +10,12 @@ import {
   ANNOUNCE_INTERVAL_MS,
   FLAG_AUTHORITATIVE,
   FLAG_RESPONSE,
-  FLAG_TRUNCATED,
   MDNS_PORT,
   MULTICAST_RATE_LIMIT_MS,
   PROBE_RATE_LIMIT_CONFLICTS,
   PROBE_RATE_LIMIT_DELAY_MS,
   PROBE_RATE_WINDOW_MS,
   PROBE_TIEBREAK_DEFER_MS,
-  RESPONSE_DELAY_MAX_MS,
-  RESPONSE_DELAY_MIN_MS,
-  TRUNCATED_QUERY_DELAY_MAX_MS,
-  TRUNCATED_QUERY_DELAY_MIN_MS,
 } from '../constants.js';
 import { BoasterError, WireDecodeError } from '../errors.js';
 import type { OwnedRecord } from '../records/service-records.js';
@@ -30,12 +25,10 @@ import { compareProbeSets, sameRecord } from '../wire/canonical.js';
 import { decodePacket } from '../wire/decode.js';
 import type { Packet, ResourceRecord } from '../wire/model.js';
 import { nameKey } from '../wire/name.js';
-import { answerQuery, knownToQuerier } from './answers.js';
-import { legacyReply } from './legacy-unicast.js';
 import { MulticastLog } from './multicast-log.js';
 import { PacketSender } from './packet-sender.js';
 import { ProbeScheduler } from './probe-scheduler.js';
-import { ResponseQueue } from './response-queue.js';
+import { QueryResponder } from './query-responder.js';
 import type { Clock, Random, TimerHandle } from './clock.js';
 import { systemClock } from './clock.js';
 import type { Registration } from './registration.js';
@@ -85,12 +78,8 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   private readonly multicasts: MulticastLog;
   /** When probes go out, for groups of registrations (RFC 6762 §8.1). */
   private readonly prober: ProbeScheduler;
-  /** Delayed unicast replies not sent yet. */
-  private readonly unicastTimers = new Set<TimerHandle>();
-  /** Their contents, by interface and querier, for known answers that follow a TC query. */
-  private readonly unicastReplies = new Map<string, { answers: ResourceRecord[] }>();
-  /** Delayed multicast answers by interface (RFC 6762 §6.3). */
-  private readonly queue: ResponseQueue;
+  /** Answers to queries (RFC 6762 §5, §6, §7). */
+  private readonly queries: QueryResponder;
   /** Packets dropped because they did not decode, by error code. */
   readonly malformed = new Map<string, number>();
 
@@ -113,9 +102,14 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
           for (const member of members) if (member.state === 'probing') await this.announce(member);
         })(),
     });
-    this.queue = new ResponseQueue(this.clock, (name, answers, additionals) => {
-      const nic = this.transport.interfaces.find((n) => n.name === name);
-      if (nic) this.multicastAnswers(nic, answers, additionals);
+    this.queries = new QueryResponder({
+      clock: this.clock,
+      random: this.random,
+      sender: this.sender,
+      multicasts: this.multicasts,
+      announced: (nic) => this.announcedRecords(nic),
+      wire: (owned, ttl) => this.forWire(owned, ttl),
+      interfaces: () => this.transport.interfaces,
     });
     transport.on('packet', (packet) => this.receive(packet));
     transport.on('interfaceUp', () => this.reprobeAll());
@@ -179,7 +173,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     this.probe(registration);
     // Answers queued under the old name must not go out any more.
     const remaining = this.transport.interfaces.flatMap((nic) => this.announcedRecords(nic));
-    this.queue.retain((owned) => remaining.some((r) => sameRecord(r.record, owned.record)));
+    this.queries.queue.retain((owned) => remaining.some((r) => sameRecord(r.record, owned.record)));
     await Promise.all(sends);
   }
 
@@ -195,7 +189,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     registration.state = 'stopped';
     // Answers queued before the withdrawal must not advertise it again.
     const remaining = this.transport.interfaces.flatMap((nic) => this.announcedRecords(nic));
-    this.queue.retain((owned) => remaining.some((r) => sameRecord(r.record, owned.record)));
+    this.queries.queue.retain((owned) => remaining.some((r) => sameRecord(r.record, owned.record)));
     if (!wasPublic) return;
     for (const nic of this.transport.interfaces) {
       // Shared records other registrations still hold (the enumeration PTR) stay.
@@ -306,10 +300,14 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     if (response && ((packet.flags & RCODE_MASK) !== 0 || received.source.port !== MDNS_PORT)) return;
     if (response) {
       // RFC 6762 §7.4: another responder just gave an answer we were about to give.
-      this.queue.sentByOthers(nic.name, packet.answers);
+      this.queries.queue.sentByOthers(nic.name, packet.answers);
       this.checkResponse(nic, packet);
     }
-    else this.answer(nic, packet, received);
+    else {
+      // RFC 6762 §8.2: a simultaneous probe for a name we are probing is settled by tiebreak.
+      if (packet.questions.length > 0 && packet.authorities.length > 0) this.tiebreak(nic, packet);
+      this.queries.answer(nic, packet, received);
+    }
   }
 
   private countMalformed(code: string): void {
@@ -331,7 +329,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
           // goodbye included, §10.1): multicast it again so caches keep it —
           // unless an answer carrying it is about to go anyway (§6.2: once a second).
           const low = registration.state === 'announced' && record.ttl < mine.record.ttl / 2;
-          if (low && !stale.includes(mine) && !this.queue.has(nic.name, mine.record)) stale.push(mine);
+          if (low && !stale.includes(mine) && !this.queries.queue.has(nic.name, mine.record)) stale.push(mine);
           continue;
         }
         if (!keys.has(nameKey(record.name))) continue;
@@ -400,76 +398,9 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     this.probe(registration, life.rateLimited ? PROBE_RATE_LIMIT_DELAY_MS : undefined);
   }
 
-  private answer(nic: NetworkInterface, packet: Packet, received: ReceivedPacket): void {
-    const requester = `${received.source.address}|${received.source.port}`;
-    if (packet.questions.length === 0) {
-      // RFC 6762 §7.2: the known answers that follow a TC query.
-      this.queue.knownBy(nic.name, requester, packet.answers);
-      const reply = this.unicastReplies.get(`${nic.name}|${requester}`);
-      if (reply) reply.answers = reply.answers.filter((r) => !knownToQuerier(r, packet.answers));
-      return;
-    }
-    // RFC 6762 §8.2: a simultaneous probe for a name we are probing is settled by tiebreak.
-    if (packet.authorities.length > 0) this.tiebreak(nic, packet);
-    const records = this.announcedRecords(nic);
-    const legacy = received.source.port !== MDNS_PORT;
-    const { answers, additionals } = answerQuery(packet.questions, records, legacy ? [] : packet.answers);
-    if (answers.length === 0 && additionals.length === 0) return;
-    if (legacy) {
-      const reply = legacyReply(packet, answers, additionals);
-      void this.sender.send(nic, reply.packet, { address: received.source.address, port: received.source.port, budget: reply.budget, legacy: true });
-      return;
-    }
-    const probe = packet.authorities.length > 0;
-    const quarterFresh = (r: OwnedRecord): boolean => this.multicasts.withinQuarterTtl(nic.name, r.record);
-    // RFC 6762 §5.5: a query sent straight to our address is answered by unicast;
-    // §5.4: so are QU questions, unless a record was not multicast within a quarter of its TTL.
-    const unicast = received.destination === 'unicast' || (packet.questions.every((q) => q.unicastResponse) && answers.every(quarterFresh));
-    // RFC 6762 §6.2: at most once a second per record and interface, except to defend a probe.
-    const chosen = unicast ? answers : answers.filter((r) => probe || !this.multicasts.recent(nic.name, r.record));
-    if (chosen.length === 0 && !additionals.some((r) => r.record.type === 'NSEC')) return;
-    const truncatedQuery = (packet.flags & FLAG_TRUNCATED) !== 0;
-    // RFC 6762 §6: unique answers at once, shared ones after 20–120 ms; §7.2: 400–500 ms after a TC query.
-    const delay = truncatedQuery
-      ? TRUNCATED_QUERY_DELAY_MIN_MS + this.random() * (TRUNCATED_QUERY_DELAY_MAX_MS - TRUNCATED_QUERY_DELAY_MIN_MS)
-      : chosen.every((r) => r.unique) || probe
-        ? 0
-        : RESPONSE_DELAY_MIN_MS + this.random() * (RESPONSE_DELAY_MAX_MS - RESPONSE_DELAY_MIN_MS);
-    if (unicast) {
-      const body = { flags: RESPONSE, answers: chosen.map((r) => this.forWire(r)), additionals: additionals.map((r) => this.forWire(r)) };
-      const send = (): void => void this.sender.send(nic, body, { address: received.source.address, port: received.source.port });
-      if (delay === 0) {
-        send();
-      } else {
-        const key = `${nic.name}|${requester}`;
-        const timer = this.clock.setTimeout(() => {
-          this.unicastTimers.delete(timer);
-          this.unicastReplies.delete(key);
-          // Only what is still ours when the delay ends.
-          const current = this.announcedRecords(nic);
-          body.answers = body.answers.filter((r) => current.some((c) => sameRecord(c.record, r)));
-          if (body.answers.length > 0) send();
-        }, delay);
-        this.unicastTimers.add(timer);
-        // RFC 6762 §7.2: the querier's known-answer packets that follow still apply.
-        this.unicastReplies.set(key, body);
-      }
-    } else if (delay === 0) {
-      this.multicastAnswers(nic, chosen, additionals);
-    } else {
-      this.queue.add(nic.name, chosen, additionals, requester, delay, truncatedQuery);
-    }
-  }
-
   /** Records of every registration past probing, on one interface. */
   private announcedRecords(nic: NetworkInterface): OwnedRecord[] {
     return [...this.registrations.keys()].filter((r) => r.state === 'announced' || r.state === 'announcing').flatMap((r) => r.records(nic));
-  }
-
-  private multicastAnswers(nic: NetworkInterface, answers: readonly OwnedRecord[], additionals: readonly OwnedRecord[]): void {
-    const body = { flags: RESPONSE, answers: answers.map((r) => this.forWire(r)), additionals: additionals.filter((r) => !answers.includes(r)).map((r) => this.forWire(r)) };
-    this.multicasts.note(nic.name, body.answers);
-    void this.sender.send(nic, body);
   }
 
   private tiebreak(nic: NetworkInterface, packet: Packet): void {
@@ -508,9 +439,6 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   dispose(): void {
     for (const life of this.registrations.values()) life.timers.forEach((t) => t.cancel());
     this.prober.clear();
-    for (const timer of this.unicastTimers) timer.cancel();
-    this.unicastTimers.clear();
-    this.unicastReplies.clear();
-    this.queue.clear();
+    this.queries.dispose();
   }
 }

@@ -1,0 +1,135 @@
+/**
+ * Answering queries (RFC 6762 §5.4, §5.5, §6, §6.7, §7): which records,
+ * by unicast or multicast, now or after the shared-record delay, minus what
+ * the querier already knows. The engine owns the records and the name
+ * contests; this answers for whatever it has announced.
+ */
+import {
+  FLAG_AUTHORITATIVE,
+  FLAG_RESPONSE,
+  FLAG_TRUNCATED,
+  MDNS_PORT,
+  RESPONSE_DELAY_MAX_MS,
+  RESPONSE_DELAY_MIN_MS,
+  TRUNCATED_QUERY_DELAY_MAX_MS,
+  TRUNCATED_QUERY_DELAY_MIN_MS,
+} from '../constants.js';
+import type { OwnedRecord } from '../records/service-records.js';
+import type { NetworkInterface } from '../transport/interfaces.js';
+import type { ReceivedPacket } from '../transport/transport.js';
+import { sameRecord } from '../wire/canonical.js';
+import type { Packet, ResourceRecord } from '../wire/model.js';
+import { answerQuery, knownToQuerier } from './answers.js';
+import type { Clock, Random, TimerHandle } from './clock.js';
+import { legacyReply } from './legacy-unicast.js';
+import type { MulticastLog } from './multicast-log.js';
+import type { PacketSender } from './packet-sender.js';
+import { ResponseQueue } from './response-queue.js';
+
+const RESPONSE = FLAG_RESPONSE | FLAG_AUTHORITATIVE;
+
+/** What answering needs from the engine. */
+export interface QueryResponderDeps {
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly sender: PacketSender;
+  /** When each record was last multicast, per interface (§6.2, §5.4). */
+  readonly multicasts: MulticastLog;
+  /** Records of every registration past probing, on one interface. */
+  announced(nic: NetworkInterface): OwnedRecord[];
+  /** A record as it goes on the wire (cache-flush bit on unique records). */
+  wire(owned: OwnedRecord, ttl?: number): ResourceRecord;
+  /** The interfaces in use now. */
+  interfaces(): readonly NetworkInterface[];
+}
+
+export class QueryResponder {
+  /** Delayed multicast answers by interface (§6.3). */
+  readonly queue: ResponseQueue;
+  /** Delayed unicast replies not sent yet. */
+  private readonly unicastTimers = new Set<TimerHandle>();
+  /** Their contents, by interface and querier, for known answers that follow a TC query. */
+  private readonly unicastReplies = new Map<string, { answers: ResourceRecord[] }>();
+
+  constructor(private readonly deps: QueryResponderDeps) {
+    this.queue = new ResponseQueue(deps.clock, (name, answers, additionals) => {
+      const nic = deps.interfaces().find((n) => n.name === name);
+      if (nic) this.multicast(nic, answers, additionals);
+    });
+  }
+
+  /** Answer a query received on `nic` (a probe's tiebreak is the engine's business, before this). */
+  answer(nic: NetworkInterface, packet: Packet, received: ReceivedPacket): void {
+    const requester = `${received.source.address}|${received.source.port}`;
+    if (packet.questions.length === 0) {
+      // RFC 6762 §7.2: the known answers that follow a TC query.
+      this.queue.knownBy(nic.name, requester, packet.answers);
+      const reply = this.unicastReplies.get(`${nic.name}|${requester}`);
+      if (reply) reply.answers = reply.answers.filter((r) => !knownToQuerier(r, packet.answers));
+      return;
+    }
+    const records = this.deps.announced(nic);
+    const legacy = received.source.port !== MDNS_PORT;
+    const { answers, additionals } = answerQuery(packet.questions, records, legacy ? [] : packet.answers);
+    if (answers.length === 0 && additionals.length === 0) return;
+    if (legacy) {
+      const reply = legacyReply(packet, answers, additionals);
+      void this.deps.sender.send(nic, reply.packet, { address: received.source.address, port: received.source.port, budget: reply.budget, legacy: true });
+      return;
+    }
+    const probe = packet.authorities.length > 0;
+    const quarterFresh = (r: OwnedRecord): boolean => this.deps.multicasts.withinQuarterTtl(nic.name, r.record);
+    // RFC 6762 §5.5: a query sent straight to our address is answered by unicast;
+    // §5.4: so are QU questions, unless a record was not multicast within a quarter of its TTL.
+    const unicast = received.destination === 'unicast' || (packet.questions.every((q) => q.unicastResponse) && answers.every(quarterFresh));
+    // RFC 6762 §6.2: at most once a second per record and interface, except to defend a probe.
+    const chosen = unicast ? answers : answers.filter((r) => probe || !this.deps.multicasts.recent(nic.name, r.record));
+    if (chosen.length === 0 && !additionals.some((r) => r.record.type === 'NSEC')) return;
+    const truncatedQuery = (packet.flags & FLAG_TRUNCATED) !== 0;
+    // RFC 6762 §6: unique answers at once, shared ones after 20–120 ms; §7.2: 400–500 ms after a TC query.
+    const delay = truncatedQuery
+      ? TRUNCATED_QUERY_DELAY_MIN_MS + this.deps.random() * (TRUNCATED_QUERY_DELAY_MAX_MS - TRUNCATED_QUERY_DELAY_MIN_MS)
+      : chosen.every((r) => r.unique) || probe
+        ? 0
+        : RESPONSE_DELAY_MIN_MS + this.deps.random() * (RESPONSE_DELAY_MAX_MS - RESPONSE_DELAY_MIN_MS);
+    if (unicast) {
+      const body = { flags: RESPONSE, answers: chosen.map((r) => this.deps.wire(r)), additionals: additionals.map((r) => this.deps.wire(r)) };
+      const send = (): void => void this.deps.sender.send(nic, body, { address: received.source.address, port: received.source.port });
+      if (delay === 0) {
+        send();
+      } else {
+        const key = `${nic.name}|${requester}`;
+        const timer = this.deps.clock.setTimeout(() => {
+          this.unicastTimers.delete(timer);
+          this.unicastReplies.delete(key);
+          // Only what is still ours when the delay ends.
+          const current = this.deps.announced(nic);
+          body.answers = body.answers.filter((r) => current.some((c) => sameRecord(c.record, r)));
+          if (body.answers.length > 0) send();
+        }, delay);
+        this.unicastTimers.add(timer);
+        // RFC 6762 §7.2: the querier's known-answer packets that follow still apply.
+        this.unicastReplies.set(key, body);
+      }
+    } else if (delay === 0) {
+      this.multicast(nic, chosen, additionals);
+    } else {
+      this.queue.add(nic.name, chosen, additionals, requester, delay, truncatedQuery);
+    }
+  }
+
+  /** Multicast answers (and additionals) on `nic`, noting when each record went out. */
+  multicast(nic: NetworkInterface, answers: readonly OwnedRecord[], additionals: readonly OwnedRecord[]): void {
+    const body = { flags: RESPONSE, answers: answers.map((r) => this.deps.wire(r)), additionals: additionals.filter((r) => !answers.includes(r)).map((r) => this.deps.wire(r)) };
+    this.deps.multicasts.note(nic.name, body.answers);
+    void this.deps.sender.send(nic, body);
+  }
+
+  /** Cancel every delayed answer. */
+  dispose(): void {
+    for (const timer of this.unicastTimers) timer.cancel();
+    this.unicastTimers.clear();
+    this.unicastReplies.clear();
+    this.queue.clear();
+  }
+}
