@@ -24,8 +24,8 @@ export const REPLY_WINDOW_MS = 1000;
 export const IDLE_FROM_MS = 1500;
 export const IDLE_TO_MS = 31_500;
 /** Block starts: IPv4 ≥ 30 s after the last multicast of the SRV (a quarter of its 120 s TTL, §5.4). */
-export const BLOCK_START: Readonly<Record<Family, number>> = { 4: 33_000, 6: 58_500 };
-export const BLOCK_MS = 25_000;
+export const BLOCK_START: Readonly<Record<Family, number>> = { 4: 33_000, 6: 59_500 };
+export const BLOCK_MS = 26_000;
 export const BASIC_DURATION_MS = BLOCK_START[6] + BLOCK_MS + 1500;
 
 /** The name with its letters' case swapped: `cONFORMANCE tEST._BOASTER-CONF…` (RFC 6762 §16). */
@@ -64,12 +64,14 @@ export const AT = {
   kasNone: 11_800,
   kasTcFull: 13_300,
   kasTcLow: 14_800,
-  dupFull: 16_300,
-  dupLow: 17_800,
-  multi: 19_300,
-  additional: 20_800,
-  nsec: 22_300,
-  letterCase: 23_800,
+  // ≥ 1.5 s after the TC answer (sent 400–500 ms after kas-tc-low), so the
+  // §6.2 once-a-second limit cannot be what keeps dup-full unanswered.
+  dupFull: 16_900,
+  dupLow: 18_400,
+  multi: 19_900,
+  additional: 21_400,
+  nsec: 22_900,
+  letterCase: 24_400,
 } as const;
 
 function block(family: Family, n: Names): Step[] {
@@ -93,11 +95,11 @@ function block(family: Family, n: Names): Step[] {
     step(AT.kasTcFull + 20, 'kas-tc-full-2', query([], [ours(PTR_TTL_FULL)])),
     step(AT.kasTcLow, 'kas-tc-low', query([ptrQ], [stranger], TC)),
     step(AT.kasTcLow + 20, 'kas-tc-low-2', query([], [ours(PTR_TTL_LOW)])),
-    // §7.4: another host answers first (within the 20–120 ms delay of a shared answer).
+    // §7.4: another host answers first, right behind the query (well within the 20 ms a shared answer waits at least).
     step(AT.dupFull, 'dup-full', query([ptrQ])),
-    step(AT.dupFull + 8, 'dup-full-answer', response([ours(PTR_TTL_FULL)])),
+    step(AT.dupFull + 1, 'dup-full-answer', response([ours(PTR_TTL_FULL)])),
     step(AT.dupLow, 'dup-low', query([ptrQ])),
-    step(AT.dupLow + 8, 'dup-low-answer', response([ours(PTR_TTL_LOW)])),
+    step(AT.dupLow + 1, 'dup-low-answer', response([ours(PTR_TTL_LOW)])),
     // §6, §6.4: three questions, one response where possible.
     step(AT.multi, 'multi', query([srvQ, question(n.instance, 'TXT'), question(n.hostName, family === 4 ? 'A' : 'AAAA')])),
     // RFC 6763 §12: PTR → SRV, TXT, addresses in additional.

@@ -11,7 +11,11 @@ import { runTarget, type TargetResult } from './suite.js';
 const skip = labGate(['dig', 'tshark'], 'fault injection into the conformance suite');
 const RUN_TIMEOUT_MS = 6 * 60_000;
 
-/** Faults that run together (they break different rules), with a case that must still PASS beside them. */
+/**
+ * Faults that run together (they break different rules), with a case that
+ * must still PASS beside them. `slow-replies` (unique-reply-timing) is left
+ * to on-demand runs: it would need a basic scenario of its own.
+ */
 const RUNS: readonly { faults: FaultName[]; control?: string }[] = [
   { faults: ['probe-two', 'no-cache-flush', 'ignore-known-answers', 'legacy-ttl', 'chatty', 'case-sensitive'], control: 'unique-reply-timing' },
   { faults: ['no-goodbye'] },
@@ -22,14 +26,16 @@ describe.skipIf(skip)('conformance suite: deliberately broken boaster', () => {
     describe(`faults ${run.faults.join(', ')}`, () => {
       let result: TargetResult | undefined;
       beforeAll(async () => {
-        const cases = [...run.faults.map((f) => FAULTS[f]), ...(run.control ? [run.control] : [])];
+        const cases = [...run.faults.map((f) => FAULTS[f].case), ...(run.control ? [run.control] : [])];
         result = await runTarget('boaster', { cases, faults: run.faults, log: (l) => process.stderr.write(`${l}\n`) });
       }, RUN_TIMEOUT_MS);
 
       for (const fault of run.faults) {
-        it(`${fault} makes ${FAULTS[fault]} FAIL`, () => {
-          const r = result?.cases.find((c) => c.name === FAULTS[fault]);
-          expect(`${r?.status}: ${r?.detail}`).toMatch(/^FAIL: /);
+        const { case: name, says } = FAULTS[fault];
+        it(`${fault} makes ${name} FAIL, for that reason`, () => {
+          const r = result?.cases.find((c) => c.name === name);
+          expect(r?.status, r?.detail).toBe('FAIL');
+          expect(r?.detail).toMatch(says);
         });
       }
       const control = run.control;

@@ -13,24 +13,24 @@ import { decodePacket } from '../../src/wire/decode.js';
 import { encodePacket } from '../../src/wire/encode.js';
 import type { Packet } from '../../src/wire/model.js';
 
-/** Fault → the case it must make FAIL. */
+/** Fault → the case it must make FAIL, and what that case must say. */
 export const FAULTS = {
-  /** Every third probe is not sent (two probes per attempt). */
-  'probe-two': 'probing',
+  /** Every third probe of each stream is not sent (two probes per attempt). */
+  'probe-two': { case: 'probing', says: /probe\(s\), need 3|interval/ },
   /** Responses go out without the cache-flush bit. */
-  'no-cache-flush': 'announcements',
+  'no-cache-flush': { case: 'announcements', says: /cache-flush bit missing/ },
   /** Known answers in queries are ignored. */
-  'ignore-known-answers': 'known-answer-suppression',
+  'ignore-known-answers': { case: 'known-answer-suppression', says: /known answer with the full TTL/ },
   /** Legacy unicast replies keep the full TTLs. */
-  'legacy-ttl': 'legacy-unicast',
-  /** The last announcement is sent again every 5 s. */
-  chatty: 'chattiness',
+  'legacy-ttl': { case: 'legacy-unicast', says: /TTL > 10/ },
+  /** The host's address records are announced again every 5 s. */
+  chatty: { case: 'chattiness', says: /while idle/ },
   /** Goodbyes (all records TTL 0) are not sent. */
-  'no-goodbye': 'name-change',
+  'no-goodbye': { case: 'name-change', says: /no goodbye/ },
   /** Names are compared case-sensitively: questions, probes and answers in another letter case are not seen as ours. */
-  'case-sensitive': 'case-insensitivity',
+  'case-sensitive': { case: 'case-insensitivity', says: /swapped letter case|upper-case probe/ },
   /** Every response is held back 800 ms. */
-  'slow-replies': 'unique-reply-timing',
+  'slow-replies': { case: 'unique-reply-timing', says: /> 750 ms|unanswered/ },
 } as const;
 
 export type FaultName = keyof typeof FAULTS;
@@ -45,8 +45,9 @@ const SLOW_MS = 800;
 
 /** A Transport that passes everything through `inner`, breaking the rules `faults` name. */
 export class FaultyTransport extends EventEmitter<TransportEvents> implements Transport {
-  private probes = 0;
-  private lastAnnouncement: { data: Uint8Array; target: SendTarget }[] = [];
+  /** Probes sent, per interface, family and first question. */
+  private readonly probes = new Map<string, number>();
+  private hostAnnouncement: { data: Uint8Array; target: SendTarget }[] = [];
   private chattyTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -77,7 +78,7 @@ export class FaultyTransport extends EventEmitter<TransportEvents> implements Tr
     await this.inner.start();
     if (this.faults.has('chatty')) {
       this.chattyTimer = setInterval(() => {
-        for (const s of this.lastAnnouncement) void this.inner.send(s.data, s.target).catch(() => undefined);
+        for (const s of this.hostAnnouncement) void this.inner.send(s.data, s.target).catch(() => undefined);
       }, CHATTY_INTERVAL_MS);
     }
   }
@@ -95,8 +96,10 @@ export class FaultyTransport extends EventEmitter<TransportEvents> implements Tr
     const packet = decodePacket(data);
     const response = (packet.flags & QR) !== 0;
     if (!response && packet.authorities.length > 0 && this.faults.has('probe-two')) {
-      this.probes += 1;
-      if (this.probes % 3 === 0) return;
+      const stream = `${target.interface}/${target.family}/${packet.questions[0]?.name ?? ''}`;
+      const n = (this.probes.get(stream) ?? 0) + 1;
+      this.probes.set(stream, n);
+      if (n % 3 === 0) return;
     }
     let out: Packet = packet;
     if (response && this.faults.has('no-cache-flush')) {
@@ -109,8 +112,10 @@ export class FaultyTransport extends EventEmitter<TransportEvents> implements Tr
     }
     if (response && this.faults.has('no-goodbye') && out.answers.length > 0 && out.answers.every((r) => r.ttl === 0)) return;
     const bytes = out === packet ? data : encodePacket(out);
-    if (response && target.address === undefined && out.questions.length === 0 && out.answers.some((r) => r.type === 'SRV' && r.ttl > 0)) {
-      this.lastAnnouncement = [...this.lastAnnouncement.filter((s) => s.target.interface !== target.interface || s.target.family !== target.family), { data: bytes, target }];
+    // The host's own announcement (address records, no service): what `chatty` repeats.
+    const hostOnly = out.answers.length > 0 && out.answers.every((r) => r.ttl > 0 && (r.type === 'A' || r.type === 'AAAA' || (r.type === 'PTR' && /\.arpa$/i.test(r.name))));
+    if (response && target.address === undefined && out.questions.length === 0 && hostOnly) {
+      this.hostAnnouncement = [...this.hostAnnouncement.filter((s) => s.target.interface !== target.interface || s.target.family !== target.family), { data: bytes, target }];
     }
     if (response && this.faults.has('slow-replies')) await new Promise((r) => setTimeout(r, SLOW_MS));
     await this.inner.send(bytes, target);

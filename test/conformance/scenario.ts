@@ -82,6 +82,8 @@ export interface Scenario {
 
 export const READY_TIMEOUT_MS = 30_000;
 const SCENARIO_TIMEOUT_MS = 240_000;
+/** avahi: avahi-publish and the daemon stop one after the other, each up to 3 s grace + kill. */
+const STOP_TIMEOUT_MS = 20_000;
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -130,6 +132,11 @@ export async function runScenario(scenario: Scenario, targetName: TargetName, sp
     names = n;
     capture = await startCapture(lab.link(0), { dir: lab.dir });
     const l = lab;
+    // A script that overruns its time must not go on against a destroyed lab.
+    const abort = new AbortController();
+    const live = (): void => {
+      if (abort.signal.aborted) throw new Error(`scenario ${scenario.name} was stopped (timed out)`);
+    };
     const ctx: ScenarioContext = {
       lab: l,
       h0,
@@ -137,6 +144,7 @@ export async function runScenario(scenario: Scenario, targetName: TargetName, sp
       names: n,
       spec: svc,
       startTarget: () => {
+        live();
         if (running) return running;
         marks.launched = Date.now();
         running = target.start(h0, svc, { timeoutMs: READY_TIMEOUT_MS, faults });
@@ -152,10 +160,12 @@ export async function runScenario(scenario: Scenario, targetName: TargetName, sp
         marks[name] = Date.now();
       },
       tester: async (plan) => {
+        live();
         tester = await runTester(h1, plan);
         return tester;
       },
       dig: async (label, family, name, type) => {
+        live();
         const server = family === 4 ? n.targetV4 : `${n.targetV6 ?? ''}%${n.ifname}`;
         // dig wants presentation format: the space of the instance label escaped.
         const args = [`-${family}`, '+time=2', '+tries=1', '-p', '5353', `@${server}`, name.replace(/ /g, '\\032'), type];
@@ -168,10 +178,11 @@ export async function runScenario(scenario: Scenario, targetName: TargetName, sp
       await withTimeout(scenario.run(ctx), SCENARIO_TIMEOUT_MS, `scenario ${scenario.name}`);
     } catch (e) {
       error = message(e);
+      abort.abort();
     }
     marks.stop = Date.now();
     const r = running as RunningTarget | undefined;
-    if (r) await withTimeout(r.stop(), 15_000, `${targetName} stop`).catch((e: unknown) => (error ??= `stop: ${message(e)}`));
+    if (r) await withTimeout(r.stop(), STOP_TIMEOUT_MS, `${targetName} stop`).catch((e: unknown) => (error ??= `stop: ${message(e)}`));
     await new Promise((r2) => setTimeout(r2, 300)); // let the goodbyes reach the capture
     const file = await capture.stop();
     capture = undefined;

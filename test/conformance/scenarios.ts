@@ -72,14 +72,13 @@ const sharedTiming: Scenario = {
 /** The tester's claim on our instance name in a simultaneous probe: lexicographically later or earlier than the target's. */
 function claim(n: Names, later: boolean): Answer[] {
   const name = n.instance.toUpperCase();
-  // §8.2: records compared by class, type, rdata. TXT (16) sorts before SRV (33):
-  // a TXT whose first byte is 255 beats any TXT whose first string is shorter
-  // than 255 bytes; a TXT holding one empty string (0x00) loses to any other.
+  // §8.2: records sorted by class, type, rdata and compared pair by pair; a
+  // list that runs out first is earlier. An SRV of priority 65535 is later
+  // than any set starting with a TXT (type 16 < 33) or with a lower-priority
+  // SRV; a TXT holding one empty string (a single 0 byte) is earlier than any
+  // set holding something more.
   return later
-    ? [
-        { type: 'TXT', name, class: 'IN', ttl: 4500, data: ['z'.repeat(255)] },
-        srv(name, 65535, 'zz-tester.local'),
-      ]
+    ? [{ type: 'SRV', name, class: 'IN', ttl: 120, flush: true, data: { priority: 65535, weight: 0, port: 65535, target: 'zz-tester.local' } }]
     : [{ type: 'TXT', name, class: 'IN', ttl: 4500, data: [''] }];
 }
 
@@ -112,8 +111,10 @@ function tiebreak(name: ScenarioName, testerWins: boolean): Scenario {
                 { after: 750, packet: response(records) },
               ],
             },
-            // From then on the tester owns the name and answers probes for it.
-            { label: 'defend', match: onFirstProbe, skip: 1, respond: [{ after: 0, packet: response(records) }] },
+            // Once announced the tester owns the name and answers probes for it;
+            // not the first attempt's (those go unanswered, so a target without
+            // the §8.2 tiebreak shows itself by probing on).
+            { label: 'defend', match: onFirstProbe, skip: 3, respond: [{ after: 0, packet: response(records) }] },
           ]
         : [{ label: 'claim', match: onFirstProbe, max: 1, respond: [{ after: 0, packet: probe(upper, records), qu: true }] }];
       const tester = ctx.tester({ durationMs: TIEBREAK_MS + 2000, reactions });
@@ -144,7 +145,9 @@ const probeDenial: Scenario = {
 /** Late conflict: tester times (ms) of the conflicting SRV and A records. */
 export const LATE_SRV_AT = 500;
 export const LATE_A_AT = 8500;
-const LATE_MS = 17_000;
+/** When, after the A conflict, the tester asks for the lost host name. */
+export const LOST_NAME_QUERY_AFTER_MS = 5000;
+const LATE_MS = 16_000;
 const INTRUDER_V4 = '192.0.2.250';
 
 const lateConflict: Scenario = {
@@ -161,6 +164,8 @@ const lateConflict: Scenario = {
       steps: [
         { at: LATE_SRV_AT, label: 'srv-conflict', packet: response([theirSrv]) },
         { at: LATE_A_AT, label: 'a-conflict', packet: response([theirA]) },
+        // The lost host name must not be answered for any more.
+        { at: LATE_A_AT + LOST_NAME_QUERY_AFTER_MS, label: 'old-host', packet: query([question(n.hostName, 'A')]) },
       ],
       reactions: [
         { label: 'defend-srv', match: { qr: false, name: exactly(n.instance), type: 'ANY', authority: true }, from: LATE_SRV_AT, until: LATE_A_AT, respond: [{ after: 0, packet: response([theirSrv]) }] },

@@ -49,13 +49,14 @@ export const hotPlug: ConformanceCase = {
     const up = run.marks.up;
     if (up === undefined) return { name: this.name, status: 'ERROR', figure: '-', detail: `the cable was not plugged back${run.error ? `: ${run.error}` : ''}` };
     const after = fromTarget(run, up, up + REPROBE_WITHIN_MS);
-    const probed = probes(after, (n) => n === run.names.instance.toLowerCase() || n === run.names.hostName.toLowerCase());
+    // The service's own name must be probed again before its SRV is announced (§10.2).
+    const probed = probes(after, named(run.names.instance));
     const firstProbe = probed[0]?.at;
     const announced = srvResponses(after, named(run.names.instance)).filter((p) => firstProbe !== undefined && p.at > firstProbe);
     const unprobed = srvResponses(after, named(run.names.instance)).filter((p) => firstProbe === undefined || p.at < firstProbe);
     const since = (t: number | undefined): string => (t === undefined ? 'none' : `${Math.round(t - up)}ms`);
     v.figure(`probe:${since(firstProbe)} announce:${since(announced[0]?.at)}`);
-    if (firstProbe === undefined) v.add('FAIL', `no probe within ${REPROBE_WITHIN_MS / 1000} s of the link coming back after ${CABLE_OUT_MS / 1000} s down (§8: MUST probe after a link change)`);
+    if (firstProbe === undefined) v.add('FAIL', `no probe for the instance name within ${REPROBE_WITHIN_MS / 1000} s of the link coming back after ${CABLE_OUT_MS / 1000} s down (§8: MUST probe after a link change)`);
     if (unprobed.length > 0) v.add('FAIL', 'announced again before probing (§10.2: re-verify uniqueness first)');
     if (firstProbe !== undefined && announced.length === 0) v.add('FAIL', 'probed but did not announce again');
     if (v.status === 'PASS') v.add('PASS', 'probed and announced again after the link came back (times from link up)');

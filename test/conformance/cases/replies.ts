@@ -102,13 +102,39 @@ export const uniqueReplyTiming: ConformanceCase = {
   },
 };
 
-/** RFC 6762 §6: shared answers 20–120 ms later, uniformly; the suite allows up to 125 ms. */
+/** RFC 6762 §6: shared answers 20–120 ms later, uniformly. */
 export const SHARED_MIN_MS = 20;
-export const SHARED_MAX_MS = 125;
+export const SHARED_MAX_MS = 120;
+/** Answers up to this late still count as in range (scheduling on a shared 2-core VM). */
+export const SHARED_LATE_OK_MS = 125;
+/** Share of answers allowed outside 20–125 ms before the case fails. */
+export const SHARED_OUTLIERS_OK = 0.02;
 export const SHARED_MIN_SAMPLES = 100;
-/** Share of the samples each quarter of the range must get. */
+/** Share of the samples each quarter of 20–120 ms must get. */
 export const QUARTER_MIN = 0.15;
 export const QUARTER_MAX = 0.35;
+
+/**
+ * Delay of each shared answer, from the capture on the link (query seen →
+ * answer seen), so neither end's event loop adds to it.
+ */
+function sharedDelays(run: ScenarioRun): { delays: number[]; unanswered: number } {
+  const names = sharedNames(run.names);
+  const delays: number[] = [];
+  let unanswered = 0;
+  const queries = run.packets.filter((p) => run.testerAddresses.has(p.src) && p.family === 4 && p.msg && !p.msg.flag_qr);
+  const answers = run.packets.filter((p) => run.targetAddresses.has(p.src) && p.family === 4 && p.msg?.flag_qr === true && p.dst === '224.0.0.251');
+  for (let i = 0; i < SHARED_QUERIES; i++) {
+    const send = run.tester?.sent.find((x) => x.label === `shared-${i}`);
+    const name = names[i % names.length] ?? '';
+    if (!send) continue;
+    const seen = queries.find((q) => Math.abs(q.at - send.at) < 50 && (q.msg?.questions ?? []).some((x) => normName(x.name) === normName(name)));
+    const answer = seen && answers.find((a) => a.at > seen.at && a.at < seen.at + 1000 && answersOf(a.msg, 'PTR', name).length > 0);
+    if (seen && answer) delays.push(answer.at - seen.at);
+    else unanswered += 1;
+  }
+  return { delays, unanswered };
+}
 
 export const sharedReplyTiming: ConformanceCase = {
   name: 'shared-reply-timing',
@@ -118,28 +144,22 @@ export const sharedReplyTiming: ConformanceCase = {
     const v = new Verdict(this.name);
     const run = need(runs, 'shared-timing');
     if (typeof run === 'string') return { name: this.name, status: 'ERROR', figure: '-', detail: run };
-    const names = sharedNames(run.names);
-    const delays: number[] = [];
-    let unanswered = 0;
-    for (let i = 0; i < SHARED_QUERIES; i++) {
-      const x = exchange(run, `shared-${i}`, 1000);
-      if (!x) continue;
-      const hit = firstAnswer(x, 'PTR', names[i % names.length] ?? '', 'multicast');
-      if (hit) delays.push(hit.delay);
-      else unanswered += 1;
-    }
+    const { delays, unanswered } = sharedDelays(run);
     const n = delays.length;
     const span = SHARED_MAX_MS - SHARED_MIN_MS;
-    const quarters = [0, 1, 2, 3].map((q) => delays.filter((d) => d >= SHARED_MIN_MS + (q * span) / 4 && d < SHARED_MIN_MS + ((q + 1) * span) / 4).length);
-    const outside = delays.filter((d) => d < SHARED_MIN_MS || d > SHARED_MAX_MS);
+    const quarter = (d: number): number => Math.min(3, Math.floor(((d - SHARED_MIN_MS) / span) * 4));
+    const inRange = delays.filter((d) => d >= SHARED_MIN_MS && d <= SHARED_LATE_OK_MS);
+    const quarters = [0, 1, 2, 3].map((q) => inRange.filter((d) => quarter(d) === q).length);
+    const outside = delays.filter((d) => d < SHARED_MIN_MS || d > SHARED_LATE_OK_MS);
     const pct = (k: number): string => `${Math.round((100 * k) / Math.max(1, n))}%`;
     v.figure(`n=${n} quarters=${quarters.map(pct).join('/')} out=${outside.length}`);
     if (n < SHARED_MIN_SAMPLES) v.add('FAIL', `${n} answered queries, need ≥ ${SHARED_MIN_SAMPLES} (${unanswered} unanswered)`);
-    if (outside.length > 0) v.add('FAIL', `${outside.length} answer(s) outside ${SHARED_MIN_MS}–${SHARED_MAX_MS} ms: ${outside.slice(0, 5).map(r1).join(', ')} ms`);
+    if (outside.length > n * SHARED_OUTLIERS_OK) v.add('FAIL', `${outside.length} answer(s) outside ${SHARED_MIN_MS}–${SHARED_LATE_OK_MS} ms: ${outside.slice(0, 5).map(r1).join(', ')} ms`);
+    else if (outside.length > 0) v.add('PASS', `${outside.length} answer(s) outside ${SHARED_MIN_MS}–${SHARED_LATE_OK_MS} ms tolerated (≤ ${SHARED_OUTLIERS_OK * 100}%): ${outside.map(r1).join(', ')} ms`);
     quarters.forEach((k, q) => {
-      if (n > 0 && (k / n < QUARTER_MIN || k / n > QUARTER_MAX)) v.add('FAIL', `quarter ${q + 1} got ${pct(k)}, need ${QUARTER_MIN * 100}–${QUARTER_MAX * 100}% (uniform delay)`);
+      if (n > 0 && (k / n < QUARTER_MIN || k / n > QUARTER_MAX)) v.add('FAIL', `quarter ${q + 1} of ${SHARED_MIN_MS}–${SHARED_MAX_MS} ms got ${pct(k)}, need ${QUARTER_MIN * 100}–${QUARTER_MAX * 100}% (uniform delay)`);
     });
-    if (n > 0) v.add('PASS', `delay min ${r1(Math.min(...delays))} ms, max ${r1(Math.max(...delays))} ms over PTR queries for ${names.join(', ')}${unanswered ? `; ${unanswered} unanswered` : ''}`);
+    if (n > 0) v.add('PASS', `query → answer on the link (capture): min ${r1(Math.min(...delays))} ms, max ${r1(Math.max(...delays))} ms, PTR queries for ${sharedNames(run.names).join(', ')}${unanswered ? `; ${unanswered} unanswered` : ''}`);
     return v.result();
   },
 };
