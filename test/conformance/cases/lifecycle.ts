@@ -56,6 +56,8 @@ export const hotPlug: ConformanceCase = {
     const unprobed = srvResponses(after, named(run.names.instance)).filter((p) => firstProbe === undefined || p.at < firstProbe);
     const since = (t: number | undefined): string => (t === undefined ? 'none' : `${Math.round(t - up)}ms`);
     v.figure(`probe:${since(firstProbe)} announce:${since(announced[0]?.at)}`);
+    const first = fromTarget(run, up)[0];
+    if (firstProbe === undefined) v.add('PASS', `first packet from the target after the link came back: ${first ? `${since(first.at)} (${isResponse(first) ? 'response' : 'query'})` : 'none before the end of the run'}`);
     if (firstProbe === undefined) v.add('FAIL', `no probe for the instance name within ${REPROBE_WITHIN_MS / 1000} s of the link coming back after ${CABLE_OUT_MS / 1000} s down (§8: MUST probe after a link change)`);
     if (unprobed.length > 0) v.add('FAIL', 'announced again before probing (§10.2: re-verify uniqueness first)');
     if (firstProbe !== undefined && announced.length === 0) v.add('FAIL', 'probed but did not announce again');
