@@ -57,8 +57,10 @@ export function tag(label: string, family: Family): string {
 /** Offsets (ms) of the block's queries from its start. */
 export const AT = {
   quLate: 0,
-  legacy: 1000,
-  qm: (k: number): number => 2200 + (k - 1) * 1300,
+  // The unique-timing queries first, > 1 s after the QU reply; the legacy
+  // query after them, since some responders multicast its answer too.
+  qm: (k: number): number => 1300 + (k - 1) * 1300,
+  legacy: 7600,
   kasLow: 8800,
   kasFull: 10_300,
   kasNone: 11_800,
