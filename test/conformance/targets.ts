@@ -177,22 +177,8 @@ const zeroconf: Target = {
     const args = ['-u', '-B', pyScript('zc_publish.py'), '--interface', host.ipv4, '--ip-version', '4', '--name', svc.name, '--type', svc.type, '--port', String(svc.port)];
     for (const item of txtItems(svc.txt)) args.push('--txt', item);
     args.push('--server', `${hostName}.local.`, '--allow-name-change', '--commands');
-    const proc = host.spawn(PYTHON, args, { label: `zc_publish@${host.name}` });
-    const ready = proc.waitForOutput(/^READY /m, opts.timeoutMs).then(() => undefined);
-    ready.catch(() => undefined);
-    return {
-      hostName,
-      launched: Promise.resolve(),
-      ready,
-      rename: (name) => {
-        proc.write(`rename ${name}\n`);
-        return Promise.resolve();
-      },
-      stop: async () => {
-        await proc.stop();
-      },
-      output: () => proc.output,
-    };
+    // zc_publish.py speaks the same READY / `rename NAME` line protocol as the drivers.
+    return lineDriver(host.spawn(PYTHON, args, { label: `zc_publish@${host.name}` }), hostName, opts.timeoutMs);
   },
 };
 

@@ -64,6 +64,17 @@ export function need(runs: Runs, scenario: ScenarioName): ScenarioRun | string {
   return run;
 }
 
+/**
+ * Judge the run of `scenario` with a fresh Verdict; a run that cannot be
+ * judged is an ERROR. `body` may return a result of its own.
+ */
+export function judgeRun(name: string, runs: Runs, scenario: ScenarioName, body: (v: Verdict, run: ScenarioRun) => CaseResult | undefined): CaseResult {
+  const run = need(runs, scenario);
+  if (typeof run === 'string') return { name, status: 'ERROR', figure: '-', detail: run };
+  const v = new Verdict(name);
+  return body(v, run) ?? v.result();
+}
+
 export const ms = (n: number): string => `${Math.round(n)}`;
 export const r1 = (n: number): string => (Math.round(n * 10) / 10).toFixed(1);
 

@@ -6,7 +6,21 @@ import type { MdnsPacket } from '../packets.js';
 import { normName } from '../packets.js';
 import { LATE_A_AT, LATE_SRV_AT } from '../scenarios.js';
 import type { ScenarioRun } from '../scenario.js';
-import { answersOf, fromTarget, isResponse, named, need, probes, recordsOf, srvResponses, testerErrors, ttlOf, Verdict, type ConformanceCase } from './common.js';
+import {
+  answersOf,
+  type ConformanceCase,
+  fromTarget,
+  isResponse,
+  judgeRun,
+  named,
+  need,
+  probes,
+  recordsOf,
+  srvResponses,
+  testerErrors,
+  ttlOf,
+  Verdict,
+} from './common.js';
 
 /** §8.2: the loser waits one second before probing again; the suite allows 100 ms less. */
 const DEFER_MS = 900;
@@ -74,31 +88,30 @@ export const probeDenial: ConformanceCase = {
   rfc: 'RFC 6762 §8.1, §9',
   scenarios: ['probe-denial'],
   judge(runs) {
-    const v = new Verdict(this.name);
-    const run = need(runs, 'probe-denial');
-    if (typeof run === 'string') return { name: this.name, status: 'ERROR', figure: '-', detail: run };
-    const denials = run.tester?.reacts.filter((r) => r.label === 'deny') ?? [];
-    const base = normName(run.names.instance.slice(0, run.names.instance.indexOf('.')));
-    const type = normName(run.names.serviceType);
-    const all = probes(fromTarget(run), (n) => n.startsWith(base) && n.endsWith(`.${type}`)).filter((p) => p.family === 4);
-    const names = new Set(all.flatMap((p) => (p.msg?.questions ?? []).map((q) => normName(q.name)).filter((n) => n.endsWith(`.${type}`))));
-    v.figure(`denials=${denials.length} names=${names.size}`);
-    if (names.size < 2) v.add('FAIL', `the target probed ${names.size} name(s); it must pick a new name after a denial`);
-    const nth = Math.min(denials.length, RATE_LIMIT_AFTER);
-    const limitFrom = denials[nth - 1]?.at;
-    if (limitFrom === undefined || nth < RATE_LIMIT_EARLIEST) {
-      v.add('FAIL', `only ${denials.length} denial(s) in the run: the target stopped probing (it must go on renaming)${testerErrors(run)}`);
+    return judgeRun(this.name, runs, 'probe-denial', (v, run) => {
+      const denials = run.tester?.reacts.filter((r) => r.label === 'deny') ?? [];
+      const base = normName(run.names.instance.slice(0, run.names.instance.indexOf('.')));
+      const type = normName(run.names.serviceType);
+      const all = probes(fromTarget(run), (n) => n.startsWith(base) && n.endsWith(`.${type}`)).filter((p) => p.family === 4);
+      const names = new Set(all.flatMap((p) => (p.msg?.questions ?? []).map((q) => normName(q.name)).filter((n) => n.endsWith(`.${type}`))));
+      v.figure(`denials=${denials.length} names=${names.size}`);
+      if (names.size < 2) v.add('FAIL', `the target probed ${names.size} name(s); it must pick a new name after a denial`);
+      const nth = Math.min(denials.length, RATE_LIMIT_AFTER);
+      const limitFrom = denials[nth - 1]?.at;
+      if (limitFrom === undefined || nth < RATE_LIMIT_EARLIEST) {
+        v.add('FAIL', `only ${denials.length} denial(s) in the run: the target stopped probing (it must go on renaming)${testerErrors(run)}`);
+        return v.result();
+      }
+      const later = all.filter((p) => p.at > limitFrom + 1);
+      // From the 15th denial on: the gap to the next probe counts too.
+      const gaps = later.map((p, i) => p.at - (i === 0 ? limitFrom : (later[i - 1]?.at ?? p.at)));
+      v.figure(`after${nth}: n=${later.length} minGap=${gaps.length ? Math.round(Math.min(...gaps)) : '-'}ms`);
+      const tooSoon = gaps.filter((g) => g < RATE_LIMITED_GAP_MS);
+      if (later.length < 1) v.add('WARN', `no probe after the ${nth}th denial: the rate could not be measured`);
+      if (tooSoon.length > 0) v.add('FAIL', `after ${nth} denials, probes ${tooSoon.map((g) => Math.round(g)).join(', ')} ms apart (§8.1: wait ≥ 5 s between attempts)`);
+      if (v.status === 'PASS') v.add('PASS', `renamed after each denial; from the ${nth}th denial on, probes are ≥ 1 s apart (gaps ${gaps.map((g) => Math.round(g)).join(', ')} ms)`);
       return v.result();
-    }
-    const later = all.filter((p) => p.at > limitFrom + 1);
-    // From the 15th denial on: the gap to the next probe counts too.
-    const gaps = later.map((p, i) => p.at - (i === 0 ? limitFrom : (later[i - 1]?.at ?? p.at)));
-    v.figure(`after${nth}: n=${later.length} minGap=${gaps.length ? Math.round(Math.min(...gaps)) : '-'}ms`);
-    const tooSoon = gaps.filter((g) => g < RATE_LIMITED_GAP_MS);
-    if (later.length < 1) v.add('WARN', `no probe after the ${nth}th denial: the rate could not be measured`);
-    if (tooSoon.length > 0) v.add('FAIL', `after ${nth} denials, probes ${tooSoon.map((g) => Math.round(g)).join(', ')} ms apart (§8.1: wait ≥ 5 s between attempts)`);
-    if (v.status === 'PASS') v.add('PASS', `renamed after each denial; from the ${nth}th denial on, probes are ≥ 1 s apart (gaps ${gaps.map((g) => Math.round(g)).join(', ')} ms)`);
-    return v.result();
+    });
   },
 };
 
@@ -113,38 +126,37 @@ export const lateConflict: ConformanceCase = {
   rfc: 'RFC 6762 §9',
   scenarios: ['late-conflict'],
   judge(runs) {
-    const v = new Verdict(this.name);
-    const run = need(runs, 'late-conflict');
-    if (typeof run === 'string') return { name: this.name, status: 'ERROR', figure: '-', detail: run };
-    const t = run.tester;
-    const srvAt = t?.sent.find((s) => s.label === 'srv-conflict')?.at;
-    const aAt = t?.sent.find((s) => s.label === 'a-conflict')?.at;
-    if (!t || srvAt === undefined || aAt === undefined) return { name: this.name, status: 'ERROR', figure: '-', detail: `conflicting records not sent${testerErrors(run)}` };
-    // SRV: back to probing, defended, so a new instance name is announced.
-    const s = reprobe(run, run.names.instance, srvAt);
-    const renamed = [...announcedInstances(fromTarget(run, srvAt, aAt), run.names.serviceType)].filter((n) => n !== normName(run.names.instance));
-    v.figure(`srv:reprobe=${s.delay === undefined ? 'none' : `${Math.round(s.delay)}ms`},${renamed.length ? 'renamed' : 'kept'}`);
-    if (s.n === 0) v.add('FAIL', 'SRV: no probe for the instance name after a conflicting SRV (§9: MUST reset to probing)');
-    if (renamed.length === 0) v.add('FAIL', 'SRV: no new instance name announced although the other host defended the SRV');
-    // A: the host name is probed again and, defended, changes.
-    const a = reprobe(run, run.names.hostName, aAt);
-    const v4 = run.names.targetV4;
-    const newHosts = new Set(
-      fromTarget(run, aAt)
-        .filter(isResponse)
-        .flatMap((p) => recordsOf(p.msg))
-        .filter((r) => r.type === 'A' && ttlOf(r) > 0 && r.data === v4 && normName(r.name) !== normName(run.names.hostName))
-        .map((r) => normName(r.name)),
-    );
-    // The tester asked for the lost host name a while later: no answer may come.
-    const asked = t.sent.find((s) => s.label === 'old-host');
-    const stillOld = asked ? fromTarget(run, asked.at, asked.at + 1000).filter((p) => isResponse(p) && answersOf(p.msg, 'A', run.names.hostName).length > 0) : [];
-    if (!asked) v.add('ERROR', 'the query for the lost host name was not sent');
-    v.figure(`a:reprobe=${a.delay === undefined ? 'none' : `${Math.round(a.delay)}ms`},${newHosts.size ? 'renamed' : 'kept'}`);
-    if (a.n === 0) v.add('FAIL', 'A: no probe for the host name after a conflicting A record (§9)');
-    if (newHosts.size === 0) v.add('FAIL', 'A: no new host name announced although the other host defended the A record');
-    if (stillOld.length > 0) v.add('FAIL', 'A: still answers for the lost host name');
-    if (v.status === 'PASS') v.add('PASS', `re-probed after each conflict and renamed: ${[...renamed, ...newHosts].join(', ')} (conflicts sent ${LATE_SRV_AT} and ${LATE_A_AT} ms into the tester run)`);
-    return v.result();
+    return judgeRun(this.name, runs, 'late-conflict', (v, run) => {
+      const t = run.tester;
+      const srvAt = t?.sent.find((s) => s.label === 'srv-conflict')?.at;
+      const aAt = t?.sent.find((s) => s.label === 'a-conflict')?.at;
+      if (!t || srvAt === undefined || aAt === undefined) return { name: this.name, status: 'ERROR', figure: '-', detail: `conflicting records not sent${testerErrors(run)}` };
+      // SRV: back to probing, defended, so a new instance name is announced.
+      const s = reprobe(run, run.names.instance, srvAt);
+      const renamed = [...announcedInstances(fromTarget(run, srvAt, aAt), run.names.serviceType)].filter((n) => n !== normName(run.names.instance));
+      v.figure(`srv:reprobe=${s.delay === undefined ? 'none' : `${Math.round(s.delay)}ms`},${renamed.length ? 'renamed' : 'kept'}`);
+      if (s.n === 0) v.add('FAIL', 'SRV: no probe for the instance name after a conflicting SRV (§9: MUST reset to probing)');
+      if (renamed.length === 0) v.add('FAIL', 'SRV: no new instance name announced although the other host defended the SRV');
+      // A: the host name is probed again and, defended, changes.
+      const a = reprobe(run, run.names.hostName, aAt);
+      const v4 = run.names.targetV4;
+      const newHosts = new Set(
+        fromTarget(run, aAt)
+          .filter(isResponse)
+          .flatMap((p) => recordsOf(p.msg))
+          .filter((r) => r.type === 'A' && ttlOf(r) > 0 && r.data === v4 && normName(r.name) !== normName(run.names.hostName))
+          .map((r) => normName(r.name)),
+      );
+      // The tester asked for the lost host name a while later: no answer may come.
+      const asked = t.sent.find((s) => s.label === 'old-host');
+      const stillOld = asked ? fromTarget(run, asked.at, asked.at + 1000).filter((p) => isResponse(p) && answersOf(p.msg, 'A', run.names.hostName).length > 0) : [];
+      if (!asked) v.add('ERROR', 'the query for the lost host name was not sent');
+      v.figure(`a:reprobe=${a.delay === undefined ? 'none' : `${Math.round(a.delay)}ms`},${newHosts.size ? 'renamed' : 'kept'}`);
+      if (a.n === 0) v.add('FAIL', 'A: no probe for the host name after a conflicting A record (§9)');
+      if (newHosts.size === 0) v.add('FAIL', 'A: no new host name announced although the other host defended the A record');
+      if (stillOld.length > 0) v.add('FAIL', 'A: still answers for the lost host name');
+      if (v.status === 'PASS') v.add('PASS', `re-probed after each conflict and renamed: ${[...renamed, ...newHosts].join(', ')} (conflicts sent ${LATE_SRV_AT} and ${LATE_A_AT} ms into the tester run)`);
+      return v.result();
+    });
   },
 };

@@ -8,7 +8,20 @@ import { tag } from '../basic-plan.js';
 import { RENAMED_TO } from '../scenarios.js';
 import type { ScenarioRun } from '../scenario.js';
 import type { Family } from '../tester.js';
-import { exchange, families, firstAnswer, fromTarget, named, need, probes, r1, testerErrors, Verdict, type ConformanceCase } from './common.js';
+import {
+  type ConformanceCase,
+  exchange,
+  families,
+  firstAnswer,
+  fromTarget,
+  judgeRun,
+  named,
+  need,
+  probes,
+  r1,
+  testerErrors,
+  Verdict,
+} from './common.js';
 
 /** How long a suppressed answer must stay away (a TC query may be answered 400–500 ms later, §7.2). */
 const SILENCE_MS = 1000;
@@ -37,16 +50,15 @@ export const knownAnswerSuppression: ConformanceCase = {
   rfc: 'RFC 6762 §7.1, §7.2',
   scenarios: ['basic'],
   judge(runs) {
-    const v = new Verdict(this.name);
-    const run = need(runs, 'basic');
-    if (typeof run === 'string') return { name: this.name, status: 'ERROR', figure: '-', detail: run };
-    for (const fam of families(run)) {
-      pair(v, run, fam, '1pkt', 'kas-full', 'kas-low', 'the query listed our PTR as a known answer');
-      pair(v, run, fam, 'TC', 'kas-tc-full', 'kas-tc-low', 'the packet after a TC query listed our PTR as a known answer');
-      if (ptrDelay(run, tag('kas-none', fam)) === undefined) v.add('PASS', `IPv${fam}: note: the control query without known answers was not answered either`);
-    }
-    if (v.status === 'PASS') v.add('PASS', 'figures: delay with a full-TTL known answer, with a low-TTL one (1pkt: same packet; TC: the next packet); none = suppressed');
-    return v.result();
+    return judgeRun(this.name, runs, 'basic', (v, run) => {
+      for (const fam of families(run)) {
+        pair(v, run, fam, '1pkt', 'kas-full', 'kas-low', 'the query listed our PTR as a known answer');
+        pair(v, run, fam, 'TC', 'kas-tc-full', 'kas-tc-low', 'the packet after a TC query listed our PTR as a known answer');
+        if (ptrDelay(run, tag('kas-none', fam)) === undefined) v.add('PASS', `IPv${fam}: note: the control query without known answers was not answered either`);
+      }
+      if (v.status === 'PASS') v.add('PASS', 'figures: delay with a full-TTL known answer, with a low-TTL one (1pkt: same packet; TC: the next packet); none = suppressed');
+      return v.result();
+    });
   },
 };
 
@@ -55,24 +67,23 @@ export const duplicateSuppression: ConformanceCase = {
   rfc: 'RFC 6762 §7.3, §7.4',
   scenarios: ['basic', 'name-change'],
   judge(runs) {
-    const v = new Verdict(this.name);
-    const run = need(runs, 'basic');
-    if (typeof run === 'string') return { name: this.name, status: 'ERROR', figure: '-', detail: run };
-    for (const fam of families(run)) pair(v, run, fam, 'answer', 'dup-full', 'dup-low', 'another host had just multicast our PTR');
-    // §7.3: the identical QM question the tester asks at the new name's first probe must not stop the probes.
-    const rename = need(runs, 'name-change');
-    if (typeof rename === 'string') v.add('ERROR', rename);
-    else {
-      const asked = rename.tester?.reacts.find((r) => r.label === 'same-question');
-      const newName = `${RENAMED_TO}.${rename.names.serviceType}`;
-      if (!asked) v.add('ERROR', `name-change: the new name was never probed, so the duplicate question was not asked${testerErrors(rename)}`);
+    return judgeRun(this.name, runs, 'basic', (v, run) => {
+      for (const fam of families(run)) pair(v, run, fam, 'answer', 'dup-full', 'dup-low', 'another host had just multicast our PTR');
+      // §7.3: the identical QM question the tester asks at the new name's first probe must not stop the probes.
+      const rename = need(runs, 'name-change');
+      if (typeof rename === 'string') v.add('ERROR', rename);
       else {
-        const after = probes(fromTarget(rename, asked.at + 1), named(newName)).filter((p) => p.family === 4);
-        v.figure(`probes-after-question:${after.length}`);
-        if (after.length < 2) v.add('FAIL', `only ${after.length} IPv4 probe(s) for the new name after another host asked the same (QM) question; probes must go on (§7.3 is about QM questions)`);
+        const asked = rename.tester?.reacts.find((r) => r.label === 'same-question');
+        const newName = `${RENAMED_TO}.${rename.names.serviceType}`;
+        if (!asked) v.add('ERROR', `name-change: the new name was never probed, so the duplicate question was not asked${testerErrors(rename)}`);
+        else {
+          const after = probes(fromTarget(rename, asked.at + 1), named(newName)).filter((p) => p.family === 4);
+          v.figure(`probes-after-question:${after.length}`);
+          if (after.length < 2) v.add('FAIL', `only ${after.length} IPv4 probe(s) for the new name after another host asked the same (QM) question; probes must go on (§7.3 is about QM questions)`);
+        }
       }
-    }
-    if (v.status === 'PASS') v.add('PASS', 'no answer right after another host multicast it with full TTL, answered when that TTL was low; probes go on after an identical QM question');
-    return v.result();
+      if (v.status === 'PASS') v.add('PASS', 'no answer right after another host multicast it with full TTL, answered when that TTL was low; probes go on after an identical QM question');
+      return v.result();
+    });
   },
 };
