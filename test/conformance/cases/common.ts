@@ -75,6 +75,14 @@ export function judgeRun(name: string, runs: Runs, scenario: ScenarioName, body:
   return body(v, run) ?? v.result();
 }
 
+/**
+ * The target never sent the probe a scenario reacts to: a FAIL when the
+ * scenario ran cleanly (the target does not probe), an ERROR when it broke.
+ */
+export function noProbe(run: ScenarioRun): Status {
+  return run.error === undefined && (run.tester?.errors.length ?? 0) === 0 ? 'FAIL' : 'ERROR';
+}
+
 export const ms = (n: number): string => `${Math.round(n)}`;
 export const r1 = (n: number): string => (Math.round(n * 10) / 10).toFixed(1);
 

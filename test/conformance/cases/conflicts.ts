@@ -13,6 +13,7 @@ import {
   isResponse,
   judgeRun,
   named,
+  noProbe,
   need,
   probes,
   recordsOf,
@@ -50,7 +51,7 @@ export const probeTiebreak: ConformanceCase = {
     if (typeof lose === 'string') v.add('ERROR', lose);
     else {
       const claim = lose.tester?.reacts.find((r) => r.label === 'claim');
-      if (!claim) v.add('ERROR', `lose: the target's first probe was not seen${testerErrors(lose)}`);
+      if (!claim) v.add(noProbe(lose), `lose: the target sent no probe for its name, so there was no tiebreak to settle${testerErrors(lose)}`);
       else {
         const after = fromTarget(lose, claim.at);
         const contested = srvResponses(after, named(lose.names.instance));
@@ -69,7 +70,7 @@ export const probeTiebreak: ConformanceCase = {
     if (typeof win === 'string') v.add('ERROR', win);
     else {
       const claim = win.tester?.reacts.find((r) => r.label === 'claim');
-      if (!claim) v.add('ERROR', `win: the target's first probe was not seen${testerErrors(win)}`);
+      if (!claim) v.add(noProbe(win), `win: the target sent no probe for its name${testerErrors(win)}`);
       else {
         const kept = srvResponses(fromTarget(win, claim.at), named(win.names.instance));
         const others = [...announcedInstances(fromTarget(win, claim.at), win.names.serviceType)].filter((n) => n !== normName(win.names.instance));

@@ -16,6 +16,7 @@ import {
   isResponse,
   judgeRun,
   named,
+  noProbe,
   need,
   r1,
   recordsOf,
@@ -94,7 +95,7 @@ export const caseInsensitivity: ConformanceCase = {
       if (typeof lose === 'string') v.add('ERROR', lose);
       else {
         const claimed = lose.tester?.reacts.find((r) => r.label === 'claim');
-        if (!claimed) v.add('ERROR', 'tiebreak-lose: the tester never saw a probe to answer');
+        if (!claimed) v.add(noProbe(lose), `tiebreak-lose: the target sent no probe, so no upper-case probe could be answered${testerErrors(lose)}`);
         else {
           const kept = srvResponses(fromTarget(lose, claimed.at), named(lose.names.instance)).length;
           v.figure(`upper-case-probe:${kept === 0 ? 'honoured' : 'ignored'}`);

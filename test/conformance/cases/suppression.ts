@@ -16,6 +16,7 @@ import {
   fromTarget,
   judgeRun,
   named,
+  noProbe,
   need,
   probes,
   r1,
@@ -75,7 +76,7 @@ export const duplicateSuppression: ConformanceCase = {
       else {
         const asked = rename.tester?.reacts.find((r) => r.label === 'same-question');
         const newName = `${RENAMED_TO}.${rename.names.serviceType}`;
-        if (!asked) v.add('ERROR', `name-change: the new name was never probed, so the duplicate question was not asked${testerErrors(rename)}`);
+        if (!asked) v.add(noProbe(rename), `name-change: the new name was never probed, so no probe could be kept from going on${testerErrors(rename)}`);
         else {
           const after = probes(fromTarget(rename, asked.at + 1), named(newName)).filter((p) => p.family === 4);
           v.figure(`probes-after-question:${after.length}`);
