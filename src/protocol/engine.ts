@@ -69,6 +69,11 @@ const OPCODE_MASK = 0x7800;
 /** RFC 1035 §4.1.1: RCODE bits of the flags word. */
 const RCODE_MASK = 0x000f;
 
+/** Announced once, even if probing again after a §9 conflict: it owes goodbyes (RFC 6762 §10.1). */
+function owesGoodbyes(registration: Registration, life: Life): boolean {
+  return life.announced || registration.state === 'announced' || registration.state === 'announcing';
+}
+
 /** The protocol engine. */
 export class MdnsEngine extends EventEmitter<EngineEvents> {
   private readonly registrations = new Map<Registration, Life>();
@@ -152,7 +157,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     if (!life) return;
     this.cancel(registration);
     this.prober.leave(registration);
-    const wasPublic = life.announced || registration.state === 'announced' || registration.state === 'announcing';
+    const wasPublic = owesGoodbyes(registration, life);
     const before = this.transport.interfaces.map((nic) => ({ nic, records: registration.records(nic) }));
     apply();
     this.settleLocally(registration);
@@ -163,17 +168,12 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     if (wasPublic) {
       for (const { nic, records } of before) {
         const fresh = registration.records(nic);
-        const others = [...this.registrations.keys()].filter((r) => r !== registration).flatMap((r) => r.records(nic));
-        const gone = records.filter(
-          (r) => !fresh.some((f) => sameRecord(f.record, r.record)) && (r.unique || !others.some((o) => sameRecord(o.record, r.record))),
-        );
-        if (gone.length > 0) sends.push(this.sender.send(nic, { flags: RESPONSE, answers: gone.map((r) => this.forWire(r, 0)) }));
+        sends.push(this.sendGoodbyes(nic, records.filter((r) => !fresh.some((f) => sameRecord(f.record, r.record)))));
       }
     }
     this.probe(registration);
     // Answers queued under the old name must not go out any more.
-    const remaining = this.transport.interfaces.flatMap((nic) => this.announcedRecords(nic));
-    this.queries.queue.retain((owned) => remaining.some((r) => sameRecord(r.record, owned.record)));
+    this.dropUnannouncedAnswers();
     await Promise.all(sends);
   }
 
@@ -184,19 +184,28 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     life.timers.forEach((t) => t.cancel());
     this.prober.leave(registration);
     this.registrations.delete(registration);
-    // Announced once, even if now probing again after a §9 conflict: it owes goodbyes.
-    const wasPublic = life.announced || registration.state === 'announced' || registration.state === 'announcing';
+    const wasPublic = owesGoodbyes(registration, life);
     registration.state = 'stopped';
     // Answers queued before the withdrawal must not advertise it again.
+    this.dropUnannouncedAnswers();
+    if (!wasPublic) return;
+    for (const nic of this.transport.interfaces) await this.sendGoodbyes(nic, registration.records(nic));
+  }
+
+  /**
+   * Goodbye (TTL 0) for `records` on `nic` (RFC 6762 §10.1), except shared
+   * records another announced registration still holds (the enumeration PTR).
+   */
+  private async sendGoodbyes(nic: NetworkInterface, records: readonly OwnedRecord[]): Promise<void> {
+    const others = this.announcedRecords(nic);
+    const gone = records.filter((r) => r.unique || !others.some((o) => sameRecord(o.record, r.record)));
+    if (gone.length > 0) await this.sender.send(nic, { flags: RESPONSE, answers: gone.map((r) => this.forWire(r, 0)) });
+  }
+
+  /** Drop queued answers for records no announced registration holds any more. */
+  private dropUnannouncedAnswers(): void {
     const remaining = this.transport.interfaces.flatMap((nic) => this.announcedRecords(nic));
     this.queries.queue.retain((owned) => remaining.some((r) => sameRecord(r.record, owned.record)));
-    if (!wasPublic) return;
-    for (const nic of this.transport.interfaces) {
-      // Shared records other registrations still hold (the enumeration PTR) stay.
-      const others = this.announcedRecords(nic);
-      const gone = registration.records(nic).filter((r) => r.unique || !others.some((o) => sameRecord(o.record, r.record)));
-      if (gone.length > 0) await this.sender.send(nic, { flags: RESPONSE, answers: gone.map((r) => this.forWire(r, 0)) });
-    }
   }
 
   private timers(registration: Registration): TimerHandle[] {
