@@ -131,10 +131,7 @@ export class Service extends EventEmitter<ServiceEvents> {
     const names = serviceNames(this.registration.spec, name); // validates the name, with a clear error
     const registration = this.registration;
     const announced = this.responder.whenAnnounced(this, options.signal, false);
-    await this.responder.engine.changeName(registration, () => {
-      registration.name = name;
-      registration.names = names;
-    });
+    await this.responder.engine.changeName(registration, () => registration.setName(name, names));
     await announced;
     return this.name;
   }

@@ -97,8 +97,13 @@ export class ServiceRegistration implements Registration {
   }
 
   rename(): string {
-    this.name = nextServiceName(this.name);
-    this.names = serviceNames(this.spec, this.name);
+    this.setName(nextServiceName(this.name));
     return this.name;
+  }
+
+  /** Take instance name `name` (its names computed unless given). */
+  setName(name: string, names: ServiceNames = serviceNames(this.spec, name)): void {
+    this.name = name;
+    this.names = names;
   }
 }
