@@ -17,7 +17,7 @@ const INSTANCE = 'Conformance Test._boaster-conf._tcp.local';
 
 function packet(at: number, p: Packet, src = TARGET): MdnsPacket {
   const payload = dnsPacket.encode(p);
-  return { at, family: 4, src, dst: '224.0.0.251', srcPort: 5353, dstPort: 5353, ttl: 255, payload, msg: dnsPacket.decode(payload), decodeError: undefined };
+  return { time: (at - T) / 1000, at, family: 4, src, dst: '224.0.0.251', srcPort: 5353, dstPort: 5353, ttl: 255, payload, msg: dnsPacket.decode(payload), decodeError: undefined };
 }
 
 function probe(at: number, name = INSTANCE): MdnsPacket {

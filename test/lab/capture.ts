@@ -61,10 +61,15 @@ export async function startCapture(link: Link, opts: CaptureOptions): Promise<Ca
 export interface CapturedDatagram {
   /** Seconds since the first packet. */
   readonly time: number;
+  /** Capture time, epoch ms (comparable with `Date.now()`). */
+  readonly at: number;
+  readonly family: 4 | 6;
   readonly src: string;
   readonly dst: string;
   readonly srcPort: number;
   readonly dstPort: number;
+  /** IPv4 TTL or IPv6 hop limit. */
+  readonly ttl: number;
   /** UDP payload (for mDNS: the DNS message). */
   readonly payload: Buffer;
 }
@@ -73,22 +78,27 @@ export interface CapturedDatagram {
 export async function readUdpDatagrams(file: string, displayFilter = 'udp'): Promise<CapturedDatagram[]> {
   const r = await runChecked(
     'tshark',
-    ['-r', file, '-Y', displayFilter, '-T', 'fields', '-E', 'separator=;', '-e', 'frame.time_relative',
-      '-e', 'ip.src', '-e', 'ipv6.src', '-e', 'ip.dst', '-e', 'ipv6.dst', '-e', 'udp.srcport', '-e', 'udp.dstport',
-      '-e', 'udp.payload'],
+    ['-r', file, '-Y', displayFilter, '-T', 'fields', '-E', 'separator=;', '-e', 'frame.time_relative', '-e', 'frame.time_epoch',
+      '-e', 'ip.src', '-e', 'ipv6.src', '-e', 'ip.dst', '-e', 'ipv6.dst', '-e', 'ip.ttl', '-e', 'ipv6.hlim',
+      '-e', 'udp.srcport', '-e', 'udp.dstport', '-e', 'udp.payload'],
     { timeoutMs: 30_000 },
   );
   const out: CapturedDatagram[] = [];
   for (const line of r.stdout.split('\n')) {
     const f = line.split(';');
-    if (f.length < 8) continue;
-    const [time, src4, src6, dst4, dst6, sport, dport, hex] = f;
+    if (f.length < 11) continue;
+    const [time, epoch, src4, src6, dst4, dst6, ttl4, hlim6, sport, dport, hex] = f;
+    const v4 = Boolean(src4);
     out.push({
       time: Number(time),
-      src: src4 || src6 || '',
-      dst: dst4 || dst6 || '',
+      at: Number(epoch) * 1000,
+      family: v4 ? 4 : 6,
+      src: (v4 ? src4 : src6) ?? '',
+      dst: (v4 ? dst4 : dst6) ?? '',
       srcPort: Number(sport),
       dstPort: Number(dport),
+      // Tunnelled/encapsulated packets can list several values; take the first.
+      ttl: Number(((v4 ? ttl4 : hlim6) ?? '').split(',')[0]),
       payload: Buffer.from((hex ?? '').replace(/:/g, ''), 'hex'),
     });
   }
