@@ -7,6 +7,7 @@
  * Each fault breaks one rule and the case named beside it must FAIL.
  */
 import { EventEmitter } from 'eventemitter3';
+import { FLAG_RESPONSE } from '../../src/constants.js';
 import type { NetworkInterface } from '../../src/transport/interfaces.js';
 import type { ReceivedPacket, SendTarget, Transport, TransportEvents, TransportStats } from '../../src/transport/transport.js';
 import { decodePacket } from '../../src/wire/decode.js';
@@ -39,7 +40,6 @@ export function isFault(name: string): name is FaultName {
   return Object.hasOwn(FAULTS, name);
 }
 
-const QR = 0x8000;
 const CHATTY_INTERVAL_MS = 5000;
 const SLOW_MS = 800;
 
@@ -94,7 +94,7 @@ export class FaultyTransport extends EventEmitter<TransportEvents> implements Tr
 
   async send(data: Uint8Array, target: SendTarget): Promise<void> {
     const packet = decodePacket(data);
-    const response = (packet.flags & QR) !== 0;
+    const response = (packet.flags & FLAG_RESPONSE) !== 0;
     if (!response && packet.authorities.length > 0 && this.faults.has('probe-two')) {
       const stream = `${target.interface}/${target.family}/${packet.questions[0]?.name ?? ''}`;
       const n = (this.probes.get(stream) ?? 0) + 1;
@@ -129,7 +129,7 @@ export class FaultyTransport extends EventEmitter<TransportEvents> implements Tr
     } catch {
       return p;
     }
-    const response = (packet.flags & QR) !== 0;
+    const response = (packet.flags & FLAG_RESPONSE) !== 0;
     let out = packet;
     if (!response && this.faults.has('ignore-known-answers')) out = { ...out, answers: [] };
     if (this.faults.has('case-sensitive')) {
