@@ -2,15 +2,30 @@
  * A registration: one set of unique names the responder probes, announces
  * and defends together — the host (its name and reverse names) or one
  * service (its instance name) — and how it is renamed on conflict.
+ *
+ * Its records are prepared once per change (name, TXT, port, host name,
+ * interface addresses), with the keys answering and conflict checks look
+ * them up by, never per packet.
  */
 import { HOST_NAME_TTL } from '../constants.js';
 import type { OwnedRecord, ServiceNames, ServiceSpec } from '../records/service-records.js';
 import { hostRecords, serviceNames, serviceRecords } from '../records/service-records.js';
 import type { NetworkInterface } from '../transport/interfaces.js';
+import { recordKey } from '../wire/canonical.js';
 import { nameKey } from '../wire/name.js';
+import { labelRoomBefore, nextHostName, nextServiceName } from './conflict-names.js';
 
 /** Where a registration is in its life (RFC 6762 §8). */
 export type RegistrationState = 'probing' | 'announcing' | 'announced' | 'stopped';
+
+/** A registration's records on one interface, with their lookup keys. */
+export interface PreparedRecords {
+  readonly records: readonly OwnedRecord[];
+  /** Each record by {@link recordKey}. */
+  readonly byKey: ReadonlyMap<string, OwnedRecord>;
+  /** Name keys of the unique records, with the types held at each. */
+  readonly uniqueTypes: ReadonlyMap<string, ReadonlySet<string>>;
+}
 
 /** What every registration offers the engine. */
 export interface Registration {
@@ -19,33 +34,49 @@ export interface Registration {
   /** Current name: the host name or the service instance name (plain text). */
   readonly name: string;
   /** The records it owns on one interface. */
-  records(nic: NetworkInterface): OwnedRecord[];
+  records(nic: NetworkInterface): readonly OwnedRecord[];
+  /** The same, with their keys. */
+  prepared(nic: NetworkInterface): PreparedRecords;
   /** Full names it probes (lower-cased keys). */
-  uniqueNameKeys(nic: NetworkInterface): Set<string>;
+  uniqueNameKeys(nic: NetworkInterface): ReadonlySet<string>;
   /** Take the next name after a conflict; returns the new name. */
   rename(): string;
 }
 
-/** RFC 6762 §9 / RFC 6763 §4: "Name (2)", "Name (3)", … */
-export function nextServiceName(name: string): string {
-  const m = /^(.*) \((\d+)\)$/.exec(name);
-  return m ? `${m[1]} (${Number(m[2]) + 1})` : `${name} (2)`;
+/** Index `records` by their keys. */
+export function prepareRecords(records: readonly OwnedRecord[]): PreparedRecords {
+  const byKey = new Map<string, OwnedRecord>();
+  const uniqueTypes = new Map<string, Set<string>>();
+  for (const owned of records) {
+    byKey.set(recordKey(owned.record), owned);
+    if (!owned.unique) continue;
+    const key = nameKey(owned.record.name);
+    const types = uniqueTypes.get(key) ?? new Set<string>();
+    types.add(owned.record.type);
+    uniqueTypes.set(key, types);
+  }
+  return { records, byKey, uniqueTypes };
 }
 
-/** "host-2", "host-3", … for host names. */
-export function nextHostName(name: string): string {
-  const m = /^(.*)-(\d+)$/.exec(name);
-  return m ? `${m[1]}-${Number(m[2]) + 1}` : `${name}-2`;
-}
+/** A one-entry memo: recomputes only when the key changes. */
+class Memo<T> {
+  private key: string | undefined;
+  private value: T | undefined;
 
-function keysOf(records: readonly OwnedRecord[]): Set<string> {
-  return new Set(records.filter((r) => r.unique).map((r) => nameKey(r.record.name)));
+  get(key: string, compute: () => T): T {
+    if (this.key !== key || this.value === undefined) {
+      this.value = compute();
+      this.key = key;
+    }
+    return this.value;
+  }
 }
 
 /** The host: `<label>.local` with its addresses per interface. */
 export class HostRegistration implements Registration {
   readonly kind = 'host';
   state: RegistrationState = 'probing';
+  private readonly memo = new Map<string, Memo<PreparedRecords>>();
 
   constructor(
     public name: string,
@@ -59,16 +90,26 @@ export class HostRegistration implements Registration {
     return `${this.name}.${this.domain}`;
   }
 
-  records(nic: NetworkInterface): OwnedRecord[] {
-    return hostRecords(this.fullName, nic.addresses, this.ttl);
+  prepared(nic: NetworkInterface): PreparedRecords {
+    let memo = this.memo.get(nic.name);
+    if (!memo) {
+      memo = new Memo();
+      this.memo.set(nic.name, memo);
+    }
+    const key = `${this.fullName}|${nic.addresses.map((a) => a.address).join(',')}`;
+    return memo.get(key, () => prepareRecords(hostRecords(this.fullName, nic.addresses, this.ttl)));
   }
 
-  uniqueNameKeys(nic: NetworkInterface): Set<string> {
-    return keysOf(this.records(nic));
+  records(nic: NetworkInterface): readonly OwnedRecord[] {
+    return this.prepared(nic).records;
+  }
+
+  uniqueNameKeys(nic: NetworkInterface): ReadonlySet<string> {
+    return new Set(this.prepared(nic).uniqueTypes.keys());
   }
 
   rename(): string {
-    this.name = nextHostName(this.name);
+    this.name = nextHostName(this.name, labelRoomBefore(this.domain));
     return this.name;
   }
 }
@@ -78,26 +119,45 @@ export class ServiceRegistration implements Registration {
   readonly kind = 'service';
   state: RegistrationState = 'probing';
   names: ServiceNames;
+  private current: ServiceSpec;
+  /** Bumped whenever the spec or the name changes. */
+  private version = 0;
+  private readonly memo = new Memo<PreparedRecords>();
 
   constructor(
-    public spec: ServiceSpec,
+    spec: ServiceSpec,
     private readonly host: HostRegistration,
     public name: string = spec.name,
   ) {
+    this.current = spec;
     this.names = serviceNames(spec, name);
     serviceRecords(spec, this.names, host.fullName); // validate now
   }
 
-  records(): OwnedRecord[] {
-    return serviceRecords(this.spec, this.names, this.host.fullName);
+  /** What defines the service; setting it re-prepares the records. */
+  get spec(): ServiceSpec {
+    return this.current;
   }
 
-  uniqueNameKeys(): Set<string> {
-    return keysOf(this.records());
+  set spec(spec: ServiceSpec) {
+    this.current = spec;
+    this.version++;
+  }
+
+  prepared(): PreparedRecords {
+    return this.memo.get(`${this.version}|${this.host.fullName}`, () => prepareRecords(serviceRecords(this.current, this.names, this.host.fullName)));
+  }
+
+  records(): readonly OwnedRecord[] {
+    return this.prepared().records;
+  }
+
+  uniqueNameKeys(): ReadonlySet<string> {
+    return new Set(this.prepared().uniqueTypes.keys());
   }
 
   rename(): string {
-    this.setName(nextServiceName(this.name));
+    this.setName(nextServiceName(this.name, labelRoomBefore(this.names.type)));
     return this.name;
   }
 
@@ -105,5 +165,6 @@ export class ServiceRegistration implements Registration {
   setName(name: string, names: ServiceNames = serviceNames(this.spec, name)): void {
     this.name = name;
     this.names = names;
+    this.version++;
   }
 }

@@ -58,12 +58,36 @@ export function compareProbeSets(ours: readonly ResourceRecord[], theirs: readon
 }
 
 /**
- * Same record: equal owner names, type, class and RDATA, where names inside
- * the RDATA of PTR, CNAME, SRV and NSEC also compare ignoring ASCII case
- * (RFC 4343: `Host.local` and `host.local` are one name, so a PTR to either
- * is not a conflict). TTL and cache-flush bit are not part of a record's
- * identity.
+ * The identity of a record as one string: owner name (case-folded, RFC 6762
+ * §16), type, class and RDATA, where names inside the RDATA of PTR, CNAME,
+ * SRV and NSEC are case-folded too (RFC 4343: `Host.local` and `host.local`
+ * are one name, so a PTR to either is not a conflict). TTL and cache-flush
+ * bit are not part of it. Equal keys mean {@link sameRecord}; use it for
+ * maps and sets of records.
  */
+export function recordKey(record: ResourceRecord): string {
+  const cached = keys.get(record);
+  if (cached !== undefined) return cached;
+  const key = computeRecordKey(record);
+  keys.set(record, key);
+  return key;
+}
+
+/**
+ * Keys of record objects already seen. Records are treated as immutable
+ * values throughout boaster (a changed record is a new object), so a key
+ * computed once stays true for the object's life.
+ */
+const keys = new WeakMap<ResourceRecord, string>();
+
+function computeRecordKey(record: ResourceRecord): string {
+  const rdata = canonicalRdata(foldRdataNames(record));
+  let bytes = '';
+  for (let i = 0; i < rdata.length; i++) bytes += String.fromCharCode(rdata[i] as number);
+  return `${nameKey(record.name)}|${typeCodeOf(record)}|${record.class ?? CLASS_IN}|${bytes}`;
+}
+
+/** Same record: equal {@link recordKey}s (TTL and cache-flush bit aside). */
 export function sameRecord(a: ResourceRecord, b: ResourceRecord): boolean {
   return (
     typeCodeOf(a) === typeCodeOf(b) &&
