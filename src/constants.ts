@@ -114,3 +114,29 @@ export const MULTICAST_RATE_LIMIT_MS = 1_000;
 export const DUPLICATE_QUESTION_WINDOW_MS = 1_000;
 /** RFC 6762 §6.7: a legacy unicast reply without EDNS0 fits 512 bytes. */
 export const LEGACY_UNICAST_DEFAULT_PAYLOAD = 512;
+
+/**
+ * Work one received packet may cause is bounded (RFC 6762 §6 leaves the
+ * limit to the implementation; python-zeroconf caps it too): questions
+ * beyond this many in one query are not answered. Real queriers ask a few
+ * questions per packet; a packet of 1,000 questions is a flood.
+ */
+export const MAX_QUESTIONS_PER_QUERY = 64;
+/**
+ * Records beyond this many in one section of a received packet (known
+ * answers of a query, answers and additionals of a response) are not
+ * examined; a 9000-byte packet holds fewer than this many real records.
+ */
+export const MAX_RECORDS_PER_SECTION = 600;
+
+/** One-second windows of the per-source unicast reply budget (see reply-budget.ts). */
+export const UNICAST_REPLY_WINDOW_MS = 1_000;
+/** Bytes of unicast replies any source may receive per window, whatever it sent… */
+export const UNICAST_REPLY_BASE_BYTES_PER_SECOND = 4_096;
+/** …plus this many times the bytes of its queries in the same window. */
+export const UNICAST_REPLY_AMPLIFICATION_LIMIT = 4;
+/** Sources whose unicast reply budget is tracked at once (least recently seen forgotten first). */
+export const UNICAST_REPLY_SOURCES_TRACKED = 4_096;
+
+/** Repeated problems of one kind are logged at most once per this interval, with a count of the rest. */
+export const ERROR_REPORT_INTERVAL_MS = 10_000;

@@ -10,6 +10,7 @@ import {
   ANNOUNCE_INTERVAL_MS,
   FLAG_AUTHORITATIVE,
   FLAG_RESPONSE,
+  MAX_RECORDS_PER_SECTION,
   MDNS_PORT,
   MULTICAST_RATE_LIMIT_MS,
   PROBE_RATE_LIMIT_CONFLICTS,
@@ -21,7 +22,7 @@ import { BoasterError, WireDecodeError } from '../errors.js';
 import type { OwnedRecord } from '../records/service-records.js';
 import type { InterfaceAddress, NetworkInterface } from '../transport/interfaces.js';
 import type { ReceivedPacket, Transport } from '../transport/transport.js';
-import { compareProbeSets, sameRecord } from '../wire/canonical.js';
+import { compareProbeSets, recordKey, sameRecord } from '../wire/canonical.js';
 import { decodePacket } from '../wire/decode.js';
 import type { Packet, ResourceRecord } from '../wire/model.js';
 import { nameKey } from '../wire/name.js';
@@ -30,8 +31,12 @@ import { PacketSender } from './packet-sender.js';
 import { ProbeScheduler } from './probe-scheduler.js';
 import { QueryResponder } from './query-responder.js';
 import type { Clock, Random, TimerHandle } from './clock.js';
-import { systemClock } from './clock.js';
+import { guardedClock, systemClock } from './clock.js';
 import type { Registration } from './registration.js';
+import type { SeenRecord } from './response-check.js';
+import { classifyResponse } from './response-check.js';
+import type { ChangedTypes } from './update-announcer.js';
+import { UpdateAnnouncer } from './update-announcer.js';
 
 /** Options of {@link MdnsEngine}. */
 export interface EngineOptions {
@@ -89,23 +94,29 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   readonly malformed = new Map<string, number>();
 
   private readonly sender: PacketSender;
+  /** Announcements of changed records (RFC 6762 §8.4). */
+  private readonly updates: UpdateAnnouncer;
 
   constructor(
     private readonly transport: Transport,
     private readonly options: EngineOptions = {},
   ) {
     super();
-    this.clock = options.clock ?? systemClock;
+    // Timers run on input from the network: nothing thrown in one may end the process.
+    this.clock = guardedClock(options.clock ?? systemClock, (error) => this.internalError(error, 'running a timer'));
     this.random = options.random ?? Math.random;
     this.multicasts = new MulticastLog(this.clock);
-    this.sender = new PacketSender(transport, (error) => this.emit('error', error));
+    this.sender = new PacketSender(transport, (error) => this.emit('error', error), () => this.clock.now());
     this.prober = new ProbeScheduler(this.clock, this.random, {
-      probe: (members) => void this.sendProbe(members),
+      probe: (members) => this.background(this.sendProbe(members), 'sending a probe'),
       // One after the other, so each member's announcement goes out whole, host first.
       done: (members) =>
-        void (async () => {
-          for (const member of members) if (member.state === 'probing') await this.announce(member);
-        })(),
+        this.background(
+          (async () => {
+            for (const member of members) if (member.state === 'probing') await this.announce(member);
+          })(),
+          'announcing',
+        ),
     });
     this.queries = new QueryResponder({
       clock: this.clock,
@@ -116,10 +127,31 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       wire: (owned, ttl) => this.forWire(owned, ttl),
       interfaces: () => this.transport.interfaces,
     });
+    this.updates = new UpdateAnnouncer(this.clock, (registration, types) => this.sendUpdate(registration, types));
     transport.on('packet', (packet) => this.receive(packet));
-    transport.on('interfaceUp', () => this.reprobeAll());
-    transport.on('addressAdded', () => this.reprobeAll());
-    transport.on('addressRemoved', (nic, address) => this.addressGone(nic, address));
+    transport.on('interfaceUp', () => this.guard(() => this.reprobeAll(), 'following an interface change'));
+    transport.on('addressAdded', () => this.guard(() => this.reprobeAll(), 'following an address change'));
+    transport.on('addressRemoved', (nic, address) => this.guard(() => this.addressGone(nic, address), 'following an address change'));
+  }
+
+  /** A bug of ours met in a timer or a handler: reported, never thrown out of it. */
+  private internalError(error: unknown, doing: string): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.emit('error', new BoasterError('INTERNAL', `Internal error while ${doing}: ${message}. boaster goes on; please report this with the packet or call that caused it`, { cause: error }));
+  }
+
+  /** Run `fn`, reporting what it throws. */
+  private guard(fn: () => void, doing: string): void {
+    try {
+      fn();
+    } catch (error) {
+      this.internalError(error, doing);
+    }
+  }
+
+  /** Let `work` run on, reporting a rejection instead of leaving it unhandled. */
+  private background(work: Promise<unknown>, doing: string): void {
+    work.catch((error: unknown) => this.internalError(error, doing));
   }
 
   /** Start probing for a registration (RFC 6762 §8.1). */
@@ -141,9 +173,22 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     }
   }
 
-  /** Announce changed records again (RFC 6762 §8.4), e.g. after a TXT update. */
-  reannounce(registration: Registration): void {
-    if (registration.state === 'announced' || registration.state === 'announcing') void this.announce(registration);
+  /**
+   * Announce changed records again (RFC 6762 §8.4), e.g. after a TXT update:
+   * only records of `types` (default all), coalesced with changes still
+   * waiting, at most once a second (see UpdateAnnouncer).
+   */
+  reannounce(registration: Registration, types: ChangedTypes = 'all'): void {
+    if (registration.state === 'announced' || registration.state === 'announcing') this.updates.change(registration, types);
+  }
+
+  /** Multicast the current records of `types` of a registration on every interface (§8.4, §6.2). */
+  private sendUpdate(registration: Registration, types: ChangedTypes): void {
+    if (registration.state !== 'announced' && registration.state !== 'announcing') return;
+    for (const nic of this.transport.interfaces) {
+      const records = registration.records(nic).filter((r) => types === 'all' || types.has(r.record.type));
+      if (records.length > 0) this.queries.multicastWhenAllowed(nic, records);
+    }
   }
 
   /**
@@ -181,7 +226,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   async remove(registration: Registration): Promise<void> {
     const life = this.registrations.get(registration);
     if (!life) return;
-    life.timers.forEach((t) => t.cancel());
+    this.cancel(registration);
     this.prober.leave(registration);
     this.registrations.delete(registration);
     const wasPublic = owesGoodbyes(registration, life);
@@ -216,7 +261,9 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     this.timers(registration).push(this.clock.setTimeout(fn, ms));
   }
 
+  /** Cancel a registration's timers and any update announcement it has waiting. */
   private cancel(registration: Registration): void {
+    this.updates.cancel(registration);
     const life = this.registrations.get(registration);
     if (!life) return;
     life.timers.forEach((t) => t.cancel());
@@ -268,11 +315,12 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
             registration.state = 'announced';
             this.emit('announced', registration);
           }
-          if (last) this.cancel(registration);
+          // Every timer of this announcement has fired (an update waiting meanwhile goes on).
+          if (last) life.timers = [];
         });
       // The first goes right away: probing is over now (RFC 6762 §8.3).
       if (first) firstSent = send();
-      else this.schedule(registration, at, () => void send());
+      else this.schedule(registration, at, () => this.background(send(), 'announcing'));
       at += ANNOUNCE_INTERVAL_MS * 2 ** i;
     }
     return firstSent;
@@ -281,9 +329,9 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   /** Multicast every record of a registration on every interface (TTL 0: goodbye). */
   private async sendRecords(registration: Registration, ttl?: number): Promise<void> {
     for (const nic of this.transport.interfaces) {
-      const records = registration.records(nic).map((r) => this.forWire(r, ttl));
-      await this.sender.send(nic, { flags: RESPONSE, answers: records });
-      if (ttl !== 0) this.multicasts.note(nic.name, records);
+      const owned = registration.records(nic);
+      await this.sender.send(nic, { flags: RESPONSE, answers: owned.map((r) => this.forWire(r, ttl)) });
+      if (ttl !== 0) this.multicasts.note(nic.name, owned);
     }
   }
 
@@ -291,6 +339,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     return { ...owned.record, cacheFlush: owned.unique, ttl: ttl ?? owned.record.ttl };
   }
 
+  /** One packet from the network: decoded once, dropped and counted when bad, never thrown out of the handler. */
   private receive(received: ReceivedPacket): void {
     let packet: Packet;
     try {
@@ -300,6 +349,10 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       this.countMalformed(error instanceof WireDecodeError ? error.code : 'UNKNOWN');
       return;
     }
+    this.guard(() => this.dispatch(received, packet), 'handling a received packet');
+  }
+
+  private dispatch(received: ReceivedPacket, packet: Packet): void {
     const nic = this.transport.interfaces.find((n) => n.name === received.interface);
     if (!nic) return;
     // RFC 6762 §18.3: only OPCODE 0 (standard query) is mDNS; §18.11: responses with a non-zero RCODE are ignored.
@@ -309,10 +362,9 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     if (response && ((packet.flags & RCODE_MASK) !== 0 || received.source.port !== MDNS_PORT)) return;
     if (response) {
       // RFC 6762 §7.4: another responder just gave an answer we were about to give.
-      this.queries.queue.sentByOthers(nic.name, packet.answers);
+      this.queries.queue.sentByOthers(nic.name, packet.answers.slice(0, MAX_RECORDS_PER_SECTION));
       this.checkResponse(nic, packet);
-    }
-    else {
+    } else {
       // RFC 6762 §8.2: a simultaneous probe for a name we are probing is settled by tiebreak.
       if (packet.questions.length > 0 && packet.authorities.length > 0) this.tiebreak(nic, packet);
       this.queries.answer(nic, packet, received);
@@ -323,43 +375,36 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     this.malformed.set(code, (this.malformed.get(code) ?? 0) + 1);
   }
 
-  /** RFC 6762 §8.1, §9, §6.6: conflicts and stale copies of our records in others' responses. */
+  /** RFC 6762 §8.1, §9, §6.6: conflicts and stale copies of our records in others' responses (see response-check.ts). */
   private checkResponse(nic: NetworkInterface, packet: Packet): void {
-    const records = [...packet.answers, ...packet.additionals];
+    // Keys computed once per record; the work is bounded per section.
+    const seen: SeenRecord[] = [...packet.answers.slice(0, MAX_RECORDS_PER_SECTION), ...packet.additionals.slice(0, MAX_RECORDS_PER_SECTION)].map((record) => ({
+      record,
+      nameKey: nameKey(record.name),
+      key: recordKey(record),
+    }));
     for (const registration of [...this.registrations.keys()]) {
-      const ours = registration.records(nic);
-      const keys = registration.uniqueNameKeys(nic);
-      let conflict = false;
-      const stale: OwnedRecord[] = [];
-      for (const record of records) {
-        const mine = ours.find((o) => sameRecord(o.record, record));
-        if (mine) {
-          // RFC 6762 §6.6: someone sent our record with under half our TTL (a
-          // goodbye included, §10.1): multicast it again so caches keep it —
-          // unless an answer carrying it is about to go anyway (§6.2: once a second).
-          const low = registration.state === 'announced' && record.ttl < mine.record.ttl / 2;
-          if (low && !stale.includes(mine) && !this.queries.queue.has(nic.name, mine.record)) stale.push(mine);
-          continue;
-        }
-        if (!keys.has(nameKey(record.name))) continue;
-        // A peer's NSEC only lists what it has; it claims no data of ours.
-        if (record.type === 'NSEC') continue;
-        const sameType = ours.some((o) => o.record.type === record.type && nameKey(o.record.name) === nameKey(record.name));
-        // While probing any other record by our name is a conflict; once announced, different data for one of our unique types.
-        if (registration.state === 'probing' || sameType) conflict = true;
-      }
-      if (conflict) {
+      const prepared = registration.prepared(nic);
+      const verdict = classifyResponse(seen, {
+        probing: registration.state === 'probing',
+        announced: registration.state === 'announced',
+        byKey: prepared.byKey,
+        uniqueTypes: prepared.uniqueTypes,
+      });
+      if (verdict.conflict) {
         this.conflict(registration);
-      } else if (stale.length > 0) {
-        const life = this.registrations.get(registration);
-        const now = this.clock.now();
-        // RFC 6762 §6.2: a burst of stale copies earns one multicast a second.
-        if (life && now - life.refreshedAt >= MULTICAST_RATE_LIMIT_MS) {
-          life.refreshedAt = now;
-          const answers = stale.map((r) => this.forWire(r));
-          void this.sender.send(nic, { flags: RESPONSE, answers });
-          this.multicasts.note(nic.name, answers);
-        }
+        continue;
+      }
+      // An answer carrying the record about to go anyway refreshes it (§6.2: once a second).
+      const stale = verdict.stale.filter((r) => !this.queries.queue.has(nic.name, r.record));
+      const life = this.registrations.get(registration);
+      const now = this.clock.now();
+      // RFC 6762 §6.6: multicast our record again so caches keep it; a burst of
+      // stale copies earns one multicast a second, and a record multicast in
+      // the last second waits for its second to pass (§6.2).
+      if (stale.length > 0 && life && now - life.refreshedAt >= MULTICAST_RATE_LIMIT_MS) {
+        life.refreshedAt = now;
+        this.queries.multicastWhenAllowed(nic, stale);
       }
     }
   }
@@ -440,13 +485,14 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       if (gone.length > 0 && this.transport.interfaces.some((n) => n.name === nic.name)) {
         void this.sender.send(nic, { flags: RESPONSE, answers: gone.map((r) => this.forWire(r, 0)) });
       }
-      if (registration.state === 'announced') void this.announce(registration);
+      if (registration.state === 'announced') this.background(this.announce(registration), 'announcing after an address change');
     }
   }
 
   /** Cancel every timer; after this the engine sends nothing more. */
   dispose(): void {
     for (const life of this.registrations.values()) life.timers.forEach((t) => t.cancel());
+    this.updates.clear();
     this.prober.clear();
     this.queries.dispose();
   }

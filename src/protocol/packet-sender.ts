@@ -9,12 +9,13 @@ import type { NetworkInterface } from '../transport/interfaces.js';
 import type { Transport } from '../transport/transport.js';
 import type { Packet } from '../wire/model.js';
 import { payloadBudget, splitPacket } from '../wire/split.js';
+import { ReplyBudget } from './reply-budget.js';
 
 /** A unicast destination, with the legacy-unicast shaping when `legacy` (RFC 6762 §6.7). */
 export interface UnicastTarget {
   address: string;
   port: number;
-  /** Payload limit of the querier; default the interface's. */
+  /** Payload limit of the querier (never above the interface's: one MTU); default the interface's. */
   budget?: number;
   /** Legacy querier: no compression in SRV/NSEC RDATA, one packet, TC when cut. */
   legacy?: boolean;
@@ -22,10 +23,16 @@ export interface UnicastTarget {
 
 /** Sends messages through a transport. */
 export class PacketSender {
+  /** Bytes of unicast replies per destination (the on-link amplification bound). */
+  readonly replyBudget: ReplyBudget;
+
   constructor(
     private readonly transport: Transport,
     private readonly report: (error: BoasterError) => void,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.replyBudget = new ReplyBudget(now);
+  }
 
   /** Multicast on every family of `nic`, or unicast to `to`. */
   async send(nic: NetworkInterface, packet: Partial<Packet>, to?: UnicastTarget): Promise<void> {
@@ -33,9 +40,12 @@ export class PacketSender {
       if (!nic.addresses.some((a) => a.family === family)) continue;
       if (to && (to.address.includes(':') ? 6 : 4) !== family) continue;
       try {
-        const budget = to?.budget ?? payloadBudget(nic.mtu, family);
+        // A unicast reply goes to a source nobody verified: never more than one
+        // MTU's worth in one packet, whatever EDNS0 size the query claimed.
+        const budget = Math.min(to?.budget ?? Infinity, payloadBudget(nic.mtu, family));
         const packets = splitPacket(packet, { budget, compression: to?.legacy ? 'unicast' : 'mdns', dropAdditionalsThatDoNotFit: true });
         const chosen = to?.legacy && packets.length > 1 ? [truncated(packets[0] as Buffer)] : packets;
+        if (to && !this.replyBudget.take(to.address, chosen.reduce((sum, p) => sum + p.length, 0))) continue;
         for (const data of chosen) {
           await this.transport.send(data, to ? { interface: nic.name, family, address: to.address, port: to.port } : { interface: nic.name, family });
         }

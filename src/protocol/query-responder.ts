@@ -8,6 +8,8 @@ import {
   FLAG_AUTHORITATIVE,
   FLAG_RESPONSE,
   FLAG_TRUNCATED,
+  MAX_QUESTIONS_PER_QUERY,
+  MAX_RECORDS_PER_SECTION,
   MDNS_PORT,
   RESPONSE_DELAY_MAX_MS,
   RESPONSE_DELAY_MIN_MS,
@@ -17,7 +19,7 @@ import {
 import type { OwnedRecord } from '../records/service-records.js';
 import type { NetworkInterface } from '../transport/interfaces.js';
 import type { ReceivedPacket } from '../transport/transport.js';
-import { sameRecord } from '../wire/canonical.js';
+import { recordKey, sameRecord } from '../wire/canonical.js';
 import type { Packet, ResourceRecord } from '../wire/model.js';
 import { answerQuery, knownToQuerier } from './answers.js';
 import type { Clock, Random, TimerHandle } from './clock.js';
@@ -50,6 +52,8 @@ export class QueryResponder {
   private readonly unicastTimers = new Set<TimerHandle>();
   /** Their contents, by interface and querier, for known answers that follow a TC query. */
   private readonly unicastReplies = new Map<string, { answers: ResourceRecord[] }>();
+  /** Multicasts held back by the one-second rule (§6.2), per interface, until their second has passed. */
+  private readonly held = new Map<string, { records: Map<string, OwnedRecord>; timer: TimerHandle }>();
 
   constructor(private readonly deps: QueryResponderDeps) {
     this.queue = new ResponseQueue(deps.clock, (name, answers, additionals) => {
@@ -61,16 +65,21 @@ export class QueryResponder {
   /** Answer a query received on `nic` (a probe's tiebreak is the engine's business, before this). */
   answer(nic: NetworkInterface, packet: Packet, received: ReceivedPacket): void {
     const requester = `${received.source.address}|${received.source.port}`;
+    // What this source sent counts toward what it may receive (reply-budget.ts).
+    this.deps.sender.replyBudget.received(received.source.address, received.data.length);
+    // The work one packet may cause is bounded.
+    const knownAnswers = packet.answers.slice(0, MAX_RECORDS_PER_SECTION);
     if (packet.questions.length === 0) {
       // RFC 6762 §7.2: the known answers that follow a TC query.
-      this.queue.knownBy(nic.name, requester, packet.answers);
+      this.queue.knownBy(nic.name, requester, knownAnswers);
       const reply = this.unicastReplies.get(`${nic.name}|${requester}`);
-      if (reply) reply.answers = reply.answers.filter((r) => !knownToQuerier(r, packet.answers));
+      if (reply) reply.answers = reply.answers.filter((r) => !knownToQuerier(r, knownAnswers));
       return;
     }
+    const questions = packet.questions.slice(0, MAX_QUESTIONS_PER_QUERY);
     const records = this.deps.announced(nic);
     const legacy = received.source.port !== MDNS_PORT;
-    const { answers, additionals } = answerQuery(packet.questions, records, legacy ? [] : packet.answers);
+    const { answers, additionals } = answerQuery(questions, records, legacy ? [] : knownAnswers);
     if (answers.length === 0 && additionals.length === 0) return;
     if (legacy) {
       const reply = legacyReply(packet, answers, additionals);
@@ -78,12 +87,12 @@ export class QueryResponder {
       return;
     }
     const probe = packet.authorities.length > 0;
-    const quarterFresh = (r: OwnedRecord): boolean => this.deps.multicasts.withinQuarterTtl(nic.name, r.record);
+    const quarterFresh = (r: OwnedRecord): boolean => this.deps.multicasts.withinQuarterTtl(nic.name, r);
     // RFC 6762 §5.5: a query sent straight to our address is answered by unicast;
     // §5.4: so are QU questions, unless a record was not multicast within a quarter of its TTL.
-    const unicast = received.destination === 'unicast' || (packet.questions.every((q) => q.unicastResponse) && answers.every(quarterFresh));
+    const unicast = received.destination === 'unicast' || (questions.every((q) => q.unicastResponse) && answers.every(quarterFresh));
     // RFC 6762 §6.2: at most once a second per record and interface, except to defend a probe.
-    const chosen = unicast ? answers : answers.filter((r) => probe || !this.deps.multicasts.recent(nic.name, r.record));
+    const chosen = unicast ? answers : answers.filter((r) => probe || !this.deps.multicasts.recent(nic.name, r));
     if (chosen.length === 0 && !additionals.some((r) => r.record.type === 'NSEC')) return;
     const truncatedQuery = (packet.flags & FLAG_TRUNCATED) !== 0;
     // RFC 6762 §6: unique answers at once, shared ones after 20–120 ms; §7.2: 400–500 ms after a TC query.
@@ -121,12 +130,46 @@ export class QueryResponder {
   /** Multicast answers (and additionals) on `nic`, noting when each record went out. */
   multicast(nic: NetworkInterface, answers: readonly OwnedRecord[], additionals: readonly OwnedRecord[]): void {
     const body = { flags: RESPONSE, answers: answers.map((r) => this.deps.wire(r)), additionals: additionals.filter((r) => !answers.includes(r)).map((r) => this.deps.wire(r)) };
-    this.deps.multicasts.note(nic.name, body.answers);
+    this.deps.multicasts.note(nic.name, answers);
     void this.deps.sender.send(nic, body);
+  }
+
+  /**
+   * Multicast `records` on `nic` now, except those multicast there within
+   * the last second: they are held back and go once their second has passed
+   * (RFC 6762 §6.2 — held back, not dropped), if still ours then.
+   */
+  multicastWhenAllowed(nic: NetworkInterface, records: readonly OwnedRecord[]): void {
+    const now = records.filter((r) => !this.deps.multicasts.recent(nic.name, r));
+    const later = records.filter((r) => !now.includes(r));
+    if (now.length > 0) this.multicast(nic, now, []);
+    if (later.length === 0) return;
+    let held = this.held.get(nic.name);
+    if (!held) {
+      const dueAt = Math.min(...later.map((r) => this.deps.multicasts.allowedAt(nic.name, r)));
+      const entry = {
+        records: new Map<string, OwnedRecord>(),
+        timer: this.deps.clock.setTimeout(() => this.releaseHeld(nic.name, entry.records), Math.max(0, dueAt - this.deps.clock.now())),
+      };
+      held = entry;
+      this.held.set(nic.name, held);
+    }
+    for (const r of later) held.records.set(recordKey(r.record), r);
+  }
+
+  private releaseHeld(interfaceName: string, records: Map<string, OwnedRecord>): void {
+    this.held.delete(interfaceName);
+    const nic = this.deps.interfaces().find((n) => n.name === interfaceName);
+    if (!nic) return;
+    const current = new Set(this.deps.announced(nic).map((r) => recordKey(r.record)));
+    const still = [...records.values()].filter((r) => current.has(recordKey(r.record)));
+    if (still.length > 0) this.multicastWhenAllowed(nic, still);
   }
 
   /** Cancel every delayed answer. */
   dispose(): void {
+    for (const held of this.held.values()) held.timer.cancel();
+    this.held.clear();
     for (const timer of this.unicastTimers) timer.cancel();
     this.unicastTimers.clear();
     this.unicastReplies.clear();
