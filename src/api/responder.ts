@@ -8,6 +8,7 @@ import { BoasterError } from '../errors.js';
 import type { TxtInput } from '../dnssd/txt.js';
 import { txtWarnings } from '../dnssd/txt.js';
 import type { Clock, Random } from '../protocol/clock.js';
+import { systemClock } from '../protocol/clock.js';
 import { MdnsEngine } from '../protocol/engine.js';
 import type { Registration } from '../protocol/registration.js';
 import { HostRegistration, ServiceRegistration } from '../protocol/registration.js';
@@ -16,6 +17,7 @@ import { serviceNames, serviceRecords } from '../records/service-records.js';
 import type { InterfaceSelection } from '../transport/interfaces.js';
 import type { Transport } from '../transport/transport.js';
 import { UdpTransport } from '../transport/udp-transport.js';
+import { ErrorReports } from './error-reports.js';
 
 /** Where log lines go; every method optional. */
 export interface Logger {
@@ -61,7 +63,11 @@ export interface ServiceEvents {
 export interface ResponderEvents {
   /** The host name was taken and changed. */
   hostRenamed: (oldName: string, newName: string) => void;
-  /** A socket, interface or send problem; the responder goes on. */
+  /**
+   * A socket, interface or send problem; the responder goes on. The first
+   * of a kind (code and interface) comes at once; repeats within 10 s come
+   * as one summary with their count in the message.
+   */
   error: (error: BoasterError) => void;
 }
 
@@ -70,6 +76,11 @@ export function defaultHostLabel(hostname = os.hostname()): string {
   const label = (hostname.split('.')[0] ?? '').replace(/[^A-Za-z0-9-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
   return label || 'boaster';
 }
+
+/** Records a TXT update changes (RFC 6762 §8.4: announce what changed). */
+const TXT_CHANGED: ReadonlySet<string> = new Set(['TXT']);
+/** Records a port or host-name change changes. */
+const SRV_CHANGED: ReadonlySet<string> = new Set(['SRV']);
 
 /** A published service. */
 export class Service extends EventEmitter<ServiceEvents> {
@@ -106,7 +117,7 @@ export class Service extends EventEmitter<ServiceEvents> {
     const spec = { ...this.registration.spec, txt };
     serviceRecords(spec, this.registration.names, 'check.local'); // validates the TXT, with a clear error
     this.registration.spec = spec;
-    this.responder.engine.reannounce(this.registration);
+    this.responder.engine.reannounce(this.registration, TXT_CHANGED);
   }
 
   /** Change the port and announce the new SRV record (RFC 6762 §8.4). */
@@ -114,7 +125,7 @@ export class Service extends EventEmitter<ServiceEvents> {
     const spec = { ...this.registration.spec, port };
     serviceRecords(spec, this.registration.names, 'check.local'); // validates the port, with a clear error
     this.registration.spec = spec;
-    this.responder.engine.reannounce(this.registration);
+    this.responder.engine.reannounce(this.registration, SRV_CHANGED);
   }
 
   /**
@@ -131,12 +142,17 @@ export class Service extends EventEmitter<ServiceEvents> {
     const names = serviceNames(this.registration.spec, name); // validates the name, with a clear error
     const registration = this.registration;
     const announced = this.responder.whenAnnounced(this, options.signal, false);
+    // It may reject (stop(), close(), abort) while the goodbyes are still going out: handled below, not left unhandled.
+    announced.catch(() => undefined);
     await this.responder.engine.changeName(registration, () => registration.setName(name, names));
     await announced;
     return this.name;
   }
 
-  /** Send goodbyes and stop answering for this service. Resolves once the goodbyes are sent. */
+  /**
+   * Send goodbyes and stop answering for this service. Resolves once the
+   * goodbyes are sent; a `rename()` still waiting rejects with `STOPPED`.
+   */
   stop(): Promise<void> {
     return this.responder.unpublish(this);
   }
@@ -153,10 +169,11 @@ export class Responder extends EventEmitter<ResponderEvents> {
   private closed = false;
   /** Set when the host name was lost with autoRename off: nothing more can be published. */
   private hostConflict: BoasterError | undefined;
-  /** Rejecters of publish() calls still waiting for their announcement. */
-  private readonly waiting = new Set<(error: BoasterError) => void>();
+  /** Rejecters of publish() and rename() calls still waiting for their announcement, with their service. */
+  private readonly waiting = new Map<(error: BoasterError) => void, Service>();
 
   private readonly logger: Logger | undefined;
+  private readonly errors: ErrorReports;
 
   constructor(options: ResponderOptions = {}) {
     super();
@@ -171,14 +188,13 @@ export class Responder extends EventEmitter<ResponderEvents> {
       ...(options.random ? { random: options.random } : {}),
       ...(options.autoRename !== undefined ? { autoRename: options.autoRename } : {}),
     });
-    this.engine.on('error', (e) => {
+    // A stranger on the link can cause one failure thousands of times a second: report each kind once per interval.
+    this.errors = new ErrorReports(options.clock ?? systemClock, (e) => {
       options.logger?.warn?.(e.message);
       this.emit('error', e);
     });
-    this.transport.on('error', (e) => {
-      options.logger?.warn?.(e.message);
-      this.emit('error', e);
-    });
+    this.engine.on('error', (e) => this.errors.add(e));
+    this.transport.on('error', (e) => this.errors.add(e));
     this.engine.on('probing', (r) => this.services.get(r)?.emit('probing'));
     this.engine.on('announced', (r) => {
       options.logger?.info?.(`announced ${r.kind} "${r.name}"`);
@@ -189,7 +205,7 @@ export class Responder extends EventEmitter<ResponderEvents> {
       if (r === this.host) {
         this.emit('hostRenamed', from, to);
         // SRV targets follow the host name.
-        for (const reg of this.services.keys()) this.engine.reannounce(reg);
+        for (const reg of this.services.keys()) this.engine.reannounce(reg, SRV_CHANGED);
       } else {
         this.services.get(r)?.emit('renamed', from, to);
       }
@@ -265,7 +281,7 @@ export class Responder extends EventEmitter<ResponderEvents> {
         signal?.removeEventListener('abort', onAbort);
         this.waiting.delete(onClose);
       };
-      this.waiting.add(onClose);
+      this.waiting.set(onClose, service);
       const onAnnounced = (): void => {
         done();
         resolve();
@@ -286,9 +302,12 @@ export class Responder extends EventEmitter<ResponderEvents> {
     });
   }
 
-  /** @internal */
+  /** @internal Withdraw `service`; whatever of it still waits for an announcement rejects with `STOPPED`. */
   async unpublish(service: Service): Promise<void> {
     this.services.delete(service.registration);
+    for (const [reject, of] of [...this.waiting]) {
+      if (of === service) reject(new BoasterError('STOPPED', `The service "${service.name}" was stopped before it was announced; publish it again to announce it`));
+    }
     await this.engine.remove(service.registration);
   }
 
@@ -296,13 +315,14 @@ export class Responder extends EventEmitter<ResponderEvents> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const reject of [...this.waiting]) reject(new BoasterError('CLOSED', 'The responder was closed before the service was announced'));
+    for (const reject of [...this.waiting.keys()]) reject(new BoasterError('CLOSED', 'The responder was closed before the service was announced'));
     if (this.starting) {
       await this.starting.catch(() => undefined);
       await Promise.all([...this.services.values()].map((s) => this.unpublish(s)));
       await this.engine.remove(this.host);
     }
     this.engine.dispose();
+    this.errors.clear();
     await this.transport.close();
   }
 }

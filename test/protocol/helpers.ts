@@ -177,12 +177,12 @@ export async function engineHarness(options: { interfaces?: NetworkInterface[]; 
   return { transport, engine, host, service };
 }
 
-/** A Responder on a fake transport, host name `testhost`, random fixed at 0.5. */
-export function responderHarness(options: { interfaces?: NetworkInterface[]; random?: Random; autoRename?: boolean } = {}) {
+/** A Responder on a fake transport, host name `testhost` (or `hostName`), random fixed at 0.5. */
+export function responderHarness(options: { interfaces?: NetworkInterface[]; random?: Random; autoRename?: boolean; hostName?: string } = {}) {
   const transport = fakeTransport(options.interfaces);
   const responder = new Responder({
     transport,
-    hostName: 'testhost',
+    hostName: options.hostName ?? 'testhost',
     random: options.random ?? (() => 0.5),
     ...(options.autoRename !== undefined ? { autoRename: options.autoRename } : {}),
   });
