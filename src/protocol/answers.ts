@@ -1,12 +1,13 @@
 /**
  * Which of our records answer a query, with their additional records: pure
  * functions over the records announced on one interface (RFC 6762 §6,
- * §7.1; RFC 6763 §12).
+ * §7.1; RFC 6763 §12). Records are looked up by their keys, so a query
+ * costs the size of its answer, not one comparison per record per question.
  */
 import { CLASS_ANY, CLASS_IN } from '../constants.js';
 import type { OwnedRecord } from '../records/service-records.js';
 import { nsecFor } from '../records/service-records.js';
-import { sameRecord } from '../wire/canonical.js';
+import { ownerKey, recordKey } from '../wire/canonical.js';
 import type { Question, ResourceRecord } from '../wire/model.js';
 import { nameKey } from '../wire/name.js';
 
@@ -16,26 +17,49 @@ export interface AnswerSet {
   additionals: OwnedRecord[];
 }
 
+/**
+ * A querier's known answers (RFC 6762 §7.1), indexed: the longest TTL it
+ * holds for each record.
+ */
+export class KnownAnswers {
+  private readonly ttls = new Map<string, number>();
+
+  constructor(records: readonly ResourceRecord[] = []) {
+    for (const r of records) {
+      const key = recordKey(r);
+      this.ttls.set(key, Math.max(this.ttls.get(key) ?? -1, r.ttl));
+    }
+  }
+
+  /** RFC 6762 §7.1: the querier already has this record with at least half our TTL. */
+  has(record: ResourceRecord): boolean {
+    const ttl = this.ttls.get(recordKey(record));
+    return ttl !== undefined && ttl >= record.ttl / 2;
+  }
+}
+
+/** RFC 6762 §7.1 known-answer suppression, for one record against a list. */
+export function knownToQuerier(record: ResourceRecord, knownAnswers: readonly ResourceRecord[] | KnownAnswers): boolean {
+  return (knownAnswers instanceof KnownAnswers ? knownAnswers : new KnownAnswers(knownAnswers)).has(record);
+}
+
+/** Our records by owner name key. */
+function byOwner(records: readonly OwnedRecord[]): Map<string, OwnedRecord[]> {
+  const map = new Map<string, OwnedRecord[]>();
+  for (const r of records) {
+    const key = ownerKey(r.record);
+    const list = map.get(key);
+    if (list) list.push(r);
+    else map.set(key, [r]);
+  }
+  return map;
+}
+
 function matchesQuestion(record: ResourceRecord, question: Question): boolean {
   const klass = question.class ?? CLASS_IN;
   if (klass !== CLASS_ANY && klass !== (record.class ?? CLASS_IN)) return false;
-  if (question.type !== 'ANY' && question.type !== record.type) return false;
   if (question.type === 'UNKNOWN') return false;
-  return nameKey(question.name) === nameKey(record.name);
-}
-
-/**
- * RFC 6762 §7.1 known-answer suppression: the querier already has this
- * record with at least half our TTL.
- */
-export function knownToQuerier(record: ResourceRecord, knownAnswers: readonly ResourceRecord[]): boolean {
-  return knownAnswers.some((known) => sameRecord(known, record) && known.ttl >= record.ttl / 2);
-}
-
-/** Whether we own a unique record by this name (so absence of a type is ours to assert). */
-function ownsUniqueName(records: readonly OwnedRecord[], name: string): boolean {
-  const key = nameKey(name);
-  return records.some((r) => r.unique && nameKey(r.record.name) === key);
+  return question.type === 'ANY' || question.type === record.type;
 }
 
 /**
@@ -51,25 +75,30 @@ export function answerQuery(
   knownAnswers: readonly ResourceRecord[] = [],
   negativeTtl = 120,
 ): AnswerSet {
+  const owners = byOwner(records);
+  const known = new KnownAnswers(knownAnswers);
   const answers: OwnedRecord[] = [];
   const additionals: OwnedRecord[] = [];
   // By content: two registrations may own the same shared record (the enumeration PTR).
-  const included = (r: OwnedRecord): boolean => [...answers, ...additionals].some((x) => sameRecord(x.record, r.record));
+  const included = new Set<string>();
+  const take = (r: OwnedRecord, into: OwnedRecord[]): void => {
+    const key = recordKey(r.record);
+    if (included.has(key) || known.has(r.record)) return;
+    included.add(key);
+    into.push(r);
+  };
   const nsecNames = new Set<string>();
   for (const question of questions) {
-    const matching = records.filter((r) => matchesQuestion(r.record, question));
-    for (const r of matching) {
-      if (!included(r) && !knownToQuerier(r.record, knownAnswers)) answers.push(r);
-    }
-    if (matching.length === 0 && question.type !== 'ANY' && ownsUniqueName(records, question.name)) nsecNames.add(nameKey(question.name));
+    const key = nameKey(question.name);
+    const atName = owners.get(key) ?? [];
+    const matching = atName.filter((r) => matchesQuestion(r.record, question));
+    for (const r of matching) take(r, answers);
+    if (matching.length === 0 && question.type !== 'ANY' && atName.some((r) => r.unique)) nsecNames.add(key);
   }
-  const addAdditional = (r: OwnedRecord): void => {
-    if (!included(r) && !knownToQuerier(r.record, knownAnswers)) additionals.push(r);
-  };
   const addressesOf = (host: string): void => {
     const key = nameKey(host);
-    const addresses = records.filter((r) => (r.record.type === 'A' || r.record.type === 'AAAA') && nameKey(r.record.name) === key);
-    addresses.forEach(addAdditional);
+    const addresses = (owners.get(key) ?? []).filter((r) => r.record.type === 'A' || r.record.type === 'AAAA');
+    for (const r of addresses) take(r, additionals);
     // RFC 6762 §6.1: say the missing family does not exist.
     const families = new Set(addresses.map((r) => r.record.type));
     if (addresses.length > 0 && families.size < 2) nsecNames.add(key);
@@ -77,13 +106,9 @@ export function answerQuery(
   for (const answer of [...answers]) {
     const { record } = answer;
     if (record.type === 'PTR') {
-      const target = nameKey(record.data);
-      for (const r of records) {
-        if ((r.record.type === 'SRV' || r.record.type === 'TXT') && nameKey(r.record.name) === target) addAdditional(r);
-      }
-      for (const r of records) {
-        if (r.record.type === 'SRV' && nameKey(r.record.name) === target) addressesOf(r.record.data.target);
-      }
+      const atTarget = owners.get(nameKey(record.data)) ?? [];
+      for (const r of atTarget) if (r.record.type === 'SRV' || r.record.type === 'TXT') take(r, additionals);
+      for (const r of atTarget) if (r.record.type === 'SRV') addressesOf(r.record.data.target);
     } else if (record.type === 'SRV') {
       addressesOf(record.data.target);
     } else if (record.type === 'A' || record.type === 'AAAA') {
@@ -91,8 +116,9 @@ export function answerQuery(
     }
   }
   for (const key of nsecNames) {
-    const owner = records.find((r) => nameKey(r.record.name) === key);
-    if (owner) additionals.push({ unique: true, record: nsecFor(owner.record.name, records, owner.record.ttl ?? negativeTtl) });
+    const atName = owners.get(key) ?? [];
+    const owner = atName[0];
+    if (owner) additionals.push({ unique: true, record: nsecFor(owner.record.name, atName, owner.record.ttl ?? negativeTtl) });
   }
   return { answers, additionals };
 }

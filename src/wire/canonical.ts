@@ -73,6 +73,17 @@ export function recordKey(record: ResourceRecord): string {
   return key;
 }
 
+/** {@link nameKey} of a record's owner name, computed once per record object. */
+export function ownerKey(record: ResourceRecord): string {
+  const cached = owners.get(record);
+  if (cached !== undefined) return cached;
+  const key = nameKey(record.name);
+  owners.set(record, key);
+  return key;
+}
+
+const owners = new WeakMap<ResourceRecord, string>();
+
 /**
  * Keys of record objects already seen. Records are treated as immutable
  * values throughout boaster (a changed record is a new object), so a key
