@@ -7,15 +7,26 @@
  *
  * - IPv6: every socket is bound to one interface (`ff02::fb%eth0`, or the
  *   interface's own address), which Linux enforces, so the socket names the
- *   arrival interface exactly; the source must then be on that link.
+ *   arrival interface exactly; the source must then be on that link:
+ *   link-local, or inside one of that interface's IPv6 prefixes, on the
+ *   group socket as on the unicast one (see below).
  * - IPv4: one socket bound to 224.0.0.251 receives the group from every
  *   joined interface (IP_MULTICAST_ALL), and one socket per interface bound
  *   to its address receives unicast. The arrival interface is the one whose
  *   subnet holds the source, longest prefix first.
  *
- * A source on no local subnet is dropped (RFC 6762 §11: "the source address
- * is on the local link"), which also stops off-link reflection and
- * amplification (avahi CVE-2017-6519).
+ * A source that is not link-local and on none of the arrival interface's
+ * subnets (IPv4) or prefixes (IPv6) is dropped: the on-link test of
+ * RFC 6762 §11, "(I & M) == (P & M)" or link-local. §11 itself deems responses
+ * sent to 224.0.0.251 or ff02::fb on-link "regardless of source IP address"
+ * (for devices with unrelated addresses on one link); boaster does not take
+ * that exemption, for either family. Reaching the link-scope group shows the
+ * sender is on the link, not that the address it claims is, and answering
+ * such a claim is off-link reflection and amplification (avahi
+ * CVE-2017-6519; its IPv6 side is a global source on ff02::fb). The cost: a
+ * device whose address is on none of our subnets or prefixes is not heard.
+ * Sources no host sends from (port 0, broadcast, multicast, unspecified,
+ * stray loopback) are refused before attribution, by source-check.ts.
  *
  * Ambiguity that remains: two IPv4 interfaces with the same subnet (or the
  * same longest prefix). The packet is then given to the interface whose
@@ -47,9 +58,9 @@ export interface ArrivalSocket {
   interface?: string;
   exact?: boolean;
   /**
-   * The socket receives the link-scope group (ff02::fb). With `exact`, a
-   * packet on it was sent on that link whatever its source, since routers
-   * never forward link-scope multicast.
+   * The socket receives the mDNS group. Informational: it does not waive the
+   * on-link test (boaster does not take RFC 6762 §11's exemption for packets
+   * to the group: see the module comment).
    */
   group?: boolean;
 }
@@ -102,8 +113,8 @@ export function attributeSource(source: string, socket: ArrivalSocket, interface
     if (linkLocal && scope !== undefined && !scoped) return { drop: 'no-interface' };
     const nic = scoped ?? (socket.exact ? bound : undefined);
     if (nic) {
-      const linkScopeGroup = socket.exact === true && socket.group === true && nic === bound;
-      if (linkLocal || linkScopeGroup || onLinkOf(nic, address, 6) >= 0) return { interface: nic.name, ambiguousWith: [] };
+      // RFC 6762 §11's on-link test: link-local, or inside a prefix of the arrival interface; on the group socket too.
+      if (linkLocal || onLinkOf(nic, address, 6) >= 0) return { interface: nic.name, ambiguousWith: [] };
       return { drop: 'off-link' };
     }
   }

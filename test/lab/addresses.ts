@@ -2,7 +2,8 @@
  * Address plan and the lab's hard network rule.
  *
  * The lab may only use TEST-NET-1 (192.0.2.0/24, RFC 5737) for IPv4 and
- * link-local fe80::/10 for IPv6; every address handed to `ip` passes through
+ * link-local fe80::/10 or the documentation prefix 2001:db8::/32 (RFC 3849,
+ * for off-link sources) for IPv6; every address handed to `ip` passes through
  * {@link assertLabIPv4Cidr} / {@link assertLabIPv6Cidr}.
  *
  * Plan: a lab with one link uses 192.0.2.0/24; a lab with 2..4 links splits
@@ -51,6 +52,11 @@ export function isIPv6LinkLocal(addr: string): boolean {
   return isIPv6(addr) && /^fe[89ab][0-9a-f]:/i.test(addr);
 }
 
+/** Whether `addr` (no prefix) is inside the IPv6 documentation prefix 2001:db8::/32 (RFC 3849). */
+export function isIPv6Documentation(addr: string): boolean {
+  return isIPv6(addr) && /^2001:0{0,2}db8:/i.test(addr);
+}
+
 function splitCidr(cidr: string): { addr: string; prefixLen: number } {
   const m = /^([^/]+)\/(\d{1,3})$/.exec(cidr);
   if (!m || m[1] === undefined || m[2] === undefined) {
@@ -68,11 +74,11 @@ export function assertLabIPv4Cidr(cidr: string): { addr: string; prefixLen: numb
   return r;
 }
 
-/** Throw unless `cidr` is an IPv6 link-local address with prefix 64..128. */
+/** Throw unless `cidr` is an IPv6 link-local (or 2001:db8::/32 documentation) address with prefix 64..128. */
 export function assertLabIPv6Cidr(cidr: string): { addr: string; prefixLen: number } {
   const r = splitCidr(cidr);
-  if (!isIPv6LinkLocal(r.addr) || r.prefixLen < 64 || r.prefixLen > 128) {
-    throw new Error(`lab IPv6 addresses must be link-local (fe80::/10), got ${cidr}`);
+  if (!(isIPv6LinkLocal(r.addr) || isIPv6Documentation(r.addr)) || r.prefixLen < 64 || r.prefixLen > 128) {
+    throw new Error(`lab IPv6 addresses must be link-local (fe80::/10) or documentation (2001:db8::/32), got ${cidr}`);
   }
   return r;
 }

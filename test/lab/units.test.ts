@@ -68,7 +68,8 @@ describe('lab address plan and names', () => {
     expect(() => assertLabIPv4Cidr('10.0.0.1/24')).toThrow(/TEST-NET-1/);
     expect(() => assertLabIPv4Cidr('192.0.3.1/24')).toThrow();
     expect(() => assertLabIPv4Cidr('192.0.2.1/16')).toThrow();
-    expect(() => assertLabIPv6Cidr('2001:db8::1/64')).toThrow(/link-local/);
+    expect(() => assertLabIPv6Cidr('2001:4860::1/64')).toThrow(/link-local/);
+    expect(assertLabIPv6Cidr('2001:db8:7::7/64').addr).toBe('2001:db8:7::7');
     expect(assertLabIPv6Cidr('fe80::1234/64').addr).toBe('fe80::1234');
   });
 

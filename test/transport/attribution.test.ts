@@ -20,7 +20,7 @@ describe('attributing a packet to its arrival interface', () => {
   it.each<[string, string, ArrivalSocket, Attribution]>([
     ['IPv4 source on eth0 subnet, group socket', '192.0.2.11', GROUP4, to('eth0')],
     ['IPv4 source on eth1 subnet, group socket', '192.0.2.76', GROUP4, to('eth1')],
-    ['network and broadcast addresses still match their subnet', '192.0.2.63', GROUP4, to('eth0')],
+    ['network and broadcast addresses match their subnet here (source-check.ts refuses a broadcast source first)', '192.0.2.63', GROUP4, to('eth0')],
     ['IPv4 source on no subnet: off-link (RFC 6762 §11)', '192.0.2.200', GROUP4, drop('off-link')],
     ['a routed source far away: off-link', '198.51.100.7', GROUP4, drop('off-link')],
     ['our own address is on our subnet', '192.0.2.10', GROUP4, to('eth0')],
@@ -74,11 +74,41 @@ describe('attributing a packet to its arrival interface', () => {
     expect(attributeSource('fe80::99%9', bound6('eth0'), indexed)).toEqual(drop('no-interface'));
   });
 
-  it('any source on an interface-bound link-scope group socket is on that link (routers never forward ff02::fb)', () => {
+  // RFC 6762 §11's on-link test: an IPv6 source is link-local or inside one
+  // of the interface's prefixes. §11 deems responses to ff02::fb on-link
+  // "regardless of source IP address"; boaster, as for 224.0.0.251, does not
+  // take that exemption: reaching the link-scope group shows the sender is
+  // on the link, not that the address it claims is (issue 9, the IPv6 side
+  // of CVE-2017-6519: 2001:db8:7::7 to ff02::fb was delivered and answered).
+  it('an off-link IPv6 source on the link-scope group socket is dropped, as on unicast (RFC 6762 §11 on-link test)', () => {
     const group6 = (name: string): ArrivalSocket => ({ family: 6, interface: name, exact: true, group: true });
-    expect(attributeSource('2001:db8:99::1', group6('eth0'), twoSubnets)).toEqual(to('eth0'));
-    // The same source sent unicast to us is off-link.
+    expect(attributeSource('2001:db8:99::1', group6('eth0'), twoSubnets)).toEqual(drop('off-link'));
     expect(attributeSource('2001:db8:99::1', bound6('eth0'), twoSubnets)).toEqual(drop('off-link'));
+  });
+
+  it('an IPv6 source on the group socket is accepted when link-local or inside a prefix of that interface only', () => {
+    const group6 = (name: string): ArrivalSocket => ({ family: 6, interface: name, exact: true, group: true });
+    const linkLocalOnly = [nic('eth0', v4('192.0.2.10', 24), v6('fe80::10', 64))];
+    // The responder of issue 9: link-local only; the attacker's global address.
+    expect(attributeSource('2001:db8:7::7', group6('eth0'), linkLocalOnly)).toEqual(drop('off-link'));
+    expect(attributeSource('fe80::7%eth0', group6('eth0'), linkLocalOnly)).toEqual(to('eth0'));
+    expect(attributeSource('fe80::7', group6('eth0'), linkLocalOnly)).toEqual(to('eth0'));
+    // eth1 has 2001:db8:1::/64: on-link there, off-link on eth0 even on eth0's group socket.
+    expect(attributeSource('2001:db8:1::99', group6('eth1'), twoSubnets)).toEqual(to('eth1'));
+    expect(attributeSource('2001:db8:1::99', group6('eth0'), twoSubnets)).toEqual(drop('off-link'));
+    // A prefix longer than /64 is honoured; one bit out is off-link.
+    const narrow = [nic('eth0', v6('fe80::10', 64), v6('2001:db8:7::10', 120))];
+    expect(attributeSource('2001:db8:7::ff', group6('eth0'), narrow)).toEqual(to('eth0'));
+    expect(attributeSource('2001:db8:7::100', group6('eth0'), narrow)).toEqual(drop('off-link'));
+    // Unique local addresses are no exception.
+    expect(attributeSource('fd00::7', group6('eth0'), linkLocalOnly)).toEqual(drop('off-link'));
+  });
+
+  it('an off-link IPv6 source on a socket bound to a global address (not scoped) is off-link', () => {
+    const globalOnly = [nic('eth0', v6('2001:db8:5::10', 64))];
+    const unscoped6: ArrivalSocket = { family: 6, interface: 'eth0' };
+    expect(attributeSource('2001:db8:7::7', unscoped6, globalOnly)).toEqual(drop('off-link'));
+    expect(attributeSource('2001:db8:5::7', unscoped6, globalOnly)).toEqual(to('eth0'));
   });
 
   it('splits IPv6 zones', () => {
