@@ -7,6 +7,7 @@ import { EventEmitter } from 'eventemitter3';
 import { TransportError } from '../errors.js';
 import { diffInterfaces, emitInterfaceChanges } from './interface-diff.js';
 import type { NetworkInterface } from './interfaces.js';
+import { checkSource } from './source-check.js';
 import type { ReceivedPacket, SendTarget, Transport, TransportEvents, TransportStats } from './transport.js';
 import { emptyStats } from './transport.js';
 
@@ -74,18 +75,31 @@ export class FakeTransport extends EventEmitter<TransportEvents> implements Tran
     this.sent.push({ data: Uint8Array.from(data), target: { ...target }, at: this.now() });
   }
 
-  /** Hand the code under test a packet, as if it arrived on `interface`. */
+  /**
+   * Hand the code under test a packet, as if it arrived on `interface`.
+   * Like `UdpTransport`, a source no host sends from (port 0, broadcast,
+   * multicast, unspecified, loopback on a non-loopback interface: see
+   * source-check.ts) is counted in `stats.dropped` and not delivered.
+   * Attribution is not simulated: the packet is on the interface it names.
+   */
   deliver(packet: Pick<ReceivedPacket, 'data'> & Partial<ReceivedPacket>): void {
-    this.counters.received++;
-    this.counters.delivered++;
-    this.emit('packet', {
+    const received: ReceivedPacket = {
       interface: this.current[0]?.name ?? 'eth0',
       family: 4,
       source: { address: '192.0.2.99', port: 5353 },
       destination: 'multicast',
       receivedAt: this.now(),
       ...packet,
-    });
+    };
+    this.counters.received++;
+    const nic = this.current.find((n) => n.name === received.interface);
+    const refused = checkSource(received.source.address, received.source.port, nic ? [nic] : []);
+    if (refused) {
+      this.counters.dropped[refused]++;
+      return;
+    }
+    this.counters.delivered++;
+    this.emit('packet', received);
   }
 
   /** Replace the interface list, emitting the events a real transport would. */

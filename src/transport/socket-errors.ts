@@ -28,10 +28,18 @@ export function socketError(error: Error, doing: string, interfaceName?: string)
         options,
       );
     case 'EPERM':
-    case 'EACCES':
+      // Linux: a netfilter rule (or seccomp) refused the packet.
       return new TransportError(
         'PERMISSION_DENIED',
         `Permission denied while ${doing}${where}: a firewall rule or a sandbox forbids it; allow UDP port 5353 and multicast.`,
+        options,
+      );
+    case 'EACCES':
+      // Linux: sending to a broadcast address without SO_BROADCAST, or a security module (SELinux, AppArmor) refused it.
+      return new TransportError(
+        'PERMISSION_DENIED',
+        `Permission denied while ${doing}${where}: the destination is a broadcast address (mDNS never sends to one; boaster sets no SO_BROADCAST), ` +
+          'or a security module (SELinux, AppArmor) or sandbox forbids UDP port 5353; check its policy.',
         options,
       );
     case 'ENODEV':

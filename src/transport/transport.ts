@@ -34,8 +34,20 @@ export interface SendTarget {
   port?: number;
 }
 
-/** Why a received packet was not delivered. */
-export type DropReason = 'off-link' | 'no-interface' | 'family-mismatch' | 'bad-address' | 'own' | 'duplicate';
+/**
+ * Why a received packet was not delivered:
+ * - `bad-port`: source port 0, which cannot be answered (source-check.ts);
+ * - `bad-source`: a source no host sends from: unspecified, broadcast (also
+ *   the subnet broadcast of an arrival interface), multicast, or loopback on
+ *   a non-loopback interface (source-check.ts);
+ * - `off-link`: the source is on none of the arrival interface's subnets or
+ *   prefixes and not link-local (RFC 6762 §11, attribution.ts);
+ * - `no-interface`: no selected interface can be the arrival interface;
+ * - `family-mismatch`, `bad-address`: a source Node should never report;
+ * - `own`: our own multicast looping back;
+ * - `duplicate`: the same packet again within 100 ms on the same interface.
+ */
+export type DropReason = 'bad-port' | 'bad-source' | 'off-link' | 'no-interface' | 'family-mismatch' | 'bad-address' | 'own' | 'duplicate';
 
 /** Counters, since the transport started. */
 export interface TransportStats {
@@ -82,7 +94,7 @@ export function emptyStats(): TransportStats {
     received: 0,
     delivered: 0,
     ambiguous: 0,
-    dropped: { 'off-link': 0, 'no-interface': 0, 'family-mismatch': 0, 'bad-address': 0, own: 0, duplicate: 0 },
+    dropped: { 'bad-port': 0, 'bad-source': 0, 'off-link': 0, 'no-interface': 0, 'family-mismatch': 0, 'bad-address': 0, own: 0, duplicate: 0 },
     sent: 0,
     sendErrors: 0,
   };

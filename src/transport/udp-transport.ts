@@ -13,9 +13,10 @@
  * All sockets set SO_REUSEADDR, so avahi-daemon or another responder on the
  * host keeps receiving multicast (unicast to an address boaster serves comes
  * to boaster: see README). Multicast TTL / hop limit 255 (RFC 6762 §11) and
- * loopback on, so other processes on this host hear us. Our own packets
- * looping back are recognised by digest, in bounded memory. The two families
- * of an interface open, fail and follow address changes independently.
+ * loopback on, so other processes on this host hear us. Received packets pass
+ * the source check (source-check.ts), then attribution; our own looping back
+ * are recognised by digest, in bounded memory. The two families of an
+ * interface open, fail and follow address changes independently.
  */
 import type dgram from 'node:dgram';
 import net from 'node:net';
@@ -36,6 +37,7 @@ import { diffInterfaces, emitInterfaceChanges } from './interface-diff.js';
 import type { InterfaceSelection, InterfaceSource, NetworkInterface } from './interfaces.js';
 import { readInterfaces, selectInterfaces } from './interfaces.js';
 import { PacketMemory, packetDigest } from './packet-memory.js';
+import { checkSource } from './source-check.js';
 import { socketError, toTransportError } from './socket-errors.js';
 import { closeSocket, joinGroup, leaveGroup, openMdnsSocket } from './sockets.js';
 import type { ReceivedPacket, SendTarget, Transport, TransportEvents, TransportStats } from './transport.js';
@@ -300,7 +302,10 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
   private receive(data: Buffer, rinfo: dgram.RemoteInfo, arrival: ArrivalSocket, group: boolean): void {
     try {
       this.counters.received++;
-      const attribution = attributeSource(rinfo.address, { ...arrival, group }, this.attributionTargets());
+      // First port 0, broadcast, multicast, unspecified or stray loopback sources (source-check.ts), then on-link.
+      const bound = arrival.exact === true ? this.links.get(arrival.interface ?? '')?.nic : undefined;
+      const refused = checkSource(rinfo.address, rinfo.port, bound ? [bound] : this.attributionTargets());
+      const attribution = refused ? { drop: refused } : attributeSource(rinfo.address, { ...arrival, group }, this.attributionTargets());
       if ('drop' in attribution) {
         this.counters.dropped[attribution.drop]++;
         return;

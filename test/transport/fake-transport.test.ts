@@ -31,4 +31,23 @@ describe('the fake transport for unit tests', () => {
     expect(up.mock.calls.map(([nic]) => nic.name)).toEqual(['eth0', 'eth1']);
     expect(removed.mock.calls.map(([nic, address]) => [nic.name, address.address])).toEqual([['eth0', '192.0.2.10']]);
   });
+
+  it('does not deliver packets from port 0 or broadcast, multicast, unspecified or loopback sources, like the real transport', async () => {
+    const transport = new FakeTransport([fakeInterface('eth0')]);
+    const packets = vi.fn();
+    transport.on('packet', packets);
+    await transport.start();
+    const from = (address: string, port = 5353, family: 4 | 6 = 4): void =>
+      transport.deliver({ data: Uint8Array.of(1), interface: 'eth0', family, source: { address, port } });
+    from('192.0.2.50', 0);
+    from('fe80::50', 0, 6);
+    for (const address of ['255.255.255.255', '192.0.2.255', '224.0.0.251', '0.0.0.0', '127.0.0.1']) from(address);
+    for (const address of ['ff02::fb', '::', '::1']) from(address, 5353, 6);
+    expect(packets).not.toHaveBeenCalled();
+    expect(transport.stats).toMatchObject({ received: 10, delivered: 0 });
+    expect(transport.stats.dropped).toMatchObject({ 'bad-port': 2, 'bad-source': 8 });
+    from('192.0.2.50', 40000);
+    expect(packets).toHaveBeenCalledTimes(1);
+    expect(transport.stats).toMatchObject({ received: 11, delivered: 1 });
+  });
 });

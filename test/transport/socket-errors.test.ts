@@ -11,7 +11,8 @@ describe('socket errors say what to do next', () => {
     ['ENETUNREACH', 'NETWORK_UNREACHABLE', /ip route add 224\.0\.0\.0\/4 dev eth0/],
     ['EHOSTUNREACH', 'NETWORK_UNREACHABLE', /ip route add/],
     ['EPERM', 'PERMISSION_DENIED', /allow UDP port 5353/],
-    ['EACCES', 'PERMISSION_DENIED', /firewall/],
+    // Issue 9: EACCES on a send is a broadcast destination on Linux, not a firewall (that is EPERM).
+    ['EACCES', 'PERMISSION_DENIED', /broadcast address.*security module/],
     ['ENODEV', 'NO_INTERFACE', /gone/],
     ['EWHATEVER', 'SOCKET_ERROR', /EWHATEVER failure while sending/],
   ])('%s → %s', (code, expected, message) => {
@@ -21,6 +22,12 @@ describe('socket errors say what to do next', () => {
     expect(error.message).toMatch(message);
     expect(error.interfaceName).toBe('eth0');
     expect((error.cause as Error).message).toBe(`${code} failure`);
+  });
+
+  it('EACCES on a send does not blame a firewall (issue 9: it is a broadcast destination on Linux)', () => {
+    const error = socketError(errno('EACCES'), 'sending to 192.0.2.255:5353', 'eth0');
+    expect(error.message).not.toMatch(/firewall/);
+    expect(socketError(errno('EPERM'), 'sending to 192.0.2.11:5353', 'eth0').message).toMatch(/firewall/);
   });
 
   it('wraps anything thrown', () => {

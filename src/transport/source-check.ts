@@ -1,0 +1,97 @@
+/**
+ * Sources no real mDNS sender can have, judged before attribution: a packet
+ * from one is dropped and counted, never delivered, so nothing above the
+ * transport tries (and fails, loudly) to answer it.
+ *
+ * - Source port 0 (`'bad-port'`): RFC 768 makes 0 "no port"; nothing can be
+ *   sent back to it, and an mDNS querier or responder always has one
+ *   (5353, or the port a legacy resolver waits on, RFC 6762 §6.7).
+ * - Source addresses that never name one sending host (`'bad-source'`),
+ *   which hosts must silently discard (RFC 1122 §3.2.1.3, RFC 4291 §2.5.2,
+ *   §2.5.3, §2.7):
+ *   - unspecified: `0.0.0.0/8`, `::`;
+ *   - broadcast: `255.255.255.255`, and the subnet broadcast (all host
+ *     bits set) of an IPv4 subnet of a candidate arrival interface, e.g.
+ *     `192.0.2.255` on `192.0.2.0/24`, or `169.254.255.255` (RFC 3927);
+ *     /31 and /32 have no broadcast address (RFC 3021);
+ *   - multicast: `224.0.0.0/4`, `ff00::/8`;
+ *   - loopback (`127.0.0.0/8`, `::1`) unless a candidate arrival interface
+ *     is a loopback interface.
+ *
+ * IPv4-mapped IPv6 sources are judged as the IPv4 address they carry. An
+ * address that does not parse is left to attribution (`'bad-address'`).
+ */
+import ipaddr from 'ipaddr.js';
+import type { InterfaceAddress } from './interfaces.js';
+
+/** What the check needs to know of an interface the packet may have arrived on. */
+export interface SourceCheckInterface {
+  loopback: boolean;
+  addresses: readonly InterfaceAddress[];
+}
+
+/** Why a source is refused; see the module comment. */
+export type SourceVerdict = 'bad-port' | 'bad-source';
+
+/** The IPv4 link-local prefix (RFC 3927), whose broadcast is refused even on interfaces without such an address. */
+const IPV4_LINK_LOCAL: readonly [string, number] = ['169.254.0.0', 16];
+
+/** `address` parsed, with an IPv4-mapped IPv6 address read as the IPv4 address it carries. */
+function parseSource(address: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  const at = address.indexOf('%');
+  try {
+    const parsed = ipaddr.parse(at < 0 ? address : address.slice(0, at));
+    if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) return (parsed as ipaddr.IPv6).toIPv4Address();
+    return parsed;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Broadcast addresses by CIDR, computed once: the check runs on every packet. */
+const broadcasts = new Map<string, string | undefined>();
+
+/** The all-ones host address of `network/prefixLength` (IPv4, prefix 0..30), as text. */
+function subnetBroadcast(network: string, prefixLength: number): string | undefined {
+  if (prefixLength > 30) return undefined; // RFC 3021: both addresses of a /31 are hosts; a /32 is one host
+  const cidr = `${network}/${prefixLength}`;
+  if (broadcasts.has(cidr)) return broadcasts.get(cidr);
+  let text: string | undefined;
+  try {
+    text = ipaddr.IPv4.broadcastAddressFromCIDR(cidr).toString();
+  } catch {
+    text = undefined;
+  }
+  // Interfaces hold few addresses; a host whose addresses keep changing must not grow this without end.
+  if (broadcasts.size >= 1024) broadcasts.clear();
+  broadcasts.set(cidr, text);
+  return text;
+}
+
+/**
+ * Judge a packet's source before attribution.
+ *
+ * @param address the source as Node reports it (an IPv6 `%zone` is ignored)
+ * @param port the source UDP port
+ * @param candidates the interfaces the packet may have arrived on: the one a
+ *   scoped socket is bound to, else every interface of the transport
+ * @returns why the packet is dropped, or `undefined` when the source may be a peer
+ */
+export function checkSource(address: string, port: number, candidates: readonly SourceCheckInterface[]): SourceVerdict | undefined {
+  if (port === 0) return 'bad-port';
+  const source = parseSource(address);
+  if (!source) return undefined;
+  const range = source.range();
+  if (range === 'unspecified' || range === 'broadcast' || range === 'multicast') return 'bad-source';
+  if (range === 'loopback') return candidates.some((nic) => nic.loopback) ? undefined : 'bad-source';
+  if (source.kind() === 'ipv4') {
+    const text = source.toString();
+    if (subnetBroadcast(...IPV4_LINK_LOCAL) === text) return 'bad-source';
+    for (const nic of candidates) {
+      for (const a of nic.addresses) {
+        if (a.family === 4 && subnetBroadcast(a.address, a.prefixLength) === text) return 'bad-source';
+      }
+    }
+  }
+  return undefined;
+}
