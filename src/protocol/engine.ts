@@ -22,7 +22,7 @@ import { BoasterError, WireDecodeError } from '../errors.js';
 import type { OwnedRecord } from '../records/service-records.js';
 import type { InterfaceAddress, NetworkInterface } from '../transport/interfaces.js';
 import type { ReceivedPacket, Transport } from '../transport/transport.js';
-import { compareProbeSets, recordKey, sameRecord } from '../wire/canonical.js';
+import { compareProbeSets, recordKey } from '../wire/canonical.js';
 import { decodePacket } from '../wire/decode.js';
 import type { Packet, ResourceRecord } from '../wire/model.js';
 import { nameKey } from '../wire/name.js';
@@ -213,7 +213,8 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     if (wasPublic) {
       for (const { nic, records } of before) {
         const fresh = registration.records(nic);
-        sends.push(this.sendGoodbyes(nic, records.filter((r) => !fresh.some((f) => sameRecord(f.record, r.record)))));
+        const kept = new Set(fresh.map((f) => recordKey(f.record)));
+        sends.push(this.sendGoodbyes(nic, records.filter((r) => !kept.has(recordKey(r.record)))));
       }
     }
     this.probe(registration);
@@ -242,15 +243,15 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
    * records another announced registration still holds (the enumeration PTR).
    */
   private async sendGoodbyes(nic: NetworkInterface, records: readonly OwnedRecord[]): Promise<void> {
-    const others = this.announcedRecords(nic);
-    const gone = records.filter((r) => r.unique || !others.some((o) => sameRecord(o.record, r.record)));
+    const others = new Set(this.announcedRecords(nic).map((o) => recordKey(o.record)));
+    const gone = records.filter((r) => r.unique || !others.has(recordKey(r.record)));
     if (gone.length > 0) await this.sender.send(nic, { flags: RESPONSE, answers: gone.map((r) => this.forWire(r, 0)) });
   }
 
   /** Drop queued answers for records no announced registration holds any more. */
   private dropUnannouncedAnswers(): void {
-    const remaining = this.transport.interfaces.flatMap((nic) => this.announcedRecords(nic));
-    this.queries.queue.retain((owned) => remaining.some((r) => sameRecord(r.record, owned.record)));
+    const remaining = new Set(this.transport.interfaces.flatMap((nic) => this.announcedRecords(nic)).map((r) => recordKey(r.record)));
+    this.queries.queue.retain((owned) => remaining.has(recordKey(owned.record)));
   }
 
   private timers(registration: Registration): TimerHandle[] {
@@ -442,7 +443,8 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
         const fresh = registration.records(nic);
         // Unique records only: a shared record such as the type's PTR to the old
         // name is now the winner's too, and a goodbye would remove theirs.
-        const gone = records.filter((r) => r.unique && !fresh.some((f) => sameRecord(f.record, r.record)));
+        const kept = new Set(fresh.map((f) => recordKey(f.record)));
+        const gone = records.filter((r) => r.unique && !kept.has(recordKey(r.record)));
         // No cache-flush bit: it would flush the winner's records of that name too.
         if (gone.length > 0) void this.sender.send(nic, { flags: RESPONSE, answers: gone.map((r) => ({ ...this.forWire(r, 0), cacheFlush: false })) });
       }

@@ -34,8 +34,13 @@ export class PacketSender {
     this.replyBudget = new ReplyBudget(now);
   }
 
-  /** Multicast on every family of `nic`, or unicast to `to`. */
-  async send(nic: NetworkInterface, packet: Partial<Packet>, to?: UnicastTarget): Promise<void> {
+  /**
+   * Multicast on every family of `nic`, or unicast to `to`. Resolves false
+   * when a unicast reply was refused for want of the destination's byte
+   * budget (nothing sent), true otherwise; send failures are reported.
+   */
+  async send(nic: NetworkInterface, packet: Partial<Packet>, to?: UnicastTarget): Promise<boolean> {
+    let refused = false;
     for (const family of [4, 6] as const) {
       if (!nic.addresses.some((a) => a.family === family)) continue;
       if (to && (to.address.includes(':') ? 6 : 4) !== family) continue;
@@ -45,7 +50,10 @@ export class PacketSender {
         const budget = Math.min(to?.budget ?? Infinity, payloadBudget(nic.mtu, family));
         const packets = splitPacket(packet, { budget, compression: to?.legacy ? 'unicast' : 'mdns', dropAdditionalsThatDoNotFit: true });
         const chosen = to?.legacy && packets.length > 1 ? [truncated(packets[0] as Buffer)] : packets;
-        if (to && !this.replyBudget.take(to.address, chosen.reduce((sum, p) => sum + p.length, 0))) continue;
+        if (to && !this.replyBudget.take(to.address, chosen.reduce((sum, p) => sum + p.length, 0))) {
+          refused = true;
+          continue;
+        }
         for (const data of chosen) {
           await this.transport.send(data, to ? { interface: nic.name, family, address: to.address, port: to.port } : { interface: nic.name, family });
         }
@@ -53,6 +61,7 @@ export class PacketSender {
         this.report(error instanceof BoasterError ? error : new BoasterError('SEND_FAILED', `Sending on ${nic.name} failed: ${String(error)}`));
       }
     }
+    return !refused;
   }
 }
 

@@ -19,7 +19,7 @@ import {
 import type { OwnedRecord } from '../records/service-records.js';
 import type { NetworkInterface } from '../transport/interfaces.js';
 import type { ReceivedPacket } from '../transport/transport.js';
-import { recordKey, sameRecord } from '../wire/canonical.js';
+import { recordKey } from '../wire/canonical.js';
 import type { Packet, ResourceRecord } from '../wire/model.js';
 import { answerQuery, knownToQuerier } from './answers.js';
 import type { Clock, Random, TimerHandle } from './clock.js';
@@ -103,7 +103,14 @@ export class QueryResponder {
         : RESPONSE_DELAY_MIN_MS + this.deps.random() * (RESPONSE_DELAY_MAX_MS - RESPONSE_DELAY_MIN_MS);
     if (unicast) {
       const body = { flags: RESPONSE, answers: chosen.map((r) => this.deps.wire(r)), additionals: additionals.map((r) => this.deps.wire(r)) };
-      const send = (): void => void this.deps.sender.send(nic, body, { address: received.source.address, port: received.source.port });
+      const send = (): void =>
+        void this.deps.sender.send(nic, body, { address: received.source.address, port: received.source.port }).then((sent) => {
+          if (sent) return;
+          // RFC 6762 §5.4 lets a QU answer go by multicast instead; one over this
+          // source's unicast budget does (multicast is aimed at nobody, and §6.2 limits it).
+          const keys = new Set(body.answers.map((r) => recordKey(r)));
+          this.multicastWhenAllowed(nic, chosen.filter((r) => keys.has(recordKey(r.record))));
+        });
       if (delay === 0) {
         send();
       } else {
@@ -112,8 +119,8 @@ export class QueryResponder {
           this.unicastTimers.delete(timer);
           this.unicastReplies.delete(key);
           // Only what is still ours when the delay ends.
-          const current = this.deps.announced(nic);
-          body.answers = body.answers.filter((r) => current.some((c) => sameRecord(c.record, r)));
+          const current = new Set(this.deps.announced(nic).map((c) => recordKey(c.record)));
+          body.answers = body.answers.filter((r) => current.has(recordKey(r)));
           if (body.answers.length > 0) send();
         }, delay);
         this.unicastTimers.add(timer);

@@ -4,9 +4,9 @@
  * responders send first (§7.4) before they go out.
  */
 import type { OwnedRecord } from '../records/service-records.js';
-import { sameRecord } from '../wire/canonical.js';
+import { recordKey } from '../wire/canonical.js';
 import type { ResourceRecord } from '../wire/model.js';
-import { knownToQuerier } from './answers.js';
+import { KnownAnswers } from './answers.js';
 import type { Clock, TimerHandle } from './clock.js';
 
 /** One answer waiting, and who asked for it. */
@@ -15,11 +15,11 @@ interface Waiting {
   requesters: Set<string>;
 }
 
-/** The response waiting on one interface. */
+/** The response waiting on one interface, its records by {@link recordKey} (in the order they joined). */
 interface Pending {
   dueAt: number;
-  answers: Waiting[];
-  additionals: OwnedRecord[];
+  answers: Map<string, Waiting>;
+  additionals: Map<string, OwnedRecord>;
   timer: TimerHandle;
 }
 
@@ -42,7 +42,7 @@ export class ResponseQueue {
     const dueAt = this.clock.now() + delay;
     let entry = this.pending.get(interfaceName);
     if (!entry) {
-      entry = { dueAt, answers: [], additionals: [], timer: this.schedule(interfaceName, delay) };
+      entry = { dueAt, answers: new Map(), additionals: new Map(), timer: this.schedule(interfaceName, delay) };
       this.pending.set(interfaceName, entry);
     } else if (waitForKnownAnswers && dueAt > entry.dueAt) {
       entry.timer.cancel();
@@ -50,12 +50,14 @@ export class ResponseQueue {
       entry.timer = this.schedule(interfaceName, delay);
     }
     for (const owned of answers) {
-      const waiting = entry.answers.find((w) => sameRecord(w.owned.record, owned.record));
+      const key = recordKey(owned.record);
+      const waiting = entry.answers.get(key);
       if (waiting) waiting.requesters.add(requester);
-      else entry.answers.push({ owned, requesters: new Set([requester]) });
+      else entry.answers.set(key, { owned, requesters: new Set([requester]) });
     }
     for (const owned of additionals) {
-      if (!entry.additionals.some((r) => sameRecord(r.record, owned.record))) entry.additionals.push(owned);
+      const key = recordKey(owned.record);
+      if (!entry.additionals.has(key)) entry.additionals.set(key, owned);
     }
   }
 
@@ -63,36 +65,41 @@ export class ResponseQueue {
     return this.clock.setTimeout(() => {
       const entry = this.pending.get(interfaceName);
       this.pending.delete(interfaceName);
-      if (!entry || entry.answers.length === 0) return;
-      const answers = entry.answers.map((w) => w.owned);
-      const additionals = entry.additionals.filter((r) => !answers.some((a) => sameRecord(a.record, r.record)));
+      if (!entry || entry.answers.size === 0) return;
+      const answers = [...entry.answers.values()].map((w) => w.owned);
+      const additionals = [...entry.additionals].filter(([key]) => !entry.answers.has(key)).map(([, r]) => r);
       this.flush(interfaceName, answers, additionals);
     }, delay);
   }
 
   /** Whether an answer with `record` is waiting to go out on the interface. */
   has(interfaceName: string, record: ResourceRecord): boolean {
-    return this.pending.get(interfaceName)?.answers.some((w) => sameRecord(w.owned.record, record)) ?? false;
+    return this.pending.get(interfaceName)?.answers.has(recordKey(record)) ?? false;
   }
 
   /** §7.1/§7.2: `requester` already holds these records; others who asked still get them. */
   knownBy(interfaceName: string, requester: string, knownAnswers: readonly ResourceRecord[]): void {
+    if (!this.pending.has(interfaceName)) return;
+    const known = new KnownAnswers(knownAnswers);
     this.filter(interfaceName, (w) => {
-      if (knownToQuerier(w.owned.record, knownAnswers)) w.requesters.delete(requester);
+      if (known.has(w.owned.record)) w.requesters.delete(requester);
       return w.requesters.size > 0;
     });
   }
 
   /** §7.4: another responder sent the same record with at least our TTL. */
   sentByOthers(interfaceName: string, records: readonly ResourceRecord[]): void {
-    this.filter(interfaceName, (w) => !records.some((seen) => sameRecord(seen, w.owned.record) && seen.ttl >= w.owned.record.ttl));
+    if (!this.pending.has(interfaceName)) return;
+    const seen = new Map<string, number>();
+    for (const r of records) seen.set(recordKey(r), Math.max(seen.get(recordKey(r)) ?? -1, r.ttl));
+    this.filter(interfaceName, (w) => (seen.get(recordKey(w.owned.record)) ?? -1) < w.owned.record.ttl);
   }
 
   /** Keep only records `keep` accepts (after a registration is withdrawn). */
   retain(keep: (owned: OwnedRecord) => boolean): void {
     for (const name of [...this.pending.keys()]) {
       const entry = this.pending.get(name);
-      if (entry) entry.additionals = entry.additionals.filter(keep);
+      if (entry) for (const [key, r] of entry.additionals) if (!keep(r)) entry.additionals.delete(key);
       this.filter(name, (w) => keep(w.owned));
     }
   }
@@ -100,8 +107,8 @@ export class ResponseQueue {
   private filter(interfaceName: string, keep: (w: Waiting) => boolean): void {
     const entry = this.pending.get(interfaceName);
     if (!entry) return;
-    entry.answers = entry.answers.filter(keep);
-    if (entry.answers.length === 0) {
+    for (const [key, w] of entry.answers) if (!keep(w)) entry.answers.delete(key);
+    if (entry.answers.size === 0) {
       entry.timer.cancel();
       this.pending.delete(interfaceName);
     }

@@ -236,4 +236,22 @@ describe('no amplification through EDNS0 (issue 9.8)', () => {
     expect(sentPackets(transport, mark).filter((s) => s.target.address === '192.0.2.98')).toHaveLength(1);
     await responder.close();
   });
+
+  it('a QU answer over the source\'s unicast budget goes by multicast instead (RFC 6762 §5.4), not nowhere', async () => {
+    const { transport, responder, mark } = await fortyServices();
+    const qu = encodePacket({ id: 0, flags: 0, questions: [q(TYPE, 'PTR', true)] });
+    for (let i = 0; i < 3; i++) {
+      transport.deliver({ data: qu, interface: 'eth0', source: { ...PEER } });
+      await advanceTo(5200 + i * 200);
+    }
+    const sent = sentPackets(transport, mark);
+    const unicast = sent.filter((s) => s.target.address === PEER.address);
+    const multicast = sent.filter((s) => s.target.address === undefined);
+    expect(unicast.length).toBeGreaterThan(0);
+    expect(unicast.reduce((sum, s) => sum + s.size, 0)).toBeLessThanOrEqual(UNICAST_REPLY_BASE_BYTES_PER_SECOND + UNICAST_REPLY_AMPLIFICATION_LIMIT * 3 * qu.length);
+    // Every one of the 40 PTRs still reached the link.
+    const multicastPtrs = new Set(multicast.flatMap((s) => s.packet.answers).filter((r) => r.type === 'PTR' && r.name === TYPE).map((r) => r.data));
+    expect(multicastPtrs.size).toBe(40);
+    await responder.close();
+  });
 });
