@@ -1,13 +1,13 @@
 /**
  * Which of our records answer a query, with their additional records: pure
  * functions over the records announced on one interface (RFC 6762 §6,
- * §7.1; RFC 6763 §12). Records are looked up by their keys, so a query
- * costs the size of its answer, not one comparison per record per question.
+ * §7.1; RFC 6763 §12). Records are looked up by owner name key, so a query
+ * costs the size of its answer, not one comparison per record held.
  */
 import { CLASS_ANY, CLASS_IN } from '../constants.js';
 import type { OwnedRecord } from '../records/service-records.js';
 import { nsecFor } from '../records/service-records.js';
-import { ownerKey, recordKey } from '../wire/canonical.js';
+import { recordKey } from '../wire/canonical.js';
 import type { Question, ResourceRecord } from '../wire/model.js';
 import { nameKey } from '../wire/name.js';
 
@@ -43,17 +43,8 @@ export function knownToQuerier(record: ResourceRecord, knownAnswers: readonly Re
   return (knownAnswers instanceof KnownAnswers ? knownAnswers : new KnownAnswers(knownAnswers)).has(record);
 }
 
-/** Our records by owner name key. */
-function byOwner(records: readonly OwnedRecord[]): Map<string, OwnedRecord[]> {
-  const map = new Map<string, OwnedRecord[]>();
-  for (const r of records) {
-    const key = ownerKey(r.record);
-    const list = map.get(key);
-    if (list) list.push(r);
-    else map.set(key, [r]);
-  }
-  return map;
-}
+/** Our records owned by the name with this key (see AnnouncedStore.atName). */
+export type RecordLookup = (nameKey: string) => readonly OwnedRecord[];
 
 function matchesQuestion(record: ResourceRecord, question: Question): boolean {
   const klass = question.class ?? CLASS_IN;
@@ -71,11 +62,10 @@ function matchesQuestion(record: ResourceRecord, question: Question): boolean {
  */
 export function answerQuery(
   questions: readonly Question[],
-  records: readonly OwnedRecord[],
+  lookup: RecordLookup,
   knownAnswers: readonly ResourceRecord[] = [],
   negativeTtl = 120,
 ): AnswerSet {
-  const owners = byOwner(records);
   const known = new KnownAnswers(knownAnswers);
   const answers: OwnedRecord[] = [];
   const additionals: OwnedRecord[] = [];
@@ -90,14 +80,14 @@ export function answerQuery(
   const nsecNames = new Set<string>();
   for (const question of questions) {
     const key = nameKey(question.name);
-    const atName = owners.get(key) ?? [];
+    const atName = lookup(key);
     const matching = atName.filter((r) => matchesQuestion(r.record, question));
     for (const r of matching) take(r, answers);
     if (matching.length === 0 && question.type !== 'ANY' && atName.some((r) => r.unique)) nsecNames.add(key);
   }
   const addressesOf = (host: string): void => {
     const key = nameKey(host);
-    const addresses = (owners.get(key) ?? []).filter((r) => r.record.type === 'A' || r.record.type === 'AAAA');
+    const addresses = lookup(key).filter((r) => r.record.type === 'A' || r.record.type === 'AAAA');
     for (const r of addresses) take(r, additionals);
     // RFC 6762 §6.1: say the missing family does not exist.
     const families = new Set(addresses.map((r) => r.record.type));
@@ -106,7 +96,7 @@ export function answerQuery(
   for (const answer of [...answers]) {
     const { record } = answer;
     if (record.type === 'PTR') {
-      const atTarget = owners.get(nameKey(record.data)) ?? [];
+      const atTarget = lookup(nameKey(record.data));
       for (const r of atTarget) if (r.record.type === 'SRV' || r.record.type === 'TXT') take(r, additionals);
       for (const r of atTarget) if (r.record.type === 'SRV') addressesOf(r.record.data.target);
     } else if (record.type === 'SRV') {
@@ -116,7 +106,7 @@ export function answerQuery(
     }
   }
   for (const key of nsecNames) {
-    const atName = owners.get(key) ?? [];
+    const atName = lookup(key);
     const owner = atName[0];
     if (owner) additionals.push({ unique: true, record: nsecFor(owner.record.name, atName, owner.record.ttl ?? negativeTtl) });
   }

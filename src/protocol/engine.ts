@@ -22,7 +22,7 @@ import { BoasterError, WireDecodeError } from '../errors.js';
 import type { OwnedRecord } from '../records/service-records.js';
 import type { InterfaceAddress, NetworkInterface } from '../transport/interfaces.js';
 import type { ReceivedPacket, Transport } from '../transport/transport.js';
-import { compareProbeSets, recordKey } from '../wire/canonical.js';
+import { compareProbeSets, ownerKey, recordKey } from '../wire/canonical.js';
 import { decodePacket } from '../wire/decode.js';
 import type { Packet, ResourceRecord } from '../wire/model.js';
 import { nameKey } from '../wire/name.js';
@@ -32,7 +32,8 @@ import { ProbeScheduler } from './probe-scheduler.js';
 import { QueryResponder } from './query-responder.js';
 import type { Clock, Random, TimerHandle } from './clock.js';
 import { guardedClock, systemClock } from './clock.js';
-import type { Registration } from './registration.js';
+import { AnnouncedStore } from './announced-store.js';
+import type { Registration, RegistrationState } from './registration.js';
 import type { SeenRecord } from './response-check.js';
 import { classifyResponse } from './response-check.js';
 import type { ChangedTypes } from './update-announcer.js';
@@ -96,6 +97,10 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   private readonly sender: PacketSender;
   /** Announcements of changed records (RFC 6762 §8.4). */
   private readonly updates: UpdateAnnouncer;
+  /** Records of every registration past probing, per interface, indexed. */
+  private readonly store = new AnnouncedStore();
+  /** Registrations by the key of their unique name, so a packet finds the ones it concerns without a walk over all. */
+  private readonly byName = new Map<string, Set<Registration>>();
 
   constructor(
     private readonly transport: Transport,
@@ -123,7 +128,8 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       random: this.random,
       sender: this.sender,
       multicasts: this.multicasts,
-      announced: (nic) => this.announcedRecords(nic),
+      lookup: (nic) => (key) => this.store.atName(nic.name, key),
+      isAnnounced: (nic, owned) => this.store.has(nic.name, owned),
       wire: (owned, ttl) => this.forWire(owned, ttl),
       interfaces: () => this.transport.interfaces,
     });
@@ -158,19 +164,44 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   add(registration: Registration): void {
     this.settleLocally(registration);
     this.registrations.set(registration, { timers: [], conflicts: [], rateLimited: false, announced: false, refreshedAt: -Infinity });
+    this.index(registration);
     this.probe(registration);
+  }
+
+  private index(registration: Registration): void {
+    const key = registration.nameKey;
+    const set = this.byName.get(key) ?? new Set<Registration>();
+    set.add(registration);
+    this.byName.set(key, set);
+  }
+
+  private unindex(registration: Registration): void {
+    const key = registration.nameKey;
+    const set = this.byName.get(key);
+    set?.delete(registration);
+    if (set?.size === 0) this.byName.delete(key);
+  }
+
+  /** Run `change` (which may rename `registration`) with the name index following. */
+  private renaming<T>(registration: Registration, change: () => T): T {
+    const indexed = this.byName.get(registration.nameKey)?.has(registration) ?? false;
+    if (indexed) this.unindex(registration);
+    try {
+      return change();
+    } finally {
+      if (indexed) this.index(registration);
+    }
   }
 
   /** Our own packets never reach us, so a name another of our registrations holds is settled here: rename. */
   private settleLocally(registration: Registration): void {
-    const nic = this.transport.interfaces[0];
-    if (!nic) return;
-    const others = (): Registration[] => [...this.registrations.keys()].filter((r) => r !== registration);
-    const held = (): boolean => others().some((other) => [...registration.uniqueNameKeys(nic)].some((k) => other.uniqueNameKeys(nic).has(k)));
-    for (let i = 0; i < 1000 && held(); i++) {
-      const old = registration.name;
-      this.emit('renamed', registration, old, registration.rename());
-    }
+    this.renaming(registration, () => {
+      const held = (): boolean => [...(this.byName.get(registration.nameKey) ?? [])].some((other) => other !== registration);
+      for (let i = 0; i < 1000 && held(); i++) {
+        const old = registration.name;
+        this.emit('renamed', registration, old, registration.rename());
+      }
+    });
   }
 
   /**
@@ -179,7 +210,10 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
    * waiting, at most once a second (see UpdateAnnouncer).
    */
   reannounce(registration: Registration, types: ChangedTypes = 'all'): void {
-    if (registration.state === 'announced' || registration.state === 'announcing') this.updates.change(registration, types);
+    if (registration.state !== 'announced' && registration.state !== 'announcing') return;
+    // Its records changed: answers use the new ones from now on.
+    this.setState(registration, registration.state);
+    this.updates.change(registration, types);
   }
 
   /** Multicast the current records of `types` of a registration on every interface (§8.4, §6.2). */
@@ -204,7 +238,9 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     this.prober.leave(registration);
     const wasPublic = owesGoodbyes(registration, life);
     const before = this.transport.interfaces.map((nic) => ({ nic, records: registration.records(nic) }));
-    apply();
+    // It answers for nothing until the new name is probed.
+    this.setState(registration, 'probing');
+    this.renaming(registration, apply);
     this.settleLocally(registration);
     life.announced = false;
     life.conflicts = [];
@@ -230,8 +266,9 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     this.cancel(registration);
     this.prober.leave(registration);
     this.registrations.delete(registration);
+    this.unindex(registration);
     const wasPublic = owesGoodbyes(registration, life);
-    registration.state = 'stopped';
+    this.setState(registration, 'stopped');
     // Answers queued before the withdrawal must not advertise it again.
     this.dropUnannouncedAnswers();
     if (!wasPublic) return;
@@ -243,15 +280,14 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
    * records another announced registration still holds (the enumeration PTR).
    */
   private async sendGoodbyes(nic: NetworkInterface, records: readonly OwnedRecord[]): Promise<void> {
-    const others = new Set(this.announcedRecords(nic).map((o) => recordKey(o.record)));
-    const gone = records.filter((r) => r.unique || !others.has(recordKey(r.record)));
+    const gone = records.filter((r) => r.unique || !this.store.has(nic.name, r));
     if (gone.length > 0) await this.sender.send(nic, { flags: RESPONSE, answers: gone.map((r) => this.forWire(r, 0)) });
   }
 
   /** Drop queued answers for records no announced registration holds any more. */
   private dropUnannouncedAnswers(): void {
-    const remaining = new Set(this.transport.interfaces.flatMap((nic) => this.announcedRecords(nic)).map((r) => recordKey(r.record)));
-    this.queries.queue.retain((owned) => remaining.has(recordKey(owned.record)));
+    const nics = this.transport.interfaces;
+    this.queries.queue.retain((owned) => nics.some((nic) => this.store.has(nic.name, owned)));
   }
 
   private timers(registration: Registration): TimerHandle[] {
@@ -274,7 +310,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   /** RFC 6762 §8.1: probe (see ProbeScheduler), then announce. */
   private probe(registration: Registration, delay?: number): void {
     this.cancel(registration);
-    registration.state = 'probing';
+    this.setState(registration, 'probing');
     this.emit('probing', registration);
     this.prober.start(registration, delay);
   }
@@ -300,7 +336,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   /** RFC 6762 §8.3: unsolicited responses, 1 s apart and doubling. Resolves when the first is sent. */
   private announce(registration: Registration): Promise<void> {
     this.cancel(registration);
-    registration.state = 'announcing';
+    this.setState(registration, 'announcing');
     let at = 0;
     let firstSent: Promise<void> = Promise.resolve();
     for (let i = 0; i < ANNOUNCE_COUNT; i++) {
@@ -313,7 +349,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
           if (!life || registration.state !== 'announcing' && registration.state !== 'announced') return;
           if (first) {
             life.announced = true;
-            registration.state = 'announced';
+            this.setState(registration, 'announced');
             this.emit('announced', registration);
           }
           // Every timer of this announcement has fired (an update waiting meanwhile goes on).
@@ -384,7 +420,14 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       nameKey: nameKey(record.name),
       key: recordKey(record),
     }));
-    for (const registration of [...this.registrations.keys()]) {
+    // Only registrations that own a name of the response or announce one of its records.
+    const concerned = new Set<Registration>();
+    for (const { nameKey: owner, key } of seen) {
+      for (const r of this.byName.get(owner) ?? []) concerned.add(r);
+      for (const r of this.store.holders(nic.name, owner, key)) concerned.add(r);
+    }
+    for (const registration of concerned) {
+      if (!this.registrations.has(registration)) continue; // withdrawn by an earlier verdict
       const prepared = registration.prepared(nic);
       const verdict = classifyResponse(seen, {
         probing: registration.state === 'probing',
@@ -421,8 +464,9 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     if (this.options.autoRename === false) {
       this.cancel(registration);
       this.prober.leave(registration);
-      registration.state = 'stopped';
+      this.setState(registration, 'stopped');
       this.registrations.delete(registration);
+      this.unindex(registration);
       this.emit('conflict', registration, registration.name);
       return;
     }
@@ -436,7 +480,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     else if (life.conflicts.length === 1) life.rateLimited = false;
     const old = registration.name;
     const before = this.transport.interfaces.map((nic) => ({ nic, records: registration.records(nic) }));
-    const renamed = registration.rename();
+    const renamed = this.renaming(registration, () => registration.rename());
     if (life.announced) {
       // Withdraw what was announced under the old name (RFC 6762 §10.1).
       for (const { nic, records } of before) {
@@ -454,25 +498,30 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     this.probe(registration, life.rateLimited ? PROBE_RATE_LIMIT_DELAY_MS : undefined);
   }
 
-  /** Records of every registration past probing, on one interface. */
-  private announcedRecords(nic: NetworkInterface): OwnedRecord[] {
-    return [...this.registrations.keys()].filter((r) => r.state === 'announced' || r.state === 'announcing').flatMap((r) => r.records(nic));
+  /**
+   * The one place a registration's state changes: the announced records
+   * follow it (a registration past probing answers; RFC 6762 §8.3).
+   */
+  private setState(registration: Registration, state: RegistrationState): void {
+    registration.state = state;
+    this.store.set(registration, state === 'announcing' || state === 'announced' ? this.transport.interfaces : undefined);
   }
 
   private tiebreak(nic: NetworkInterface, packet: Packet): void {
-    for (const registration of [...this.registrations.keys()]) {
-      if (registration.state !== 'probing') continue;
-      const keys = registration.uniqueNameKeys(nic);
-      const asked = packet.questions.map((q) => nameKey(q.name)).filter((k) => keys.has(k));
-      for (const key of new Set(asked)) {
-        const ours = registration.records(nic).filter((r) => r.unique && nameKey(r.record.name) === key).map((r) => r.record);
-        const theirs = packet.authorities.filter((r) => nameKey(r.name) === key);
-        if (theirs.length === 0) continue;
+    const proposed = new Map<string, ResourceRecord[]>();
+    for (const r of packet.authorities.slice(0, MAX_RECORDS_PER_SECTION)) {
+      const key = nameKey(r.name);
+      proposed.set(key, [...(proposed.get(key) ?? []), r]);
+    }
+    const asked = new Set(packet.questions.slice(0, MAX_RECORDS_PER_SECTION).map((q) => nameKey(q.name)));
+    for (const key of asked) {
+      const theirs = proposed.get(key) ?? [];
+      for (const registration of [...(this.byName.get(key) ?? [])]) {
+        if (registration.state !== 'probing') continue;
+        const ours = registration.records(nic).filter((r) => r.unique && ownerKey(r.record) === key).map((r) => r.record);
+        if (ours.length === 0 || theirs.length === 0) continue;
         // The lexicographically later set wins; the loser waits a second and probes again.
-        if (compareProbeSets(ours, theirs) < 0) {
-          this.probe(registration, PROBE_TIEBREAK_DEFER_MS);
-          return;
-        }
+        if (compareProbeSets(ours, theirs) < 0) this.probe(registration, PROBE_TIEBREAK_DEFER_MS);
       }
     }
   }
@@ -487,6 +536,8 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       if (gone.length > 0 && this.transport.interfaces.some((n) => n.name === nic.name)) {
         void this.sender.send(nic, { flags: RESPONSE, answers: gone.map((r) => this.forWire(r, 0)) });
       }
+      // What it answers with follows the interface's addresses now.
+      this.setState(registration, registration.state);
       if (registration.state === 'announced') this.background(this.announce(registration), 'announcing after an address change');
     }
   }
@@ -494,6 +545,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   /** Cancel every timer; after this the engine sends nothing more. */
   dispose(): void {
     for (const life of this.registrations.values()) life.timers.forEach((t) => t.cancel());
+    this.store.clear();
     this.updates.clear();
     this.prober.clear();
     this.queries.dispose();

@@ -21,6 +21,7 @@ import type { NetworkInterface } from '../transport/interfaces.js';
 import type { ReceivedPacket } from '../transport/transport.js';
 import { recordKey } from '../wire/canonical.js';
 import type { Packet, ResourceRecord } from '../wire/model.js';
+import type { RecordLookup } from './answers.js';
 import { answerQuery, knownToQuerier } from './answers.js';
 import type { Clock, Random, TimerHandle } from './clock.js';
 import { legacyReply } from './legacy-unicast.js';
@@ -37,8 +38,10 @@ export interface QueryResponderDeps {
   readonly sender: PacketSender;
   /** When each record was last multicast, per interface (§6.2, §5.4). */
   readonly multicasts: MulticastLog;
-  /** Records of every registration past probing, on one interface. */
-  announced(nic: NetworkInterface): OwnedRecord[];
+  /** Lookup of the records announced on one interface, by owner name key. */
+  lookup(nic: NetworkInterface): RecordLookup;
+  /** Whether a record is announced on the interface now. */
+  isAnnounced(nic: NetworkInterface, owned: OwnedRecord): boolean;
   /** A record as it goes on the wire (cache-flush bit on unique records). */
   wire(owned: OwnedRecord, ttl?: number): ResourceRecord;
   /** The interfaces in use now. */
@@ -77,9 +80,8 @@ export class QueryResponder {
       return;
     }
     const questions = packet.questions.slice(0, MAX_QUESTIONS_PER_QUERY);
-    const records = this.deps.announced(nic);
     const legacy = received.source.port !== MDNS_PORT;
-    const { answers, additionals } = answerQuery(questions, records, legacy ? [] : knownAnswers);
+    const { answers, additionals } = answerQuery(questions, this.deps.lookup(nic), legacy ? [] : knownAnswers);
     if (answers.length === 0 && additionals.length === 0) return;
     if (legacy) {
       const reply = legacyReply(packet, answers, additionals);
@@ -119,8 +121,8 @@ export class QueryResponder {
           this.unicastTimers.delete(timer);
           this.unicastReplies.delete(key);
           // Only what is still ours when the delay ends.
-          const current = new Set(this.deps.announced(nic).map((c) => recordKey(c.record)));
-          body.answers = body.answers.filter((r) => current.has(recordKey(r)));
+          const still = new Set(chosen.filter((c) => this.deps.isAnnounced(nic, c)).map((c) => recordKey(c.record)));
+          body.answers = body.answers.filter((r) => still.has(recordKey(r)));
           if (body.answers.length > 0) send();
         }, delay);
         this.unicastTimers.add(timer);
@@ -168,8 +170,7 @@ export class QueryResponder {
     this.held.delete(interfaceName);
     const nic = this.deps.interfaces().find((n) => n.name === interfaceName);
     if (!nic) return;
-    const current = new Set(this.deps.announced(nic).map((r) => recordKey(r.record)));
-    const still = [...records.values()].filter((r) => current.has(recordKey(r.record)));
+    const still = [...records.values()].filter((r) => this.deps.isAnnounced(nic, r));
     if (still.length > 0) this.multicastWhenAllowed(nic, still);
   }
 

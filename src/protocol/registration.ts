@@ -33,6 +33,8 @@ export interface Registration {
   state: RegistrationState;
   /** Current name: the host name or the service instance name (plain text). */
   readonly name: string;
+  /** {@link nameKey} of the unique name it probes and defends (host name or instance name). */
+  readonly nameKey: string;
   /** The records it owns on one interface. */
   records(nic: NetworkInterface): readonly OwnedRecord[];
   /** The same, with their keys. */
@@ -77,6 +79,7 @@ export class HostRegistration implements Registration {
   readonly kind = 'host';
   state: RegistrationState = 'probing';
   private readonly memo = new Map<string, Memo<PreparedRecords>>();
+  private readonly keyMemo = new Memo<string>();
 
   constructor(
     public name: string,
@@ -88,6 +91,10 @@ export class HostRegistration implements Registration {
   /** Full host name, e.g. `myhost.local`. */
   get fullName(): string {
     return `${this.name}.${this.domain}`;
+  }
+
+  get nameKey(): string {
+    return this.keyMemo.get(this.fullName, () => nameKey(this.fullName));
   }
 
   prepared(nic: NetworkInterface): PreparedRecords {
@@ -123,6 +130,7 @@ export class ServiceRegistration implements Registration {
   /** Bumped whenever the spec or the name changes. */
   private version = 0;
   private readonly memo = new Memo<PreparedRecords>();
+  private readonly keyMemo = new Memo<string>();
 
   constructor(
     spec: ServiceSpec,
@@ -142,6 +150,10 @@ export class ServiceRegistration implements Registration {
   set spec(spec: ServiceSpec) {
     this.current = spec;
     this.version++;
+  }
+
+  get nameKey(): string {
+    return this.keyMemo.get(this.names.instance, () => nameKey(this.names.instance));
   }
 
   prepared(): PreparedRecords {
