@@ -318,8 +318,10 @@ export class Responder extends EventEmitter<ResponderEvents> {
     for (const reject of [...this.waiting.keys()]) reject(new BoasterError('CLOSED', 'The responder was closed before the service was announced'));
     if (this.starting) {
       await this.starting.catch(() => undefined);
-      await Promise.all([...this.services.values()].map((s) => this.unpublish(s)));
-      await this.engine.remove(this.host);
+      // Every goodbye at once, packed (RFC 6762 §10.1).
+      const registrations = [...this.services.keys(), this.host];
+      this.services.clear();
+      await this.engine.removeAll(registrations);
     }
     this.engine.dispose();
     this.errors.clear();

@@ -24,6 +24,8 @@ import type { InterfaceAddress, NetworkInterface } from '../transport/interfaces
 import type { ReceivedPacket, Transport } from '../transport/transport.js';
 import { compareProbeSets, ownerKey, recordKey } from '../wire/canonical.js';
 import { decodePacket } from '../wire/decode.js';
+import type { PacketGroup } from '../wire/split.js';
+import { packGroups } from '../wire/split.js';
 import type { Packet, ResourceRecord } from '../wire/model.js';
 import { nameKey } from '../wire/name.js';
 import { MulticastLog } from './multicast-log.js';
@@ -59,7 +61,8 @@ export interface EngineEvents {
 
 /** Per-registration timers and conflict history. */
 interface Life {
-  timers: TimerHandle[];
+  /** The announcement (RFC 6762 §8.3) it is part of, while one runs. */
+  batch?: AnnounceBatch | undefined;
   conflicts: number[];
   /** Probing slowed down after a storm of conflicts (RFC 6762 §8.1), until a quiet window. */
   rateLimited: boolean;
@@ -67,6 +70,12 @@ interface Life {
   announced: boolean;
   /** Last re-announcement caused by someone else's stale copy (rate-limited, RFC 6762 §6.2). */
   refreshedAt: number;
+}
+
+/** Registrations announcing together (RFC 6762 §8.3), on one timer. */
+interface AnnounceBatch {
+  members: Set<Registration>;
+  timer: TimerHandle | undefined;
 }
 
 const RESPONSE = FLAG_RESPONSE | FLAG_AUTHORITATIVE;
@@ -118,7 +127,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       done: (members) =>
         this.background(
           (async () => {
-            for (const member of members) if (member.state === 'probing') await this.announce(member);
+            await this.announce(members.filter((member) => member.state === 'probing'));
           })(),
           'announcing',
         ),
@@ -163,7 +172,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   /** Start probing for a registration (RFC 6762 §8.1). */
   add(registration: Registration): void {
     this.settleLocally(registration);
-    this.registrations.set(registration, { timers: [], conflicts: [], rateLimited: false, announced: false, refreshedAt: -Infinity });
+    this.registrations.set(registration, { conflicts: [], rateLimited: false, announced: false, refreshedAt: -Infinity });
     this.index(registration);
     this.probe(registration);
   }
@@ -260,19 +269,34 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   }
 
   /** Withdraw a registration: goodbye (TTL 0) for all its records on every interface (RFC 6762 §10.1). */
-  async remove(registration: Registration): Promise<void> {
-    const life = this.registrations.get(registration);
-    if (!life) return;
-    this.cancel(registration);
-    this.prober.leave(registration);
-    this.registrations.delete(registration);
-    this.unindex(registration);
-    const wasPublic = owesGoodbyes(registration, life);
-    this.setState(registration, 'stopped');
+  remove(registration: Registration): Promise<void> {
+    return this.removeAll([registration]);
+  }
+
+  /**
+   * Withdraw these registrations together: goodbyes (TTL 0) for their
+   * records on every interface, packed, each distinct record once (RFC 6762
+   * §10.1: a goodbye is an announcement with TTL 0).
+   */
+  async removeAll(registrations: readonly Registration[]): Promise<void> {
+    const owing: Registration[] = [];
+    for (const registration of registrations) {
+      const life = this.registrations.get(registration);
+      if (!life) continue;
+      this.cancel(registration);
+      this.prober.leave(registration);
+      if (owesGoodbyes(registration, life)) owing.push(registration);
+      this.registrations.delete(registration);
+      this.unindex(registration);
+      this.setState(registration, 'stopped');
+    }
     // Answers queued before the withdrawal must not advertise it again.
     this.dropUnannouncedAnswers();
-    if (!wasPublic) return;
-    for (const nic of this.transport.interfaces) await this.sendGoodbyes(nic, registration.records(nic));
+    for (const nic of this.transport.interfaces) {
+      const records = new Map<string, OwnedRecord>();
+      for (const registration of owing) for (const r of registration.records(nic)) records.set(recordKey(r.record), r);
+      await this.sendGoodbyes(nic, [...records.values()]);
+    }
   }
 
   /**
@@ -290,21 +314,10 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     this.queries.queue.retain((owned) => nics.some((nic) => this.store.has(nic.name, owned)));
   }
 
-  private timers(registration: Registration): TimerHandle[] {
-    return this.registrations.get(registration)?.timers ?? [];
-  }
-
-  private schedule(registration: Registration, ms: number, fn: () => void): void {
-    this.timers(registration).push(this.clock.setTimeout(fn, ms));
-  }
-
-  /** Cancel a registration's timers and any update announcement it has waiting. */
+  /** Cancel a registration's timers, its announcements and any update it has waiting. */
   private cancel(registration: Registration): void {
     this.updates.cancel(registration);
-    const life = this.registrations.get(registration);
-    if (!life) return;
-    life.timers.forEach((t) => t.cancel());
-    life.timers = [];
+    this.leaveBatch(registration);
   }
 
   /** RFC 6762 §8.1: probe (see ProbeScheduler), then announce. */
@@ -319,56 +332,93 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     for (const registration of this.registrations.keys()) this.probe(registration);
   }
 
+  /**
+   * RFC 6762 §8.1: one probe for these registrations together — QU questions
+   * of type ANY, proposed records in the authority section without the
+   * cache-flush bit — packed into as few packets as fit, each name's question
+   * in the same packet as its records (§8.2 compares them together).
+   */
   private async sendProbe(members: readonly Registration[]): Promise<void> {
     for (const nic of this.transport.interfaces) {
-      const unique = members.flatMap((member) => member.records(nic).filter((r) => r.unique));
-      if (unique.length === 0) continue;
-      const names = [...new Map(unique.map((r) => [nameKey(r.record.name), r.record.name])).values()];
-      // Probes: QU questions of type ANY, proposed records in authority, no cache-flush bit.
-      await this.sender.send(nic, {
-        flags: 0,
-        questions: names.map((name) => ({ name, type: 'ANY' as const, unicastResponse: true })),
-        authorities: unique.map((r) => ({ ...r.record, cacheFlush: false })),
-      });
-    }
-  }
-
-  /** RFC 6762 §8.3: unsolicited responses, 1 s apart and doubling. Resolves when the first is sent. */
-  private announce(registration: Registration): Promise<void> {
-    this.cancel(registration);
-    this.setState(registration, 'announcing');
-    let at = 0;
-    let firstSent: Promise<void> = Promise.resolve();
-    for (let i = 0; i < ANNOUNCE_COUNT; i++) {
-      const first = i === 0;
-      const last = i === ANNOUNCE_COUNT - 1;
-      const send = (): Promise<void> =>
-        this.sendRecords(registration).then(() => {
-          // The registration may have been withdrawn or sent back to probing meanwhile.
-          const life = this.registrations.get(registration);
-          if (!life || registration.state !== 'announcing' && registration.state !== 'announced') return;
-          if (first) {
-            life.announced = true;
-            this.setState(registration, 'announced');
-            this.emit('announced', registration);
+      const groups = new Map<string, PacketGroup>();
+      for (const member of members) {
+        for (const owned of member.records(nic)) {
+          if (!owned.unique) continue;
+          const key = ownerKey(owned.record);
+          let group = groups.get(key);
+          if (!group) {
+            group = { questions: [{ name: owned.record.name, type: 'ANY', unicastResponse: true }], authorities: [] };
+            groups.set(key, group);
           }
-          // Every timer of this announcement has fired (an update waiting meanwhile goes on).
-          if (last) life.timers = [];
-        });
-      // The first goes right away: probing is over now (RFC 6762 §8.3).
-      if (first) firstSent = send();
-      else this.schedule(registration, at, () => this.background(send(), 'announcing'));
-      at += ANNOUNCE_INTERVAL_MS * 2 ** i;
+          group.authorities?.push({ ...owned.record, cacheFlush: false });
+        }
+      }
+      if (groups.size === 0) continue;
+      await this.sender.sendPacked(nic, (budget) => packGroups(0, 0, [...groups.values()], { budget }));
     }
-    return firstSent;
   }
 
-  /** Multicast every record of a registration on every interface (TTL 0: goodbye). */
-  private async sendRecords(registration: Registration, ttl?: number): Promise<void> {
+  /**
+   * RFC 6762 §8.3: unsolicited responses, 1 s apart and doubling, for these
+   * registrations together: their records packed into as few packets as fit
+   * (a record shared by several goes once). Resolves when the first is sent.
+   */
+  private announce(members: readonly Registration[]): Promise<void> {
+    const batch: AnnounceBatch = { members: new Set(), timer: undefined };
+    for (const member of members) {
+      const life = this.registrations.get(member);
+      if (!life) continue;
+      this.cancel(member);
+      this.setState(member, 'announcing');
+      life.batch = batch;
+      batch.members.add(member);
+    }
+    const round = async (i: number): Promise<void> => {
+      batch.timer = undefined;
+      // Members withdrawn or sent back to probing meanwhile have left the batch.
+      const live = [...batch.members];
+      if (live.length === 0) return;
+      if (i + 1 < ANNOUNCE_COUNT) {
+        batch.timer = this.clock.setTimeout(() => this.background(round(i + 1), 'announcing'), ANNOUNCE_INTERVAL_MS * 2 ** i);
+      } else {
+        for (const member of live) this.leaveBatch(member);
+      }
+      await this.sendRecords(live);
+      if (i > 0) return;
+      for (const member of live) {
+        const life = this.registrations.get(member);
+        if (!life || member.state !== 'announcing') continue;
+        life.announced = true;
+        this.setState(member, 'announced');
+        this.emit('announced', member);
+      }
+    };
+    // The first goes right away: probing is over now (RFC 6762 §8.3).
+    return round(0);
+  }
+
+  /** Take `registration` out of its announcement batch; a batch left empty stops. */
+  private leaveBatch(registration: Registration): void {
+    const life = this.registrations.get(registration);
+    const batch = life?.batch;
+    if (!life || !batch) return;
+    life.batch = undefined;
+    batch.members.delete(registration);
+    if (batch.members.size === 0) {
+      batch.timer?.cancel();
+      batch.timer = undefined;
+    }
+  }
+
+  /** Multicast every record of these registrations on every interface, packed, each distinct record once. */
+  private async sendRecords(registrations: readonly Registration[]): Promise<void> {
     for (const nic of this.transport.interfaces) {
-      const owned = registration.records(nic);
-      await this.sender.send(nic, { flags: RESPONSE, answers: owned.map((r) => this.forWire(r, ttl)) });
-      if (ttl !== 0) this.multicasts.note(nic.name, owned);
+      const owned = new Map<string, OwnedRecord>();
+      for (const registration of registrations) for (const r of registration.records(nic)) owned.set(recordKey(r.record), r);
+      if (owned.size === 0) continue;
+      const records = [...owned.values()];
+      await this.sender.send(nic, { flags: RESPONSE, answers: records.map((r) => this.forWire(r)) });
+      this.multicasts.note(nic.name, records);
     }
   }
 
@@ -538,13 +588,13 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       }
       // What it answers with follows the interface's addresses now.
       this.setState(registration, registration.state);
-      if (registration.state === 'announced') this.background(this.announce(registration), 'announcing after an address change');
+      if (registration.state === 'announced') this.background(this.announce([registration]), 'announcing after an address change');
     }
   }
 
   /** Cancel every timer; after this the engine sends nothing more. */
   dispose(): void {
-    for (const life of this.registrations.values()) life.timers.forEach((t) => t.cancel());
+    for (const registration of this.registrations.keys()) this.leaveBatch(registration);
     this.store.clear();
     this.updates.clear();
     this.prober.clear();

@@ -63,7 +63,22 @@ export class PacketSender {
     }
     return !refused;
   }
+
+  /** Multicast on every family of `nic` the packets `build` makes for that family's budget. */
+  async sendPacked(nic: NetworkInterface, build: PacketBuild): Promise<void> {
+    for (const family of [4, 6] as const) {
+      if (!nic.addresses.some((a) => a.family === family)) continue;
+      try {
+        for (const data of build(payloadBudget(nic.mtu, family))) await this.transport.send(data, { interface: nic.name, family });
+      } catch (error) {
+        this.report(error instanceof BoasterError ? error : new BoasterError('SEND_FAILED', `Sending on ${nic.name} failed: ${String(error)}`));
+      }
+    }
+  }
 }
+
+/** Packets already built for one family's budget (see {@link PacketSender.sendPacked}). */
+export type PacketBuild = (budget: number) => Buffer[];
 
 /** A legacy reply that does not fit: the first packet's worth, with TC set (RFC 6762 §6.7, RFC 1035 §4.1.1). */
 function truncated(first: Buffer): Buffer {

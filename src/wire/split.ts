@@ -13,7 +13,7 @@ import {
 } from '../constants.js';
 import { WireEncodeError } from '../errors.js';
 import type { EncodeOptions, RecordSection } from './encode.js';
-import { PacketBuilder } from './encode.js';
+import { encodePacket, PacketBuilder } from './encode.js';
 import type { PacketInput, ResourceRecord } from './model.js';
 
 /**
@@ -85,4 +85,61 @@ export function splitPacket(message: PacketInput, options: SplitOptions): Buffer
     }
     return builder.finish();
   });
+}
+
+/**
+ * Questions and records that must travel in one packet: a probe's question
+ * for a name and the records it proposes for that name, which the §8.2
+ * tiebreak compares together (RFC 6762 §8.1, §8.2).
+ */
+export interface PacketGroup {
+  questions: PacketInput['questions'];
+  answers?: ResourceRecord[];
+  authorities?: ResourceRecord[];
+}
+
+/**
+ * Pack `groups` into as few packets within the budget as a greedy fill
+ * allows, never splitting a group; a group too large for the budget goes
+ * alone (up to 9000 bytes). Each packet keeps the header id and flags.
+ */
+export function packGroups(id: number, flags: number, groups: readonly PacketGroup[], options: SplitOptions): Buffer[] {
+  const encode = (members: readonly PacketGroup[]): Buffer => {
+    const message: PacketInput = { id, flags, questions: [], answers: [], authorities: [] };
+    for (const g of members) {
+      message.questions?.push(...(g.questions ?? []));
+      message.answers?.push(...(g.answers ?? []));
+      message.authorities?.push(...(g.authorities ?? []));
+    }
+    // Encoded whole (up to 9000 bytes) to learn its size; the budget is applied here.
+    return encodePacket(message, options.compression === undefined ? {} : { compression: options.compression });
+  };
+  const packets: Buffer[] = [];
+  let current: PacketGroup[] = [];
+  // A group takes no more room beside others than alone (more names to point to), so a sum of
+  // sizes alone within the budget surely fits; past that, the packet is encoded to know.
+  let bound = DNS_HEADER_BYTES;
+  let encoded: Buffer | undefined;
+  for (const group of groups) {
+    const alone = encode([group]).length - DNS_HEADER_BYTES;
+    if (current.length > 0 && bound + alone > options.budget) {
+      const candidate = encode([...current, group]);
+      if (candidate.length > options.budget) {
+        packets.push(encoded ?? encode(current));
+        current = [];
+        bound = DNS_HEADER_BYTES;
+        encoded = undefined;
+      } else {
+        encoded = candidate;
+        current.push(group);
+        bound += alone;
+        continue;
+      }
+    }
+    current.push(group);
+    bound += alone;
+    encoded = undefined;
+  }
+  if (current.length > 0) packets.push(encoded ?? encode(current));
+  return packets;
 }

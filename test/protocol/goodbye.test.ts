@@ -46,11 +46,13 @@ describe('goodbyes (RFC 6762 §10.1)', () => {
     const { transport, responder } = responderHarness({ interfaces: twoInterfaces() });
     await publishAnnounced(responder);
     const first = sentPackets(transport).filter((s) => s.at === 875 && s.packet.answers[0]?.type === 'A');
+    // Host and service announced together, each interface with its own addresses.
+    const eth1Host = [a('testhost.local', ETH1_V4), aaaa('testhost.local', ETH1_V6), ptr(ETH1_REV4, 'testhost.local', 120, false), ptr(ETH1_REV6, 'testhost.local', 120, false)];
     expect(first.map((s) => [s.target, s.packet.answers])).toEqual([
-      [everywhere[0], hostRecords()],
-      [everywhere[1], hostRecords()],
-      [everywhere[2], [a('testhost.local', ETH1_V4), aaaa('testhost.local', ETH1_V6), ptr(ETH1_REV4, 'testhost.local', 120, false), ptr(ETH1_REV6, 'testhost.local', 120, false)]],
-      [everywhere[3], [a('testhost.local', ETH1_V4), aaaa('testhost.local', ETH1_V6), ptr(ETH1_REV4, 'testhost.local', 120, false), ptr(ETH1_REV6, 'testhost.local', 120, false)]],
+      [everywhere[0], [...hostRecords(), ...serviceRecords()]],
+      [everywhere[1], [...hostRecords(), ...serviceRecords()]],
+      [everywhere[2], [...eth1Host, ...serviceRecords()]],
+      [everywhere[3], [...eth1Host, ...serviceRecords()]],
     ]);
     await responder.close();
   });
@@ -100,15 +102,15 @@ describe('goodbyes (RFC 6762 §10.1)', () => {
     const mark = transport.sent.length;
     await responder.close();
     const eth1Host = [a('testhost.local', ETH1_V4, 0), aaaa('testhost.local', ETH1_V6, 0), ptr(ETH1_REV4, 'testhost.local', 0, false), ptr(ETH1_REV6, 'testhost.local', 0, false)];
+    // All goodbyes together, packed: one packet per interface and family.
     expect(sentPackets(transport, mark).map((s) => [s.at, s.target, s.packet])).toEqual([
-      ...everywhere.map((target) => [5000, target, goodbye(serviceRecords(INSTANCE, 0))]),
-      [5000, everywhere[0], goodbye(hostRecords('testhost.local', 0))],
-      [5000, everywhere[1], goodbye(hostRecords('testhost.local', 0))],
-      [5000, everywhere[2], goodbye(eth1Host)],
-      [5000, everywhere[3], goodbye(eth1Host)],
+      [5000, everywhere[0], goodbye([...serviceRecords(INSTANCE, 0), ...hostRecords('testhost.local', 0)])],
+      [5000, everywhere[1], goodbye([...serviceRecords(INSTANCE, 0), ...hostRecords('testhost.local', 0)])],
+      [5000, everywhere[2], goodbye([...serviceRecords(INSTANCE, 0), ...eth1Host])],
+      [5000, everywhere[3], goodbye([...serviceRecords(INSTANCE, 0), ...eth1Host])],
     ]);
     // Closed: nothing more is sent.
     await advanceTo(20_000);
-    expect(transport.sent.length).toBe(mark + 8);
+    expect(transport.sent.length).toBe(mark + 4);
   });
 });

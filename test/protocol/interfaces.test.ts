@@ -53,13 +53,15 @@ describe('interface changes (RFC 6762 §8.3, §10.1)', () => {
     expect(eth1Probe && probePart(eth1Probe.packet, HOST).authorities).toEqual(eth1Host.filter((r) => r.type !== 'PTR').map((r) => ({ ...r, cacheFlush: false })));
     const eth1Announcements = responses(on('eth1'));
     expect([...new Set(eth1Announcements.map((s) => s.at))]).toEqual([5875, 6875, 8875]);
+    // Host and service re-probed together, so announced together.
     expect(eth1Announcements.filter((s) => s.at === 5875).map((s) => [s.target.family, s.packet.answers])).toEqual([
-      [4, eth1Host],
-      [6, eth1Host],
-      [4, serviceRecords()],
-      [6, serviceRecords()],
+      [4, [...eth1Host, ...serviceRecords()]],
+      [6, [...eth1Host, ...serviceRecords()]],
     ]);
-    expect(responses(on('eth0')).filter((s) => s.at === 5875).map((s) => s.packet.answers)).toEqual([hostRecords(), hostRecords(), serviceRecords(), serviceRecords()]);
+    expect(responses(on('eth0')).filter((s) => s.at === 5875).map((s) => s.packet.answers)).toEqual([
+      [...hostRecords(), ...serviceRecords()],
+      [...hostRecords(), ...serviceRecords()],
+    ]);
     await responder.close();
   });
 
