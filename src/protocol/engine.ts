@@ -28,7 +28,7 @@ import type { PacketGroup } from '../wire/split.js';
 import { packGroups } from '../wire/split.js';
 import type { Packet, ResourceRecord } from '../wire/model.js';
 import { nameKey } from '../wire/name.js';
-import { MulticastLog } from './multicast-log.js';
+import { linkKey, MulticastLog } from './multicast-log.js';
 import { PacketSender } from './packet-sender.js';
 import { ProbeScheduler } from './probe-scheduler.js';
 import { QueryResponder } from './query-responder.js';
@@ -418,7 +418,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       if (owned.size === 0) continue;
       const records = [...owned.values()];
       await this.sender.send(nic, { flags: RESPONSE, answers: records.map((r) => this.forWire(r)) });
-      this.multicasts.note(nic.name, records);
+      for (const family of [4, 6] as const) if (nic.addresses.some((a) => a.family === family)) this.multicasts.note(linkKey(nic.name, family), records);
     }
   }
 
@@ -449,8 +449,8 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     if (response && ((packet.flags & RCODE_MASK) !== 0 || received.source.port !== MDNS_PORT)) return;
     if (response) {
       // RFC 6762 §7.4: another responder just gave an answer we were about to give.
-      this.queries.queue.sentByOthers(nic.name, packet.answers.slice(0, MAX_RECORDS_PER_SECTION));
-      this.checkResponse(nic, packet);
+      this.queries.queue.sentByOthers(linkKey(nic.name, received.family), packet.answers.slice(0, MAX_RECORDS_PER_SECTION));
+      this.checkResponse(nic, received.family, packet);
     } else {
       // RFC 6762 §8.2: a simultaneous probe for a name we are probing is settled by tiebreak.
       if (packet.questions.length > 0 && packet.authorities.length > 0) this.tiebreak(nic, packet);
@@ -463,7 +463,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   }
 
   /** RFC 6762 §8.1, §9, §6.6: conflicts and stale copies of our records in others' responses (see response-check.ts). */
-  private checkResponse(nic: NetworkInterface, packet: Packet): void {
+  private checkResponse(nic: NetworkInterface, family: 4 | 6, packet: Packet): void {
     // Keys computed once per record; the work is bounded per section.
     const seen: SeenRecord[] = [...packet.answers.slice(0, MAX_RECORDS_PER_SECTION), ...packet.additionals.slice(0, MAX_RECORDS_PER_SECTION)].map((record) => ({
       record,
@@ -490,7 +490,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
         continue;
       }
       // An answer carrying the record about to go anyway refreshes it (§6.2: once a second).
-      const stale = verdict.stale.filter((r) => !this.queries.queue.has(nic.name, r.record));
+      const stale = verdict.stale.filter((r) => !this.queries.queue.has(linkKey(nic.name, family), r.record));
       const life = this.registrations.get(registration);
       const now = this.clock.now();
       // RFC 6762 §6.6: multicast our record again so caches keep it; a burst of
@@ -498,7 +498,8 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       // the last second waits for its second to pass (§6.2).
       if (stale.length > 0 && life && now - life.refreshedAt >= MULTICAST_RATE_LIMIT_MS) {
         life.refreshedAt = now;
-        this.queries.multicastWhenAllowed(nic, stale);
+        // On the family it was seen on: those caches hold the stale copy.
+        this.queries.multicastWhenAllowed(nic, stale, family);
       }
     }
   }

@@ -2,29 +2,36 @@
  * When each of our records was last multicast on each interface: for the
  * one-second limit (RFC 6762 §6.2) and the quarter-TTL rule for QU
  * questions (§5.4). Records are identified by {@link recordKey}, as in every
- * other map of records. Entries older than the longest TTL are forgotten, so
- * records that changed long ago do not pile up.
+ * other map of records; the place is an interface and address family (an
+ * answer goes out on the family its query came in on, so each family's
+ * caches are served on their own). Entries older than the longest TTL are
+ * forgotten, so records that changed long ago do not pile up.
  */
 import { MULTICAST_RATE_LIMIT_MS, OTHER_TTL } from '../constants.js';
 import type { OwnedRecord } from '../records/service-records.js';
 import { recordKey } from '../wire/canonical.js';
 import type { Clock } from './clock.js';
 
-/** Last multicast time per record and interface. */
+/** The place of the one-second rule: an interface and an address family. */
+export function linkKey(interfaceName: string, family: 4 | 6): string {
+  return `${interfaceName}|${family}`;
+}
+
+/** Last multicast time per record and place. */
 export class MulticastLog {
   private readonly last = new Map<string, number>();
 
   constructor(private readonly clock: Clock) {}
 
-  private key(interfaceName: string, owned: OwnedRecord): string {
-    return `${interfaceName}|${recordKey(owned.record)}`;
+  private key(link: string, owned: OwnedRecord): string {
+    return `${link}|${recordKey(owned.record)}`;
   }
 
-  /** These records went out by multicast on the interface now. */
-  note(interfaceName: string, records: readonly OwnedRecord[]): void {
+  /** These records went out by multicast at the place now. */
+  note(link: string, records: readonly OwnedRecord[]): void {
     const now = this.clock.now();
     for (const r of records) {
-      const key = this.key(interfaceName, r);
+      const key = this.key(link, r);
       this.last.delete(key); // re-insert at the end: Map order is age order
       this.last.set(key, now);
     }
@@ -34,20 +41,20 @@ export class MulticastLog {
     }
   }
 
-  /** RFC 6762 §6.2: multicast on the interface within the last second. */
-  recent(interfaceName: string, owned: OwnedRecord): boolean {
-    return this.allowedAt(interfaceName, owned) > this.clock.now();
+  /** RFC 6762 §6.2: multicast at the place within the last second. */
+  recent(link: string, owned: OwnedRecord): boolean {
+    return this.allowedAt(link, owned) > this.clock.now();
   }
 
-  /** RFC 6762 §6.2: the earliest time the record may be multicast on the interface again. */
-  allowedAt(interfaceName: string, owned: OwnedRecord): number {
-    const at = this.last.get(this.key(interfaceName, owned));
+  /** RFC 6762 §6.2: the earliest time the record may be multicast at the place again. */
+  allowedAt(link: string, owned: OwnedRecord): number {
+    const at = this.last.get(this.key(link, owned));
     return at === undefined ? -Infinity : at + MULTICAST_RATE_LIMIT_MS;
   }
 
-  /** RFC 6762 §5.4: multicast on the interface within a quarter of its TTL. */
-  withinQuarterTtl(interfaceName: string, owned: OwnedRecord): boolean {
-    const at = this.last.get(this.key(interfaceName, owned));
+  /** RFC 6762 §5.4: multicast at the place within a quarter of its TTL. */
+  withinQuarterTtl(link: string, owned: OwnedRecord): boolean {
+    const at = this.last.get(this.key(link, owned));
     return at !== undefined && this.clock.now() - at < (owned.record.ttl * 1000) / 4;
   }
 }

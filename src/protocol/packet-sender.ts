@@ -35,13 +35,14 @@ export class PacketSender {
   }
 
   /**
-   * Multicast on every family of `nic`, or unicast to `to`. Resolves false
+   * Multicast on every family of `nic` (or only `only`), or unicast to `to`. Resolves false
    * when a unicast reply was refused for want of the destination's byte
    * budget (nothing sent), true otherwise; send failures are reported.
    */
-  async send(nic: NetworkInterface, packet: Partial<Packet>, to?: UnicastTarget): Promise<boolean> {
+  async send(nic: NetworkInterface, packet: Partial<Packet>, to?: UnicastTarget, only?: 4 | 6): Promise<boolean> {
     let refused = false;
     for (const family of [4, 6] as const) {
+      if (only !== undefined && family !== only) continue;
       if (!nic.addresses.some((a) => a.family === family)) continue;
       if (to && (to.address.includes(':') ? 6 : 4) !== family) continue;
       try {

@@ -1,8 +1,11 @@
 /**
  * Answering queries (RFC 6762 §5.4, §5.5, §6, §6.7, §7): which records,
  * by unicast or multicast, now or after the shared-record delay, minus what
- * the querier already knows. The engine owns the records and the name
- * contests; this answers for whatever it has announced.
+ * the querier already knows. Multicast answers go out on the address family
+ * the query came in on; a record multicast there within the last second is
+ * held back until its second has passed (§6.2: held back, not dropped). The
+ * engine owns the records and the name contests; this answers for whatever
+ * it has announced.
  */
 import {
   FLAG_AUTHORITATIVE,
@@ -26,6 +29,7 @@ import { answerQuery, knownToQuerier } from './answers.js';
 import type { Clock, Random, TimerHandle } from './clock.js';
 import { legacyReply } from './legacy-unicast.js';
 import type { MulticastLog } from './multicast-log.js';
+import { linkKey } from './multicast-log.js';
 import type { PacketSender } from './packet-sender.js';
 import { ResponseQueue } from './response-queue.js';
 
@@ -36,7 +40,7 @@ export interface QueryResponderDeps {
   readonly clock: Clock;
   readonly random: Random;
   readonly sender: PacketSender;
-  /** When each record was last multicast, per interface (§6.2, §5.4). */
+  /** When each record was last multicast, per interface and family (§6.2, §5.4). */
   readonly multicasts: MulticastLog;
   /** Lookup of the records announced on one interface, by owner name key. */
   lookup(nic: NetworkInterface): RecordLookup;
@@ -48,33 +52,47 @@ export interface QueryResponderDeps {
   interfaces(): readonly NetworkInterface[];
 }
 
+/** Multicasts held back by the one-second rule at one place (interface and family). */
+interface Held {
+  records: Map<string, OwnedRecord>;
+  timer: TimerHandle;
+}
+
 export class QueryResponder {
-  /** Delayed multicast answers by interface (§6.3). */
+  /** Delayed multicast answers by interface and family (§6.3). */
   readonly queue: ResponseQueue;
   /** Delayed unicast replies not sent yet. */
   private readonly unicastTimers = new Set<TimerHandle>();
   /** Their contents, by interface and querier, for known answers that follow a TC query. */
   private readonly unicastReplies = new Map<string, { answers: ResourceRecord[] }>();
-  /** Multicasts held back by the one-second rule (§6.2), per interface, until their second has passed. */
-  private readonly held = new Map<string, { records: Map<string, OwnedRecord>; timer: TimerHandle }>();
+  /** Multicasts held back by the one-second rule (§6.2), per interface and family, until their second has passed. */
+  private readonly held = new Map<string, Held>();
 
   constructor(private readonly deps: QueryResponderDeps) {
-    this.queue = new ResponseQueue(deps.clock, (name, answers, additionals) => {
-      const nic = deps.interfaces().find((n) => n.name === name);
-      if (nic) this.multicast(nic, answers, additionals);
+    this.queue = new ResponseQueue(deps.clock, (link, answers, additionals) => {
+      const place = this.place(link);
+      if (place) this.multicast(place.nic, place.family, answers, additionals);
     });
+  }
+
+  /** The interface and family a link key names, if the interface is still in use. */
+  private place(link: string): { nic: NetworkInterface; family: 4 | 6 } | undefined {
+    const at = link.lastIndexOf('|');
+    const nic = this.deps.interfaces().find((n) => n.name === link.slice(0, at));
+    return nic ? { nic, family: link.slice(at + 1) === '6' ? 6 : 4 } : undefined;
   }
 
   /** Answer a query received on `nic` (a probe's tiebreak is the engine's business, before this). */
   answer(nic: NetworkInterface, packet: Packet, received: ReceivedPacket): void {
     const requester = `${received.source.address}|${received.source.port}`;
+    const link = linkKey(nic.name, received.family);
     // What this source sent counts toward what it may receive (reply-budget.ts).
     this.deps.sender.replyBudget.received(received.source.address, received.data.length);
     // The work one packet may cause is bounded.
     const knownAnswers = packet.answers.slice(0, MAX_RECORDS_PER_SECTION);
     if (packet.questions.length === 0) {
       // RFC 6762 §7.2: the known answers that follow a TC query.
-      this.queue.knownBy(nic.name, requester, knownAnswers);
+      this.queue.knownBy(link, requester, knownAnswers);
       const reply = this.unicastReplies.get(`${nic.name}|${requester}`);
       if (reply) reply.answers = reply.answers.filter((r) => !knownToQuerier(r, knownAnswers));
       return;
@@ -89,89 +107,107 @@ export class QueryResponder {
       return;
     }
     const probe = packet.authorities.length > 0;
-    const quarterFresh = (r: OwnedRecord): boolean => this.deps.multicasts.withinQuarterTtl(nic.name, r);
+    const quarterFresh = (r: OwnedRecord): boolean => this.deps.multicasts.withinQuarterTtl(link, r);
     // RFC 6762 §5.5: a query sent straight to our address is answered by unicast;
     // §5.4: so are QU questions, unless a record was not multicast within a quarter of its TTL.
     const unicast = received.destination === 'unicast' || (questions.every((q) => q.unicastResponse) && answers.every(quarterFresh));
-    // RFC 6762 §6.2: at most once a second per record and interface, except to defend a probe.
-    const chosen = unicast ? answers : answers.filter((r) => probe || !this.deps.multicasts.recent(nic.name, r));
-    if (chosen.length === 0 && !additionals.some((r) => r.record.type === 'NSEC')) return;
+    if (answers.length === 0 && !additionals.some((r) => r.record.type === 'NSEC')) return;
     const truncatedQuery = (packet.flags & FLAG_TRUNCATED) !== 0;
     // RFC 6762 §6: unique answers at once, shared ones after 20–120 ms; §7.2: 400–500 ms after a TC query.
     const delay = truncatedQuery
       ? TRUNCATED_QUERY_DELAY_MIN_MS + this.deps.random() * (TRUNCATED_QUERY_DELAY_MAX_MS - TRUNCATED_QUERY_DELAY_MIN_MS)
-      : chosen.every((r) => r.unique) || probe
+      : answers.every((r) => r.unique) || probe
         ? 0
         : RESPONSE_DELAY_MIN_MS + this.deps.random() * (RESPONSE_DELAY_MAX_MS - RESPONSE_DELAY_MIN_MS);
     if (unicast) {
-      const body = { flags: RESPONSE, answers: chosen.map((r) => this.deps.wire(r)), additionals: additionals.map((r) => this.deps.wire(r)) };
-      const send = (): void =>
-        void this.deps.sender.send(nic, body, { address: received.source.address, port: received.source.port }).then((sent) => {
-          if (sent) return;
-          // RFC 6762 §5.4 lets a QU answer go by multicast instead; one over this
-          // source's unicast budget does (multicast is aimed at nobody, and §6.2 limits it).
-          const keys = new Set(body.answers.map((r) => recordKey(r)));
-          this.multicastWhenAllowed(nic, chosen.filter((r) => keys.has(recordKey(r.record))));
-        });
-      if (delay === 0) {
-        send();
-      } else {
-        const key = `${nic.name}|${requester}`;
-        const timer = this.deps.clock.setTimeout(() => {
-          this.unicastTimers.delete(timer);
-          this.unicastReplies.delete(key);
-          // Only what is still ours when the delay ends.
-          const still = new Set(chosen.filter((c) => this.deps.isAnnounced(nic, c)).map((c) => recordKey(c.record)));
-          body.answers = body.answers.filter((r) => still.has(recordKey(r)));
-          if (body.answers.length > 0) send();
-        }, delay);
-        this.unicastTimers.add(timer);
-        // RFC 6762 §7.2: the querier's known-answer packets that follow still apply.
-        this.unicastReplies.set(key, body);
-      }
+      this.unicastReply(nic, received, requester, answers, additionals, delay);
     } else if (delay === 0) {
-      this.multicast(nic, chosen, additionals);
+      // RFC 6762 §6.2: defending a probe is the one case the one-second rule allows.
+      this.multicast(nic, received.family, answers, additionals, probe);
     } else {
-      this.queue.add(nic.name, chosen, additionals, requester, delay, truncatedQuery);
+      this.queue.add(link, answers, additionals, requester, delay, truncatedQuery);
     }
   }
 
-  /** Multicast answers (and additionals) on `nic`, noting when each record went out. */
-  multicast(nic: NetworkInterface, answers: readonly OwnedRecord[], additionals: readonly OwnedRecord[]): void {
-    const body = { flags: RESPONSE, answers: answers.map((r) => this.deps.wire(r)), additionals: additionals.filter((r) => !answers.includes(r)).map((r) => this.deps.wire(r)) };
-    this.deps.multicasts.note(nic.name, answers);
-    void this.deps.sender.send(nic, body);
+  private unicastReply(nic: NetworkInterface, received: ReceivedPacket, requester: string, chosen: readonly OwnedRecord[], additionals: readonly OwnedRecord[], delay: number): void {
+    const body = { flags: RESPONSE, answers: chosen.map((r) => this.deps.wire(r)), additionals: additionals.map((r) => this.deps.wire(r)) };
+    const send = (): void =>
+      void this.deps.sender.send(nic, body, { address: received.source.address, port: received.source.port }).then((sent) => {
+        if (sent) return;
+        // RFC 6762 §5.4 lets a QU answer go by multicast instead; one over this
+        // source's unicast budget does (multicast is aimed at nobody, and §6.2 limits it).
+        const keys = new Set(body.answers.map((r) => recordKey(r)));
+        this.multicast(nic, received.family, chosen.filter((r) => keys.has(recordKey(r.record))), []);
+      });
+    if (delay === 0) {
+      send();
+      return;
+    }
+    const key = `${nic.name}|${requester}`;
+    const timer = this.deps.clock.setTimeout(() => {
+      this.unicastTimers.delete(timer);
+      this.unicastReplies.delete(key);
+      // Only what is still ours when the delay ends.
+      const still = new Set(chosen.filter((c) => this.deps.isAnnounced(nic, c)).map((c) => recordKey(c.record)));
+      body.answers = body.answers.filter((r) => still.has(recordKey(r)));
+      if (body.answers.length > 0) send();
+    }, delay);
+    this.unicastTimers.add(timer);
+    // RFC 6762 §7.2: the querier's known-answer packets that follow still apply.
+    this.unicastReplies.set(key, body);
   }
 
   /**
-   * Multicast `records` on `nic` now, except those multicast there within
-   * the last second: they are held back and go once their second has passed
-   * (RFC 6762 §6.2 — held back, not dropped), if still ours then.
+   * Multicast answers (and additionals) on one family of `nic`, noting when
+   * each record went out — in whatever section (§6.2 counts them all).
+   * Answers multicast there within the last second are held back until their
+   * second has passed, unless `defence` (answering a probe, §6.2's exception).
    */
-  multicastWhenAllowed(nic: NetworkInterface, records: readonly OwnedRecord[]): void {
-    const now = records.filter((r) => !this.deps.multicasts.recent(nic.name, r));
-    const later = records.filter((r) => !now.includes(r));
-    if (now.length > 0) this.multicast(nic, now, []);
-    if (later.length === 0) return;
-    let held = this.held.get(nic.name);
-    if (!held) {
-      const dueAt = Math.min(...later.map((r) => this.deps.multicasts.allowedAt(nic.name, r)));
-      const entry = {
-        records: new Map<string, OwnedRecord>(),
-        timer: this.deps.clock.setTimeout(() => this.releaseHeld(nic.name, entry.records), Math.max(0, dueAt - this.deps.clock.now())),
-      };
-      held = entry;
-      this.held.set(nic.name, held);
-    }
-    for (const r of later) held.records.set(recordKey(r.record), r);
+  multicast(nic: NetworkInterface, family: 4 | 6, answers: readonly OwnedRecord[], additionals: readonly OwnedRecord[], defence = false): void {
+    const link = linkKey(nic.name, family);
+    const now = defence ? [...answers] : answers.filter((r) => !this.deps.multicasts.recent(link, r));
+    if (now.length < answers.length) this.holdBack(nic, family, answers.filter((r) => !now.includes(r)));
+    const extra = additionals.filter((r) => !answers.includes(r));
+    // An NSEC alone (a negative answer, §6.1) is worth sending; other additionals ride with answers only.
+    if (now.length === 0 && (now.length < answers.length || !extra.some((r) => r.record.type === 'NSEC'))) return;
+    this.deps.multicasts.note(link, [...now, ...extra]);
+    void this.deps.sender.send(nic, { flags: RESPONSE, answers: now.map((r) => this.deps.wire(r)), additionals: extra.map((r) => this.deps.wire(r)) }, undefined, family);
   }
 
-  private releaseHeld(interfaceName: string, records: Map<string, OwnedRecord>): void {
-    this.held.delete(interfaceName);
-    const nic = this.deps.interfaces().find((n) => n.name === interfaceName);
-    if (!nic) return;
-    const still = [...records.values()].filter((r) => this.deps.isAnnounced(nic, r));
-    if (still.length > 0) this.multicastWhenAllowed(nic, still);
+  /**
+   * Multicast `records` on `nic` (both families unless `family`) now, except
+   * those multicast there within the last second: they go once their second
+   * has passed (RFC 6762 §6.2 — held back, not dropped), if still ours then.
+   */
+  multicastWhenAllowed(nic: NetworkInterface, records: readonly OwnedRecord[], family?: 4 | 6): void {
+    for (const f of [4, 6] as const) {
+      if (family !== undefined && f !== family) continue;
+      if (!nic.addresses.some((a) => a.family === f)) continue;
+      this.multicast(nic, f, records, []);
+    }
+  }
+
+  private holdBack(nic: NetworkInterface, family: 4 | 6, records: readonly OwnedRecord[]): void {
+    const link = linkKey(nic.name, family);
+    let held = this.held.get(link);
+    if (!held) {
+      const dueAt = Math.min(...records.map((r) => this.deps.multicasts.allowedAt(link, r)));
+      const entry: Held = {
+        records: new Map(),
+        timer: this.deps.clock.setTimeout(() => this.releaseHeld(link, entry), Math.max(0, dueAt - this.deps.clock.now())),
+      };
+      held = entry;
+      this.held.set(link, held);
+    }
+    for (const r of records) held.records.set(recordKey(r.record), r);
+  }
+
+  private releaseHeld(link: string, held: Held): void {
+    this.held.delete(link);
+    const place = this.place(link);
+    if (!place) return;
+    const still = [...held.records.values()].filter((r) => this.deps.isAnnounced(place.nic, r));
+    if (still.length > 0) this.multicast(place.nic, place.family, still, []);
   }
 
   /** Cancel every delayed answer. */

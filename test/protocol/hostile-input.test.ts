@@ -122,7 +122,8 @@ describe('the one-second rule holds against a spoofed goodbye (issue 9.4, RFC 67
     const srvTimes = responses(sentPackets(transport, mark))
       .filter((s) => s.packet.answers.some((r) => r.type === 'SRV' && r.name === INSTANCE && r.ttl > 0))
       .map((s) => [s.at, s.target.family]);
-    expect(srvTimes).toEqual([[5000, 4], [5000, 6], [6000, 4], [6000, 6]]);
+    // The query and the goodbye came over IPv4: answer and refresh go there.
+    expect(srvTimes).toEqual([[5000, 4], [6000, 4]]);
     await responder.close();
   });
 });
@@ -183,7 +184,7 @@ describe('the work one packet causes is bounded (issue 9.7)', () => {
     // Our name at position 10: answered.
     deliver(transport, query([...bogus.slice(0, 10), q(INSTANCE, 'SRV')]));
     await advanceTo(5400);
-    expect(responses(sentPackets(transport, mark)).map((s) => s.packet.answers.map((r) => r.type))).toEqual([['SRV'], ['SRV']]);
+    expect(responses(sentPackets(transport, mark)).map((s) => s.packet.answers.map((r) => r.type))).toEqual([['SRV']]);
     await responder.close();
   });
 });

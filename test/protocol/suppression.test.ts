@@ -44,7 +44,6 @@ describe('aggregation (RFC 6762 §6.3) and the multicast rate limit (§6.2)', ()
     await advanceTo(6000);
     expect(sentPackets(transport, mark).map((s) => [s.at, s.packet])).toEqual([
       [5070, reply([ptr(TYPE, INSTANCE, 4500), ptr(ENUM, TYPE, 4500)], browseAdditionals())],
-      [5070, reply([ptr(TYPE, INSTANCE, 4500), ptr(ENUM, TYPE, 4500)], browseAdditionals())],
     ]);
     await responder.close();
   });
@@ -58,7 +57,6 @@ describe('multi-packet known-answer suppression (RFC 6762 §7.2)', () => {
     expect(sentPackets(transport, mark)).toEqual([]);
     await advanceTo(6000);
     expect(sentPackets(transport, mark).map((s) => [s.at, s.packet])).toEqual([
-      [5450, reply([ptr(TYPE, INSTANCE, 4500)], browseAdditionals())],
       [5450, reply([ptr(TYPE, INSTANCE, 4500)], browseAdditionals())],
     ]);
     await responder.close();
@@ -80,7 +78,7 @@ describe('multi-packet known-answer suppression (RFC 6762 §7.2)', () => {
     await advanceTo(5010);
     deliver(transport, { id: 0, flags: 0, answers: [ptr(TYPE, INSTANCE, 2000)] });
     await advanceTo(6000);
-    expect(sentPackets(transport, mark).map((s) => s.at)).toEqual([5450, 5450]);
+    expect(sentPackets(transport, mark).map((s) => s.at)).toEqual([5450]);
     await responder.close();
   });
 });
