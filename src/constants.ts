@@ -68,15 +68,18 @@ export const LEGACY_UNICAST_MAX_PAYLOAD = 512;
 
 /** How often the transport looks for interface and address changes, by default. */
 export const INTERFACE_POLL_INTERVAL_MS = 5_000;
-/** How long a sent multicast packet is remembered to recognise it when it loops back. */
-export const OWN_PACKET_MEMORY_MS = 2_000;
-/** At most this many sent packets are remembered (memory stays flat however much is sent). */
-export const OWN_PACKET_MEMORY_ENTRIES = 1_024;
 /**
- * Copies of one packet from one source arriving within this window count as
- * one (a host with two interfaces on the same link gets every multicast
- * twice). Peers never legitimately repeat a packet this fast: RFC 6762 §8.1
- * spaces probes 250 ms apart, §5.2 queries at least one second.
+ * How long a sent multicast packet is remembered to recognise it when it
+ * loops back: long enough for a loop that runs seconds late (a burst of
+ * thousands of packets) to still know its own.
+ */
+export const OWN_PACKET_MEMORY_MS = 10_000;
+/** At most this many sent packets are remembered (memory stays flat however much is sent: about 1 MB at most). */
+export const OWN_PACKET_MEMORY_ENTRIES = 16_384;
+/**
+ * Copies of one multicast packet from one source arriving within this window
+ * count as one when the source fits several of our interfaces (a host with
+ * two interfaces on the same link gets every multicast twice).
  */
 export const DUPLICATE_PACKET_WINDOW_MS = 100;
 

@@ -319,7 +319,10 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
         this.counters.dropped.own++;
         return;
       }
-      if (this.recent.check(`${name}|${group ? 'g' : 'u'}|${rinfo.address}|${rinfo.port}|${digest}`)) {
+      // Copies of one multicast packet reach the group socket once per interface on the
+      // link; only then (the source fits several interfaces) is a repeat a copy. A peer
+      // may send the same query twice, and a unicast packet arrives once.
+      if (group && attribution.ambiguousWith.length > 0 && this.recent.check(`${name}|${rinfo.address}|${rinfo.port}|${digest}`)) {
         this.counters.dropped.duplicate++;
         return;
       }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { OWN_PACKET_MEMORY_ENTRIES, OWN_PACKET_MEMORY_MS } from '../../src/constants.js';
 import { PacketMemory, packetDigest } from '../../src/transport/packet-memory.js';
 
 describe('packet memory', () => {
@@ -47,5 +48,14 @@ describe('packet memory', () => {
       now += 5;
     }
     expect(memory.size).toBeLessThanOrEqual(3);
+  });
+
+  it('issue 10: own packets are recognised after a burst of 5,000 sent, with the loop 3 s late', () => {
+    let now = 1000;
+    const own = new PacketMemory(OWN_PACKET_MEMORY_MS, OWN_PACKET_MEMORY_ENTRIES, () => now);
+    const burst = Array.from({ length: 5000 }, (_, i) => packetDigest(Uint8Array.of(i & 255, i >> 8, 7)));
+    for (const digest of burst) own.remember(digest);
+    now += 3000;
+    expect(burst.filter((digest) => own.has(digest))).toHaveLength(5000);
   });
 });
