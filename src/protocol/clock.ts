@@ -29,23 +29,3 @@ export const systemClock: Clock = {
 
 /** Random numbers for jittered delays, injectable for tests. */
 export type Random = () => number;
-
-/**
- * `clock` with every timer callback guarded: an exception thrown by one goes
- * to `onError` instead of out of Node's timer, where it would end the
- * process. The engine's timers run on input from the network, and nothing
- * that arrives from the network may crash its host.
- */
-export function guardedClock(clock: Clock, onError: (error: unknown) => void): Clock {
-  return {
-    now: () => clock.now(),
-    setTimeout: (fn, ms) =>
-      clock.setTimeout(() => {
-        try {
-          fn();
-        } catch (error) {
-          onError(error);
-        }
-      }, ms),
-  };
-}

@@ -33,7 +33,8 @@ import { PacketSender } from './packet-sender.js';
 import { ProbeScheduler } from './probe-scheduler.js';
 import { QueryResponder } from './query-responder.js';
 import type { Clock, Random, TimerHandle } from './clock.js';
-import { guardedClock, systemClock } from './clock.js';
+import { systemClock } from './clock.js';
+import { Scheduler } from './scheduler.js';
 import { AnnouncedStore } from './announced-store.js';
 import type { Registration, RegistrationState } from './registration.js';
 import type { SeenRecord } from './response-check.js';
@@ -92,7 +93,8 @@ function owesGoodbyes(registration: Registration, life: Life): boolean {
 /** The protocol engine. */
 export class MdnsEngine extends EventEmitter<EngineEvents> {
   private readonly registrations = new Map<Registration, Life>();
-  private readonly clock: Clock;
+  /** Every timer of the engine, on one deadline queue (one armed timer at most). */
+  private readonly clock: Scheduler;
   private readonly random: Random;
   /** When each record was last multicast, per interface (RFC 6762 §6.2, §5.4). */
   private readonly multicasts: MulticastLog;
@@ -117,7 +119,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   ) {
     super();
     // Timers run on input from the network: nothing thrown in one may end the process.
-    this.clock = guardedClock(options.clock ?? systemClock, (error) => this.internalError(error, 'running a timer'));
+    this.clock = new Scheduler(options.clock ?? systemClock, (error) => this.internalError(error, 'running a timer'));
     this.random = options.random ?? Math.random;
     this.multicasts = new MulticastLog(this.clock);
     this.sender = new PacketSender(transport, (error) => this.emit('error', error), () => this.clock.now());
@@ -596,6 +598,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   /** Cancel every timer; after this the engine sends nothing more. */
   dispose(): void {
     for (const registration of this.registrations.keys()) this.leaveBatch(registration);
+    this.clock.clear();
     this.store.clear();
     this.updates.clear();
     this.prober.clear();
