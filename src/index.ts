@@ -21,6 +21,8 @@ export { UdpTransport } from './transport/udp-transport.js';
 export type { UdpTransportOptions } from './transport/udp-transport.js';
 export { FakeTransport, fakeInterface } from './transport/fake-transport.js';
 export type { SentPacket } from './transport/fake-transport.js';
+export { MdnsCore } from './core/core.js';
+export type { MdnsCoreOptions } from './core/core.js';
 export { Responder, Service, defaultHostLabel } from './api/responder.js';
 export type { Logger, ResponderEvents, ResponderOptions, ServiceEvents } from './api/responder.js';
 export type { ServiceSpec } from './records/service-records.js';

@@ -7,16 +7,13 @@ import { EventEmitter } from 'eventemitter3';
 import { BoasterError } from '../errors.js';
 import type { TxtInput } from '../dnssd/txt.js';
 import { txtWarnings } from '../dnssd/txt.js';
-import type { Clock, Random } from '../protocol/clock.js';
-import { systemClock } from '../protocol/clock.js';
 import { MdnsEngine } from '../protocol/engine.js';
 import type { Registration } from '../protocol/registration.js';
 import { HostRegistration, ServiceRegistration } from '../protocol/registration.js';
 import type { ServiceSpec } from '../records/service-records.js';
 import { serviceNames, serviceRecords } from '../records/service-records.js';
-import type { InterfaceSelection } from '../transport/interfaces.js';
-import type { Transport } from '../transport/transport.js';
-import { UdpTransport } from '../transport/udp-transport.js';
+import type { MdnsCoreOptions } from '../core/core.js';
+import { MdnsCore } from '../core/core.js';
 import { ErrorReports } from './error-reports.js';
 
 /** Where log lines go; every method optional. */
@@ -28,7 +25,14 @@ export interface Logger {
 }
 
 /** Options of a {@link Responder}. */
-export interface ResponderOptions extends InterfaceSelection {
+export interface ResponderOptions extends MdnsCoreOptions {
+  /**
+   * An mDNS core shared with other consumers in this process (one socket
+   * set for all); the responder then takes no transport, clock, random or
+   * interface options of its own, and `close()` leaves the core open.
+   * Default: a core of its own, made from these options.
+   */
+  core?: MdnsCore;
   /** Host label, without `.local`; default this machine's host name (first label). */
   hostName?: string;
   /** TTL of the host's address and reverse-mapping records; default 120 s (RFC 6762 §10). */
@@ -37,14 +41,6 @@ export interface ResponderOptions extends InterfaceSelection {
   autoRename?: boolean;
   /** Where to log announcements, renames and transport problems; default: nowhere. */
   logger?: Logger;
-  /** Interface poll interval in ms (default 5000). */
-  pollIntervalMs?: number;
-  /** A transport to use instead of UDP sockets (e.g. `FakeTransport` in tests). */
-  transport?: Transport;
-  /** Time source for the engine (tests); default the system clock. */
-  clock?: Clock;
-  /** Random source for jittered delays (tests); default `Math.random`. */
-  random?: Random;
 }
 
 /** Events of a {@link Service}. */
@@ -162,7 +158,11 @@ export class Service extends EventEmitter<ServiceEvents> {
 export class Responder extends EventEmitter<ResponderEvents> {
   /** @internal */
   readonly engine: MdnsEngine;
-  private readonly transport: Transport;
+  /** The sockets, intake and timers it runs on. */
+  private readonly core: MdnsCore;
+  /** Whether the core is this responder's own (closed with it) or shared. */
+  private readonly ownsCore: boolean;
+  private readonly stopErrors: () => void;
   private readonly host: HostRegistration;
   private readonly services = new Map<Registration, Service>();
   private starting: Promise<void> | undefined;
@@ -178,23 +178,28 @@ export class Responder extends EventEmitter<ResponderEvents> {
   constructor(options: ResponderOptions = {}) {
     super();
     this.logger = options.logger;
-    this.transport = options.transport ?? new UdpTransport(options);
+    if (options.core && (options.transport || options.clock || options.random || options.interfaces)) {
+      throw new BoasterError('BAD_OPTION', 'A responder on a shared core takes its transport, clock, random and interfaces from the core; pass them to new MdnsCore() instead');
+    }
+    this.ownsCore = options.core === undefined;
+    this.core = options.core ?? new MdnsCore(options);
     if (options.hostTtl !== undefined && (!Number.isInteger(options.hostTtl) || options.hostTtl < 1 || options.hostTtl > 0x7fffffff)) {
       throw new BoasterError('BAD_OPTION', `hostTtl ${options.hostTtl} must be a whole number of seconds from 1 to 2147483647`);
     }
     this.host = new HostRegistration(options.hostName ?? defaultHostLabel(), 'local', options.hostTtl);
-    this.engine = new MdnsEngine(this.transport, {
-      ...(options.clock ? { clock: options.clock } : {}),
-      ...(options.random ? { random: options.random } : {}),
-      ...(options.autoRename !== undefined ? { autoRename: options.autoRename } : {}),
-    });
+    this.engine = new MdnsEngine(this.core, options.autoRename !== undefined ? { autoRename: options.autoRename } : {});
     // A stranger on the link can cause one failure thousands of times a second: report each kind once per interval.
-    this.errors = new ErrorReports(options.clock ?? systemClock, (e) => {
+    this.errors = new ErrorReports(this.core.scheduler, (e) => {
       options.logger?.warn?.(e.message);
       this.emit('error', e);
     });
-    this.engine.on('error', (e) => this.errors.add(e));
-    this.transport.on('error', (e) => this.errors.add(e));
+    const onTransportError = (e: BoasterError): void => this.errors.add(e);
+    const stopCoreErrors = this.core.onError((e) => this.errors.add(e));
+    this.core.transport.on('error', onTransportError);
+    this.stopErrors = () => {
+      stopCoreErrors();
+      this.core.transport.off('error', onTransportError);
+    };
     this.engine.on('probing', (r) => this.services.get(r)?.emit('probing'));
     this.engine.on('announced', (r) => {
       options.logger?.info?.(`announced ${r.kind} "${r.name}"`);
@@ -233,7 +238,7 @@ export class Responder extends EventEmitter<ResponderEvents> {
   }
 
   private start(): Promise<void> {
-    this.starting ??= this.transport.start().then(() => this.engine.add(this.host));
+    this.starting ??= this.core.start().then(() => this.engine.add(this.host));
     return this.starting;
   }
 
@@ -325,6 +330,7 @@ export class Responder extends EventEmitter<ResponderEvents> {
     }
     this.engine.dispose();
     this.errors.clear();
-    await this.transport.close();
+    this.stopErrors();
+    if (this.ownsCore) await this.core.close();
   }
 }

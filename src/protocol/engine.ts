@@ -11,19 +11,17 @@ import {
   FLAG_AUTHORITATIVE,
   FLAG_RESPONSE,
   MAX_RECORDS_PER_SECTION,
-  MDNS_PORT,
   MULTICAST_RATE_LIMIT_MS,
   PROBE_RATE_LIMIT_CONFLICTS,
   PROBE_RATE_LIMIT_DELAY_MS,
   PROBE_RATE_WINDOW_MS,
   PROBE_TIEBREAK_DEFER_MS,
 } from '../constants.js';
-import { BoasterError, WireDecodeError } from '../errors.js';
+import type { BoasterError } from '../errors.js';
 import type { OwnedRecord } from '../records/service-records.js';
 import type { InterfaceAddress, NetworkInterface } from '../transport/interfaces.js';
-import type { ReceivedPacket, Transport } from '../transport/transport.js';
+import type { Transport } from '../transport/transport.js';
 import { compareProbeSets, ownerKey, recordKey } from '../wire/canonical.js';
-import { decodePacket } from '../wire/decode.js';
 import type { PacketGroup } from '../wire/split.js';
 import { packGroups } from '../wire/split.js';
 import type { Packet, ResourceRecord } from '../wire/model.js';
@@ -32,9 +30,10 @@ import { linkKey, MulticastLog } from './multicast-log.js';
 import { PacketSender } from './packet-sender.js';
 import { ProbeScheduler } from './probe-scheduler.js';
 import { QueryResponder } from './query-responder.js';
-import type { Clock, Random, TimerHandle } from './clock.js';
-import { systemClock } from './clock.js';
-import { Scheduler } from './scheduler.js';
+import type { Random, TimerHandle } from './clock.js';
+import type { Scheduler } from './scheduler.js';
+import type { Incoming } from '../core/intake.js';
+import type { MdnsCore } from '../core/core.js';
 import { AnnouncedStore } from './announced-store.js';
 import type { Registration, RegistrationState } from './registration.js';
 import type { SeenRecord } from './response-check.js';
@@ -44,8 +43,6 @@ import { UpdateAnnouncer } from './update-announcer.js';
 
 /** Options of {@link MdnsEngine}. */
 export interface EngineOptions {
-  clock?: Clock;
-  random?: Random;
   /** Rename on conflict (default true); when false a conflict stops the registration with a `conflict` event. */
   autoRename?: boolean;
 }
@@ -80,10 +77,6 @@ interface AnnounceBatch {
 }
 
 const RESPONSE = FLAG_RESPONSE | FLAG_AUTHORITATIVE;
-/** RFC 1035 §4.1.1: OPCODE bits of the flags word. */
-const OPCODE_MASK = 0x7800;
-/** RFC 1035 §4.1.1: RCODE bits of the flags word. */
-const RCODE_MASK = 0x000f;
 
 /** Announced once, even if probing again after a §9 conflict: it owes goodbyes (RFC 6762 §10.1). */
 function owesGoodbyes(registration: Registration, life: Life): boolean {
@@ -102,10 +95,8 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   private readonly prober: ProbeScheduler;
   /** Answers to queries (RFC 6762 §5, §6, §7). */
   private readonly queries: QueryResponder;
-  /** Packets dropped because they did not decode, by error code. */
-  readonly malformed = new Map<string, number>();
-
   private readonly sender: PacketSender;
+  private readonly transport: Transport;
   /** Announcements of changed records (RFC 6762 §8.4). */
   private readonly updates: UpdateAnnouncer;
   /** Records of every registration past probing, per interface, indexed. */
@@ -114,15 +105,16 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   private readonly byName = new Map<string, Set<Registration>>();
 
   constructor(
-    private readonly transport: Transport,
+    /** The sockets, intake, timers and sender this engine runs on (shared with other consumers). */
+    private readonly core: MdnsCore,
     private readonly options: EngineOptions = {},
   ) {
     super();
-    // Timers run on input from the network: nothing thrown in one may end the process.
-    this.clock = new Scheduler(options.clock ?? systemClock, (error) => this.internalError(error, 'running a timer'));
-    this.random = options.random ?? Math.random;
+    this.transport = core.transport;
+    this.clock = core.scheduler;
+    this.random = core.random;
+    this.sender = core.sender;
     this.multicasts = new MulticastLog(this.clock);
-    this.sender = new PacketSender(transport, (error) => this.emit('error', error), () => this.clock.now());
     this.prober = new ProbeScheduler(this.clock, this.random, {
       probe: (members) => this.background(this.sendProbe(members), 'sending a probe'),
       // One after the other, so each member's announcement goes out whole, host first.
@@ -145,16 +137,21 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       interfaces: () => this.transport.interfaces,
     });
     this.updates = new UpdateAnnouncer(this.clock, (registration, types) => this.sendUpdate(registration, types));
-    transport.on('packet', (packet) => this.receive(packet));
-    transport.on('interfaceUp', () => this.guard(() => this.reprobeAll(), 'following an interface change'));
-    transport.on('addressAdded', () => this.guard(() => this.reprobeAll(), 'following an address change'));
-    transport.on('addressRemoved', (nic, address) => this.guard(() => this.addressGone(nic, address), 'following an address change'));
+    core.intake.on('query', (incoming) => this.onQuery(incoming));
+    core.intake.on('response', (incoming) => this.onResponse(incoming));
+    this.transport.on('interfaceUp', () => this.guard(() => this.reprobeAll(), 'following an interface change'));
+    this.transport.on('addressAdded', () => this.guard(() => this.reprobeAll(), 'following an address change'));
+    this.transport.on('addressRemoved', (nic, address) => this.guard(() => this.addressGone(nic, address), 'following an address change'));
+  }
+
+  /** Packets (or records) the intake dropped because they did not decode, by error code. */
+  get malformed(): ReadonlyMap<string, number> {
+    return this.core.intake.malformed;
   }
 
   /** A bug of ours met in a timer or a handler: reported, never thrown out of it. */
   private internalError(error: unknown, doing: string): void {
-    const message = error instanceof Error ? error.message : String(error);
-    this.emit('error', new BoasterError('INTERNAL', `Internal error while ${doing}: ${message}. boaster goes on; please report this with the packet or call that caused it`, { cause: error }));
+    this.core.internalError(error, doing);
   }
 
   /** Run `fn`, reporting what it throws. */
@@ -428,40 +425,18 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     return { ...owned.record, cacheFlush: owned.unique, ttl: ttl ?? owned.record.ttl };
   }
 
-  /** One packet from the network: decoded once, dropped and counted when bad, never thrown out of the handler. */
-  private receive(received: ReceivedPacket): void {
-    let packet: Packet;
-    try {
-      packet = decodePacket(received.data, { onBadRecord: (e) => this.countMalformed(e.code) });
-    } catch (error) {
-      // Network input is dropped and counted, never thrown.
-      this.countMalformed(error instanceof WireDecodeError ? error.code : 'UNKNOWN');
-      return;
-    }
-    this.guard(() => this.dispatch(received, packet), 'handling a received packet');
+  /** A response from another host, decoded and filtered by the intake. */
+  private onResponse({ nic, packet, received }: Incoming): void {
+    // RFC 6762 §7.4: another responder just gave an answer we were about to give.
+    this.queries.queue.sentByOthers(linkKey(nic.name, received.family), packet.answers.slice(0, MAX_RECORDS_PER_SECTION));
+    this.checkResponse(nic, received.family, packet);
   }
 
-  private dispatch(received: ReceivedPacket, packet: Packet): void {
-    const nic = this.transport.interfaces.find((n) => n.name === received.interface);
-    if (!nic) return;
-    // RFC 6762 §18.3: only OPCODE 0 (standard query) is mDNS; §18.11: responses with a non-zero RCODE are ignored.
-    if ((packet.flags & OPCODE_MASK) !== 0) return;
-    const response = (packet.flags & FLAG_RESPONSE) !== 0;
-    // RFC 6762 §6: responses not from port 5353 are silently ignored.
-    if (response && ((packet.flags & RCODE_MASK) !== 0 || received.source.port !== MDNS_PORT)) return;
-    if (response) {
-      // RFC 6762 §7.4: another responder just gave an answer we were about to give.
-      this.queries.queue.sentByOthers(linkKey(nic.name, received.family), packet.answers.slice(0, MAX_RECORDS_PER_SECTION));
-      this.checkResponse(nic, received.family, packet);
-    } else {
-      // RFC 6762 §8.2: a simultaneous probe for a name we are probing is settled by tiebreak.
-      if (packet.questions.length > 0 && packet.authorities.length > 0) this.tiebreak(nic, packet);
-      this.queries.answer(nic, packet, received);
-    }
-  }
-
-  private countMalformed(code: string): void {
-    this.malformed.set(code, (this.malformed.get(code) ?? 0) + 1);
+  /** A query, decoded and filtered by the intake. */
+  private onQuery({ nic, packet, received }: Incoming): void {
+    // RFC 6762 §8.2: a simultaneous probe for a name we are probing is settled by tiebreak.
+    if (packet.questions.length > 0 && packet.authorities.length > 0) this.tiebreak(nic, packet);
+    this.queries.answer(nic, packet, received);
   }
 
   /** RFC 6762 §8.1, §9, §6.6: conflicts and stale copies of our records in others' responses (see response-check.ts). */
@@ -598,7 +573,6 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   /** Cancel every timer; after this the engine sends nothing more. */
   dispose(): void {
     for (const registration of this.registrations.keys()) this.leaveBatch(registration);
-    this.clock.clear();
     this.store.clear();
     this.updates.clear();
     this.prober.clear();

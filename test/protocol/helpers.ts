@@ -6,6 +6,7 @@
 import { vi } from 'vitest';
 import { Responder } from '../../src/api/responder.js';
 import type { Random } from '../../src/protocol/clock.js';
+import { MdnsCore } from '../../src/core/core.js';
 import { MdnsEngine } from '../../src/protocol/engine.js';
 import { HostRegistration, ServiceRegistration } from '../../src/protocol/registration.js';
 import type { ServiceSpec } from '../../src/records/service-records.js';
@@ -168,10 +169,7 @@ export function serviceRecords(instance = INSTANCE, ttl?: number): ResourceRecor
 export async function engineHarness(options: { interfaces?: NetworkInterface[]; random?: Random; autoRename?: boolean } = {}) {
   const transport = fakeTransport(options.interfaces);
   await transport.start();
-  const engine = new MdnsEngine(transport, {
-    random: options.random ?? (() => 0.5),
-    ...(options.autoRename !== undefined ? { autoRename: options.autoRename } : {}),
-  });
+  const engine = new MdnsEngine(new MdnsCore({ transport, random: options.random ?? (() => 0.5) }), options.autoRename !== undefined ? { autoRename: options.autoRename } : {});
   const host = new HostRegistration('testhost');
   const service = (spec: ServiceSpec = SPEC): ServiceRegistration => new ServiceRegistration(spec, host);
   return { transport, engine, host, service };

@@ -1,0 +1,86 @@
+/**
+ * The mDNS core of a process: one transport (one socket set), one packet
+ * intake, one deadline queue for every timer, one sender with its unicast
+ * reply budget. A `Responder` is built on it, and other consumers (the
+ * querier next) attach to the same core instead of opening sockets of their
+ * own: `new Responder({ core })`.
+ */
+import { BoasterError } from '../errors.js';
+import type { Clock, Random } from '../protocol/clock.js';
+import { systemClock } from '../protocol/clock.js';
+import { PacketSender } from '../protocol/packet-sender.js';
+import { Scheduler } from '../protocol/scheduler.js';
+import type { InterfaceSelection } from '../transport/interfaces.js';
+import type { Transport } from '../transport/transport.js';
+import { UdpTransport } from '../transport/udp-transport.js';
+import { Intake } from './intake.js';
+
+/** Options of an {@link MdnsCore}. */
+export interface MdnsCoreOptions extends InterfaceSelection {
+  /** Interface poll interval in ms (default 5000). */
+  pollIntervalMs?: number;
+  /** A transport to use instead of UDP sockets (e.g. `FakeTransport` in tests). */
+  transport?: Transport;
+  /** Time source (tests); default the system clock. */
+  clock?: Clock;
+  /** Random source for jittered delays (tests); default `Math.random`. */
+  random?: Random;
+}
+
+/** Sockets, intake, timers and sending, shared by every mDNS consumer of a process. */
+export class MdnsCore {
+  /** The sockets (or the fake transport of a test). */
+  readonly transport: Transport;
+  /** Every timer of every consumer, on one deadline queue. */
+  readonly scheduler: Scheduler;
+  /** Decoded, filtered packets for every consumer. */
+  readonly intake: Intake;
+  /** Sends messages split to each interface's budget. */
+  readonly sender: PacketSender;
+  readonly random: Random;
+  private starting: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+  private readonly errorListeners = new Set<(error: BoasterError) => void>();
+
+  constructor(options: MdnsCoreOptions = {}) {
+    this.transport = options.transport ?? new UdpTransport(options);
+    this.random = options.random ?? Math.random;
+    this.scheduler = new Scheduler(options.clock ?? systemClock, (error) => this.internalError(error, 'running a timer'));
+    this.intake = new Intake(this.transport, (error) => this.internalError(error, 'handling a received packet'));
+    this.sender = new PacketSender(this.transport, (error) => this.report(error), () => this.scheduler.now());
+  }
+
+  /** Be told of problems that are no answer to a call (send failures, bugs met while handling network input). */
+  onError(listener: (error: BoasterError) => void): () => void {
+    this.errorListeners.add(listener);
+    return () => this.errorListeners.delete(listener);
+  }
+
+  /** Report a problem to every error listener. */
+  report(error: BoasterError): void {
+    for (const listener of this.errorListeners) listener(error);
+  }
+
+  /** A bug of ours met in a timer or a handler: reported, never thrown out of it. */
+  internalError(error: unknown, doing: string): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.report(new BoasterError('INTERNAL', `Internal error while ${doing}: ${message}. boaster goes on; please report this with the packet or call that caused it`, { cause: error }));
+  }
+
+  /** Open the sockets, once however many consumers ask. */
+  start(): Promise<void> {
+    if (this.closing) return Promise.reject(new BoasterError('CLOSED', 'The mDNS core is closed; create a new one'));
+    this.starting ??= this.transport.start();
+    return this.starting;
+  }
+
+  /** Stop every timer and close the sockets. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.scheduler.clear();
+      await this.starting?.catch(() => undefined);
+      await this.transport.close();
+    })();
+    return this.closing;
+  }
+}

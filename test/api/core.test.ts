@@ -1,0 +1,54 @@
+/**
+ * One mDNS core per process: a Responder built on a shared core uses its
+ * transport, intake and timers, leaves it open on close(), and another
+ * consumer attached to the same intake sees the same packets decoded once.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Responder } from '../../src/api/responder.js';
+import type { Incoming } from '../../src/core/intake.js';
+import { MdnsCore } from '../../src/core/core.js';
+import { encodePacket } from '../../src/wire/encode.js';
+import { fakeTransport, FIRST_ANNOUNCE, INSTANCE, PEER, q, SPEC, useFakeClock } from '../protocol/helpers.js';
+
+beforeEach(useFakeClock);
+afterEach(() => vi.useRealTimers());
+
+describe('MdnsCore', () => {
+  it('a Responder on a shared core answers through it; a second consumer sees every query; close() leaves the core open', async () => {
+    const transport = fakeTransport();
+    const core = new MdnsCore({ transport, random: () => 0.5 });
+    const seen: Incoming[] = [];
+    core.intake.on('query', (incoming) => seen.push(incoming));
+    const responder = new Responder({ core, hostName: 'testhost' });
+    const published = responder.publish(SPEC);
+    await vi.advanceTimersByTimeAsync(FIRST_ANNOUNCE);
+    await published;
+    await vi.advanceTimersByTimeAsync(5000);
+    const mark = transport.sent.length;
+    transport.deliver({ data: encodePacket({ id: 0, flags: 0, questions: [q(INSTANCE, 'SRV')] }), interface: 'eth0', source: { ...PEER } });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(transport.sent.length).toBeGreaterThan(mark);
+    expect(seen.map((i) => i.packet.questions[0]?.name)).toEqual([INSTANCE]);
+    await responder.close();
+    // The core is still running: it can send, and it is closed by its owner.
+    await expect(transport.send(Uint8Array.of(0), { interface: 'eth0', family: 4 })).resolves.toBeUndefined();
+    await core.close();
+    await expect(transport.send(Uint8Array.of(0), { interface: 'eth0', family: 4 })).rejects.toMatchObject({ code: 'CLOSED' });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a Responder given a core and its own transport is refused with BAD_OPTION', () => {
+    const transport = fakeTransport();
+    expect(() => new Responder({ core: new MdnsCore({ transport }), transport })).toThrow(expect.objectContaining({ code: 'BAD_OPTION' }));
+  });
+
+  it('start() is shared: the transport starts once however many consumers ask', async () => {
+    const transport = fakeTransport();
+    const start = vi.spyOn(transport, 'start');
+    const core = new MdnsCore({ transport });
+    await Promise.all([core.start(), core.start()]);
+    expect(start).toHaveBeenCalledTimes(1);
+    await core.close();
+    await expect(core.start()).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+});
