@@ -30,12 +30,12 @@ import { linkKey, MulticastLog } from './multicast-log.js';
 import { PacketSender } from './packet-sender.js';
 import { ProbeScheduler } from './probe-scheduler.js';
 import { QueryResponder } from './query-responder.js';
-import type { Random, TimerHandle } from './clock.js';
+import type { Random } from './clock.js';
 import type { Scheduler } from './scheduler.js';
 import type { Incoming } from '../core/intake.js';
 import type { MdnsCore } from '../core/core.js';
 import { AnnouncedStore } from './announced-store.js';
-import type { Registration, RegistrationState } from './registration.js';
+import type { AnnounceBatch, Life, Registration, RegistrationState } from './registration.js';
 import type { SeenRecord } from './response-check.js';
 import { classifyResponse } from './response-check.js';
 import type { ChangedTypes } from './update-announcer.js';
@@ -57,35 +57,17 @@ export interface EngineEvents {
   error: (error: BoasterError) => void;
 }
 
-/** Per-registration timers and conflict history. */
-interface Life {
-  /** The announcement (RFC 6762 §8.3) it is part of, while one runs. */
-  batch?: AnnounceBatch | undefined;
-  conflicts: number[];
-  /** Probing slowed down after a storm of conflicts (RFC 6762 §8.1), until a quiet window. */
-  rateLimited: boolean;
-  /** Records went out under the current name, so a rename or stop owes goodbyes. */
-  announced: boolean;
-  /** Last re-announcement caused by someone else's stale copy (rate-limited, RFC 6762 §6.2). */
-  refreshedAt: number;
-}
-
-/** Registrations announcing together (RFC 6762 §8.3), on one timer. */
-interface AnnounceBatch {
-  members: Set<Registration>;
-  timer: TimerHandle | undefined;
-}
-
 const RESPONSE = FLAG_RESPONSE | FLAG_AUTHORITATIVE;
 
 /** Announced once, even if probing again after a §9 conflict: it owes goodbyes (RFC 6762 §10.1). */
-function owesGoodbyes(registration: Registration, life: Life): boolean {
-  return life.announced || registration.state === 'announced' || registration.state === 'announcing';
+function owesGoodbyes(registration: Registration): boolean {
+  return registration.life.announced || registration.state === 'announced' || registration.state === 'announcing';
 }
 
 /** The protocol engine. */
 export class MdnsEngine extends EventEmitter<EngineEvents> {
-  private readonly registrations = new Map<Registration, Life>();
+  /** The registrations it probes, announces and defends; each keeps its state in `life`. */
+  private readonly registrations = new Set<Registration>();
   /** Every timer of the engine, on one deadline queue (one armed timer at most). */
   private readonly clock: Scheduler;
   private readonly random: Random;
@@ -171,7 +153,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   /** Start probing for a registration (RFC 6762 §8.1). */
   add(registration: Registration): void {
     this.settleLocally(registration);
-    this.registrations.set(registration, { conflicts: [], rateLimited: false, announced: false, refreshedAt: -Infinity });
+    this.registrations.add(registration);
     this.index(registration);
     this.probe(registration);
   }
@@ -240,11 +222,11 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
    * `apply` renames the registration; it runs between the two.
    */
   async changeName(registration: Registration, apply: () => void): Promise<void> {
-    const life = this.registrations.get(registration);
+    const life = this.lifeOf(registration);
     if (!life) return;
     this.cancel(registration);
     this.prober.leave(registration);
-    const wasPublic = owesGoodbyes(registration, life);
+    const wasPublic = owesGoodbyes(registration);
     const before = this.transport.interfaces.map((nic) => ({ nic, records: registration.records(nic) }));
     // It answers for nothing until the new name is probed.
     this.setState(registration, 'probing');
@@ -258,7 +240,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       for (const { nic, records } of before) {
         const fresh = registration.records(nic);
         const kept = new Set(fresh.map((f) => recordKey(f.record)));
-        sends.push(this.sendGoodbyes(nic, records.filter((r) => !kept.has(recordKey(r.record)))));
+        sends.push(this.goodbye(nic, records.filter((r) => !kept.has(recordKey(r.record)))));
       }
     }
     this.probe(registration);
@@ -280,11 +262,11 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   async removeAll(registrations: readonly Registration[]): Promise<void> {
     const owing: Registration[] = [];
     for (const registration of registrations) {
-      const life = this.registrations.get(registration);
+      const life = this.lifeOf(registration);
       if (!life) continue;
       this.cancel(registration);
       this.prober.leave(registration);
-      if (owesGoodbyes(registration, life)) owing.push(registration);
+      if (owesGoodbyes(registration)) owing.push(registration);
       this.registrations.delete(registration);
       this.unindex(registration);
       this.setState(registration, 'stopped');
@@ -294,17 +276,21 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     for (const nic of this.transport.interfaces) {
       const records = new Map<string, OwnedRecord>();
       for (const registration of owing) for (const r of registration.records(nic)) records.set(recordKey(r.record), r);
-      await this.sendGoodbyes(nic, [...records.values()]);
+      await this.goodbye(nic, [...records.values()]);
     }
   }
 
   /**
-   * Goodbye (TTL 0) for `records` on `nic` (RFC 6762 §10.1), except shared
-   * records another announced registration still holds (the enumeration PTR).
+   * RFC 6762 §10.1: a goodbye is an announcement with TTL 0, and this is the
+   * one path every withdrawal takes (stop, close, rename, a lost name, an
+   * address gone). Shared records another announced registration still
+   * holds (the enumeration PTR) stay. `flush: false` after losing a name: a
+   * cache-flush goodbye would flush the winner's records of that name too.
    */
-  private async sendGoodbyes(nic: NetworkInterface, records: readonly OwnedRecord[]): Promise<void> {
+  private async goodbye(nic: NetworkInterface, records: readonly OwnedRecord[], flush = true): Promise<void> {
     const gone = records.filter((r) => r.unique || !this.store.has(nic.name, r));
-    if (gone.length > 0) await this.sender.send(nic, { flags: RESPONSE, answers: gone.map((r) => this.forWire(r, 0)) });
+    if (gone.length === 0 || !this.transport.interfaces.some((n) => n.name === nic.name)) return;
+    await this.sender.send(nic, { flags: RESPONSE, answers: gone.map((r) => ({ ...this.forWire(r, 0), cacheFlush: flush && r.unique })) });
   }
 
   /** Drop queued answers for records no announced registration holds any more. */
@@ -328,7 +314,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   }
 
   private reprobeAll(): void {
-    for (const registration of this.registrations.keys()) this.probe(registration);
+    for (const registration of this.registrations) this.probe(registration);
   }
 
   /**
@@ -365,7 +351,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   private announce(members: readonly Registration[]): Promise<void> {
     const batch: AnnounceBatch = { members: new Set(), timer: undefined };
     for (const member of members) {
-      const life = this.registrations.get(member);
+      const life = this.lifeOf(member);
       if (!life) continue;
       this.cancel(member);
       this.setState(member, 'announcing');
@@ -385,7 +371,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       await this.sendRecords(live);
       if (i > 0) return;
       for (const member of live) {
-        const life = this.registrations.get(member);
+        const life = this.lifeOf(member);
         if (!life || member.state !== 'announcing') continue;
         life.announced = true;
         this.setState(member, 'announced');
@@ -398,7 +384,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
 
   /** Take `registration` out of its announcement batch; a batch left empty stops. */
   private leaveBatch(registration: Registration): void {
-    const life = this.registrations.get(registration);
+    const life = this.lifeOf(registration);
     const batch = life?.batch;
     if (!life || !batch) return;
     life.batch = undefined;
@@ -468,7 +454,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       }
       // An answer carrying the record about to go anyway refreshes it (§6.2: once a second).
       const stale = verdict.stale.filter((r) => !this.queries.queue.has(linkKey(nic.name, family), r.record));
-      const life = this.registrations.get(registration);
+      const life = this.lifeOf(registration);
       const now = this.clock.now();
       // RFC 6762 §6.6: multicast our record again so caches keep it; a burst of
       // stale copies earns one multicast a second, and a record multicast in
@@ -482,7 +468,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   }
 
   private conflict(registration: Registration): void {
-    const life = this.registrations.get(registration);
+    const life = this.lifeOf(registration);
     if (!life) return;
     if (registration.state !== 'probing') {
       // RFC 6762 §9: probe again; a defended name then renames.
@@ -516,9 +502,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
         // Unique records only: a shared record such as the type's PTR to the old
         // name is now the winner's too, and a goodbye would remove theirs.
         const kept = new Set(fresh.map((f) => recordKey(f.record)));
-        const gone = records.filter((r) => r.unique && !kept.has(recordKey(r.record)));
-        // No cache-flush bit: it would flush the winner's records of that name too.
-        if (gone.length > 0) void this.sender.send(nic, { flags: RESPONSE, answers: gone.map((r) => ({ ...this.forWire(r, 0), cacheFlush: false })) });
+        this.background(this.goodbye(nic, records.filter((r) => r.unique && !kept.has(recordKey(r.record))), false), 'sending goodbyes');
       }
       life.announced = false;
     }
@@ -526,12 +510,17 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     this.probe(registration, life.rateLimited ? PROBE_RATE_LIMIT_DELAY_MS : undefined);
   }
 
+  /** A registration's life while the engine holds it. */
+  private lifeOf(registration: Registration): Life | undefined {
+    return this.registrations.has(registration) ? registration.life : undefined;
+  }
+
   /**
    * The one place a registration's state changes: the announced records
    * follow it (a registration past probing answers; RFC 6762 §8.3).
    */
   private setState(registration: Registration, state: RegistrationState): void {
-    registration.state = state;
+    registration.life.state = state;
     this.store.set(registration, state === 'announcing' || state === 'announced' ? this.transport.interfaces : undefined);
   }
 
@@ -556,23 +545,21 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
 
   /** RFC 6762 §10.1: goodbye for an address that left an interface, then announce what is left. */
   private addressGone(nic: NetworkInterface, address: InterfaceAddress): void {
-    for (const [registration, life] of this.registrations) {
+    for (const registration of this.registrations) {
+      const { life } = registration;
       // Nothing to withdraw from a name that was never announced.
       if (registration.kind !== 'host' || !life.announced) continue;
-      // The address record and its reverse-mapping PTR.
-      const gone = registration.records({ ...nic, addresses: [address] });
-      if (gone.length > 0 && this.transport.interfaces.some((n) => n.name === nic.name)) {
-        void this.sender.send(nic, { flags: RESPONSE, answers: gone.map((r) => this.forWire(r, 0)) });
-      }
-      // What it answers with follows the interface's addresses now.
+      // What it answers with follows the interface's addresses now; then the
+      // goodbye for the address record and its reverse-mapping PTR.
       this.setState(registration, registration.state);
+      this.background(this.goodbye(nic, registration.records({ ...nic, addresses: [address] })), 'sending goodbyes');
       if (registration.state === 'announced') this.background(this.announce([registration]), 'announcing after an address change');
     }
   }
 
   /** Cancel every timer; after this the engine sends nothing more. */
   dispose(): void {
-    for (const registration of this.registrations.keys()) this.leaveBatch(registration);
+    for (const registration of this.registrations) this.leaveBatch(registration);
     this.store.clear();
     this.updates.clear();
     this.prober.clear();

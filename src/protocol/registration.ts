@@ -13,10 +13,36 @@ import { hostRecords, serviceNames, serviceRecords } from '../records/service-re
 import type { NetworkInterface } from '../transport/interfaces.js';
 import { recordKey } from '../wire/canonical.js';
 import { nameKey } from '../wire/name.js';
+import type { TimerHandle } from './clock.js';
 import { labelRoomBefore, nextHostName, nextServiceName } from './conflict-names.js';
 
 /** Where a registration is in its life (RFC 6762 §8). */
 export type RegistrationState = 'probing' | 'announcing' | 'announced' | 'stopped';
+
+/** Registrations announcing together (RFC 6762 §8.3), on one timer. */
+export interface AnnounceBatch {
+  members: Set<Registration>;
+  timer: TimerHandle | undefined;
+}
+
+/**
+ * Everything the engine keeps about a registration, in one place: its
+ * state and its history of conflicts and announcements. Only the engine
+ * writes it.
+ */
+export class Life {
+  state: RegistrationState = 'probing';
+  /** Records went out under the current name, so a rename or stop owes goodbyes (RFC 6762 §10.1). */
+  announced = false;
+  /** Times of recent conflicts (RFC 6762 §8.1 rate limit). */
+  conflicts: number[] = [];
+  /** Probing slowed down after a storm of conflicts (RFC 6762 §8.1), until a quiet window. */
+  rateLimited = false;
+  /** Last re-announcement caused by someone else's stale copy (rate-limited, RFC 6762 §6.2). */
+  refreshedAt = -Infinity;
+  /** The announcement it is part of, while one runs. */
+  batch: AnnounceBatch | undefined;
+}
 
 /** A registration's records on one interface, with their lookup keys. */
 export interface PreparedRecords {
@@ -30,7 +56,10 @@ export interface PreparedRecords {
 /** What every registration offers the engine. */
 export interface Registration {
   readonly kind: 'host' | 'service';
-  state: RegistrationState;
+  /** What the engine keeps about it. */
+  readonly life: Life;
+  /** Where it is in its life: `life.state`. */
+  readonly state: RegistrationState;
   /** Current name: the host name or the service instance name (plain text). */
   readonly name: string;
   /** {@link nameKey} of the unique name it probes and defends (host name or instance name). */
@@ -77,7 +106,7 @@ class Memo<T> {
 /** The host: `<label>.local` with its addresses per interface. */
 export class HostRegistration implements Registration {
   readonly kind = 'host';
-  state: RegistrationState = 'probing';
+  readonly life = new Life();
   private readonly memo = new Map<string, Memo<PreparedRecords>>();
   private readonly keyMemo = new Memo<string>();
 
@@ -87,6 +116,10 @@ export class HostRegistration implements Registration {
     /** TTL of the address and reverse records (RFC 6762 §10: 120 s). */
     private readonly ttl = HOST_NAME_TTL,
   ) {}
+
+  get state(): RegistrationState {
+    return this.life.state;
+  }
 
   /** Full host name, e.g. `myhost.local`. */
   get fullName(): string {
@@ -124,7 +157,7 @@ export class HostRegistration implements Registration {
 /** One DNS-SD service on the host. */
 export class ServiceRegistration implements Registration {
   readonly kind = 'service';
-  state: RegistrationState = 'probing';
+  readonly life = new Life();
   names: ServiceNames;
   private current: ServiceSpec;
   /** Bumped whenever the spec or the name changes. */
@@ -140,6 +173,10 @@ export class ServiceRegistration implements Registration {
     this.current = spec;
     this.names = serviceNames(spec, name);
     serviceRecords(spec, this.names, host.fullName); // validate now
+  }
+
+  get state(): RegistrationState {
+    return this.life.state;
   }
 
   /** What defines the service; setting it re-prepares the records. */
