@@ -52,9 +52,10 @@ export interface QueryResponderDeps {
   interfaces(): readonly NetworkInterface[];
 }
 
-/** Multicasts held back by the one-second rule at one place (interface and family). */
+/** Multicasts held back by the one-second rule at one place (interface and family), with their additional records. */
 interface Held {
   records: Map<string, OwnedRecord>;
+  additionals: Map<string, OwnedRecord>;
   timer: TimerHandle;
 }
 
@@ -165,13 +166,18 @@ export class QueryResponder {
    */
   multicast(nic: NetworkInterface, family: 4 | 6, answers: readonly OwnedRecord[], additionals: readonly OwnedRecord[], defence = false): void {
     const link = linkKey(nic.name, family);
-    const now = defence ? [...answers] : answers.filter((r) => !this.deps.multicasts.recent(link, r));
-    if (now.length < answers.length) this.holdBack(nic, family, answers.filter((r) => !now.includes(r)));
+    const recent = (r: OwnedRecord): boolean => !defence && this.deps.multicasts.recent(link, r);
+    const now = answers.filter((r) => !recent(r));
     const extra = additionals.filter((r) => !answers.includes(r));
+    // Held answers keep their additional records: a browser such as bonjour-service
+    // builds a service only from a PTR that comes with its SRV, TXT and addresses.
+    if (now.length < answers.length) this.holdBack(nic, family, answers.filter((r) => !now.includes(r)), extra);
+    // §6.2 counts every section: an additional record sent within the second is left out (additionals are optional).
+    const extraNow = extra.filter((r) => !recent(r));
     // An NSEC alone (a negative answer, §6.1) is worth sending; other additionals ride with answers only.
-    if (now.length === 0 && (now.length < answers.length || !extra.some((r) => r.record.type === 'NSEC'))) return;
-    this.deps.multicasts.note(link, [...now, ...extra]);
-    void this.deps.sender.send(nic, { flags: RESPONSE, answers: now.map((r) => this.deps.wire(r)), additionals: extra.map((r) => this.deps.wire(r)) }, undefined, family);
+    if (now.length === 0 && (now.length < answers.length || !extraNow.some((r) => r.record.type === 'NSEC'))) return;
+    this.deps.multicasts.note(link, [...now, ...extraNow]);
+    void this.deps.sender.send(nic, { flags: RESPONSE, answers: now.map((r) => this.deps.wire(r)), additionals: extraNow.map((r) => this.deps.wire(r)) }, undefined, family);
   }
 
   /**
@@ -187,19 +193,21 @@ export class QueryResponder {
     }
   }
 
-  private holdBack(nic: NetworkInterface, family: 4 | 6, records: readonly OwnedRecord[]): void {
+  private holdBack(nic: NetworkInterface, family: 4 | 6, records: readonly OwnedRecord[], additionals: readonly OwnedRecord[]): void {
     const link = linkKey(nic.name, family);
     let held = this.held.get(link);
     if (!held) {
       const dueAt = Math.min(...records.map((r) => this.deps.multicasts.allowedAt(link, r)));
       const entry: Held = {
         records: new Map(),
+        additionals: new Map(),
         timer: this.deps.clock.setTimeout(() => this.releaseHeld(link, entry), Math.max(0, dueAt - this.deps.clock.now())),
       };
       held = entry;
       this.held.set(link, held);
     }
     for (const r of records) held.records.set(recordKey(r.record), r);
+    for (const r of additionals) held.additionals.set(recordKey(r.record), r);
   }
 
   private releaseHeld(link: string, held: Held): void {
@@ -207,7 +215,8 @@ export class QueryResponder {
     const place = this.place(link);
     if (!place) return;
     const still = [...held.records.values()].filter((r) => this.deps.isAnnounced(place.nic, r));
-    if (still.length > 0) this.multicast(place.nic, place.family, still, []);
+    const extra = [...held.additionals.values()].filter((r) => r.record.type === 'NSEC' || this.deps.isAnnounced(place.nic, r));
+    if (still.length > 0) this.multicast(place.nic, place.family, still, extra);
   }
 
   /** Cancel every delayed answer. */
