@@ -36,9 +36,9 @@
  * interfaces and no 169.254 address are likewise attributed by socket or
  * dropped.
  */
-import ipaddr from 'ipaddr.js';
 import type { InterfaceAddress } from './interfaces.js';
 import { inSubnet, isLinkLocal } from './interfaces.js';
+import { formatIp, parseIp, unmapIPv4 } from './ip.js';
 
 /** The interfaces attribution chooses among. */
 export interface AttributionInterface {
@@ -91,18 +91,12 @@ function onLinkOf(nic: AttributionInterface, address: string, family: 4 | 6): nu
  */
 export function attributeSource(source: string, socket: ArrivalSocket, interfaces: readonly AttributionInterface[]): Attribution {
   let { address, scope } = splitScope(source);
-  let family: 4 | 6;
-  try {
-    const parsed = ipaddr.parse(address);
-    if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
-      address = (parsed as ipaddr.IPv6).toIPv4Address().toString();
-      family = 4;
-    } else {
-      family = parsed.kind() === 'ipv4' ? 4 : 6;
-    }
-  } catch {
-    return { drop: 'bad-address' };
-  }
+  const parsed = parseIp(address);
+  if (!parsed) return { drop: 'bad-address' };
+  // A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d (RFC 4291 §2.5.5.2).
+  const unmapped = unmapIPv4(parsed);
+  if (unmapped !== parsed) address = formatIp(unmapped);
+  const family = unmapped.family;
   if (family !== socket.family) return { drop: 'family-mismatch' };
   const linkLocal = isLinkLocal(address, family);
 

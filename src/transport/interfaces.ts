@@ -6,10 +6,11 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import ipaddr from 'ipaddr.js';
 import { DEFAULT_MTU } from '../constants.js';
 import { TransportError } from '../errors.js';
 import { isVirtualInterfaceName } from './interface-names.js';
+import type { Cidr, IpAddress } from './ip.js';
+import { inPrefix, ipRange, parseCidr, parseIp, prefixLengthOfMask } from './ip.js';
 
 /** One address of an interface. */
 export interface InterfaceAddress {
@@ -135,42 +136,42 @@ export async function readInterfaces(source: InterfaceSource = {}): Promise<Netw
 function prefixOf(info: os.NetworkInterfaceInfo, family: 4 | 6): number {
   const cidr = info.cidr?.split('/')[1];
   if (cidr !== undefined) return Number(cidr);
-  try {
-    return ipaddr.parse(info.netmask).prefixLengthFromSubnetMask() ?? (family === 4 ? 32 : 128);
-  } catch {
-    return family === 4 ? 32 : 128;
-  }
+  const mask = parseIp(info.netmask);
+  return (mask && prefixLengthOfMask(mask)) ?? (family === 4 ? 32 : 128);
 }
 
-/** IPv4 169.254/16 (RFC 3927) or IPv6 fe80::/10 (RFC 4291). */
+/** `address` parsed, ignoring an IPv6 `%zone` (RFC 4007 §11). */
+function parseHost(address: string): IpAddress | undefined {
+  if (typeof address !== 'string') return undefined;
+  const at = address.indexOf('%');
+  return parseIp(at < 0 || !address.includes(':') ? address : address.slice(0, at));
+}
+
+/** IPv4 169.254/16 (RFC 3927) or IPv6 fe80::/10 (RFC 4291 §2.5.6), of the given family. */
 export function isLinkLocal(address: string, family: 4 | 6): boolean {
-  try {
-    return ipaddr.parse(address).range() === 'linkLocal' && ipaddr.parse(address).kind() === (family === 4 ? 'ipv4' : 'ipv6');
-  } catch {
-    return false;
-  }
+  const parsed = parseHost(address);
+  return parsed !== undefined && parsed.family === family && ipRange(parsed) === 'linkLocal';
 }
 
-function parseCidrs(cidrs: readonly string[]): [ipaddr.IPv4 | ipaddr.IPv6, number][] {
+function parseCidrs(cidrs: readonly string[]): Cidr[] {
   return cidrs.map((cidr) => {
-    try {
-      return ipaddr.parseCIDR(cidr);
-    } catch {
+    const parsed = parseCidr(cidr);
+    if (!parsed) {
       throw new TransportError('BAD_OPTION', `"${cidr}" is not a CIDR; write subnets like "192.0.2.0/24" or "fe80::/10"`);
     }
+    return parsed;
   });
 }
 
-/** True when `address` lies in `network/prefixLength` (same family only). */
+/**
+ * True when `address` lies in `network/prefixLength` (same family only;
+ * an IPv6 `%zone` is ignored). False when either does not parse or the
+ * prefix length does not fit the family.
+ */
 export function inSubnet(address: string, network: string, prefixLength: number): boolean {
-  try {
-    const a = ipaddr.parse(address);
-    const n = ipaddr.parse(network);
-    if (a.kind() !== n.kind()) return false;
-    return (a as ipaddr.IPv4).match(n as ipaddr.IPv4, prefixLength);
-  } catch {
-    return false;
-  }
+  const a = parseHost(address);
+  const n = parseHost(network);
+  return a !== undefined && n !== undefined && inPrefix(a, n, prefixLength);
 }
 
 /**
@@ -195,7 +196,9 @@ export function selectInterfaces(all: readonly NetworkInterface[], selection: In
     const addresses = nic.addresses.filter((a) => {
       if (a.family === 4 && selection.ipv4 === false) return false;
       if (a.family === 6 && selection.ipv6 === false) return false;
-      return subnets.length === 0 || subnets.some(([net, len]) => inSubnet(a.address, net.toString(), len));
+      if (subnets.length === 0) return true;
+      const parsed = parseHost(a.address);
+      return parsed !== undefined && subnets.some((net) => inPrefix(parsed, net.address, net.prefixLength));
     });
     if (addresses.length > 0) out.push({ ...nic, addresses });
   }

@@ -21,8 +21,9 @@
  * IPv4-mapped IPv6 sources are judged as the IPv4 address they carry. An
  * address that does not parse is left to attribution (`'bad-address'`).
  */
-import ipaddr from 'ipaddr.js';
 import type { InterfaceAddress } from './interfaces.js';
+import type { IpAddress } from './ip.js';
+import { formatIp, ipRange, ipv4Broadcast, parseIp, unmapIPv4 } from './ip.js';
 
 /** What the check needs to know of an interface the packet may have arrived on. */
 export interface SourceCheckInterface {
@@ -37,15 +38,10 @@ export type SourceVerdict = 'bad-port' | 'bad-source';
 const IPV4_LINK_LOCAL: readonly [string, number] = ['169.254.0.0', 16];
 
 /** `address` parsed, with an IPv4-mapped IPv6 address read as the IPv4 address it carries. */
-function parseSource(address: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+function parseSource(address: string): IpAddress | undefined {
   const at = address.indexOf('%');
-  try {
-    const parsed = ipaddr.parse(at < 0 ? address : address.slice(0, at));
-    if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) return (parsed as ipaddr.IPv6).toIPv4Address();
-    return parsed;
-  } catch {
-    return undefined;
-  }
+  const parsed = parseIp(at < 0 ? address : address.slice(0, at));
+  return parsed && unmapIPv4(parsed);
 }
 
 /** Broadcast addresses by CIDR, computed once: the check runs on every packet. */
@@ -53,15 +49,12 @@ const broadcasts = new Map<string, string | undefined>();
 
 /** The all-ones host address of `network/prefixLength` (IPv4, prefix 0..30), as text. */
 function subnetBroadcast(network: string, prefixLength: number): string | undefined {
-  if (prefixLength > 30) return undefined; // RFC 3021: both addresses of a /31 are hosts; a /32 is one host
   const cidr = `${network}/${prefixLength}`;
   if (broadcasts.has(cidr)) return broadcasts.get(cidr);
-  let text: string | undefined;
-  try {
-    text = ipaddr.IPv4.broadcastAddressFromCIDR(cidr).toString();
-  } catch {
-    text = undefined;
-  }
+  // RFC 3021: both addresses of a /31 are hosts and a /32 is one host, so neither has a broadcast (ip.ts).
+  const parsed = parseIp(network);
+  const broadcast = parsed && ipv4Broadcast(parsed, prefixLength);
+  const text = broadcast && formatIp(broadcast);
   // Interfaces hold few addresses; a host whose addresses keep changing must not grow this without end.
   if (broadcasts.size >= 1024) broadcasts.clear();
   broadcasts.set(cidr, text);
@@ -81,11 +74,11 @@ export function checkSource(address: string, port: number, candidates: readonly 
   if (port === 0) return 'bad-port';
   const source = parseSource(address);
   if (!source) return undefined;
-  const range = source.range();
+  const range = ipRange(source);
   if (range === 'unspecified' || range === 'broadcast' || range === 'multicast') return 'bad-source';
   if (range === 'loopback') return candidates.some((nic) => nic.loopback) ? undefined : 'bad-source';
-  if (source.kind() === 'ipv4') {
-    const text = source.toString();
+  if (source.family === 4) {
+    const text = formatIp(source);
     if (subnetBroadcast(...IPV4_LINK_LOCAL) === text) return 'bad-source';
     for (const nic of candidates) {
       for (const a of nic.addresses) {

@@ -4,8 +4,6 @@
  * presentation form (see `name.ts`). Record types boaster does not model are
  * kept as raw RDATA bytes (RFC 3597 style), so nothing a peer sends is lost.
  */
-import dnsTypes from 'dns-packet/types.js';
-
 /** Record types whose RDATA boaster models. */
 export type KnownRecordType = 'A' | 'AAAA' | 'PTR' | 'CNAME' | 'SRV' | 'TXT' | 'NSEC' | 'OPT';
 
@@ -180,20 +178,78 @@ export function knownTypeOf(code: number): KnownRecordType | 'ANY' | undefined {
   return KNOWN_BY_CODE.get(code);
 }
 
+/**
+ * Mnemonics of the RR TYPEs boaster names in NSEC bitmaps and diagnostics
+ * (IANA "Resource Record (RR) TYPEs" registry; the defining RFC of each is
+ * noted). Other codes are named `TYPEnnn` (RFC 3597 §5). The set is fixed:
+ * adding a mnemonic changes how decoded NSEC type lists read.
+ */
+const TYPE_MNEMONICS: readonly (readonly [number, string])[] = [
+  [1, 'A'], // RFC 1035
+  [2, 'NS'], // RFC 1035
+  [5, 'CNAME'], // RFC 1035
+  [6, 'SOA'], // RFC 1035
+  [10, 'NULL'], // RFC 1035
+  [12, 'PTR'], // RFC 1035
+  [13, 'HINFO'], // RFC 1035, RFC 8482
+  [15, 'MX'], // RFC 1035
+  [16, 'TXT'], // RFC 1035
+  [17, 'RP'], // RFC 1183
+  [18, 'AFSDB'], // RFC 1183
+  [24, 'SIG'], // RFC 2536, RFC 2931
+  [25, 'KEY'], // RFC 2536, RFC 3445
+  [28, 'AAAA'], // RFC 3596
+  [29, 'LOC'], // RFC 1876
+  [33, 'SRV'], // RFC 2782
+  [35, 'NAPTR'], // RFC 3403
+  [36, 'KX'], // RFC 2230
+  [37, 'CERT'], // RFC 4398
+  [39, 'DNAME'], // RFC 6672
+  [41, 'OPT'], // RFC 6891
+  [42, 'APL'], // RFC 3123
+  [43, 'DS'], // RFC 4034
+  [44, 'SSHFP'], // RFC 4255
+  [45, 'IPSECKEY'], // RFC 4025
+  [46, 'RRSIG'], // RFC 4034
+  [47, 'NSEC'], // RFC 4034
+  [48, 'DNSKEY'], // RFC 4034
+  [49, 'DHCID'], // RFC 4701
+  [50, 'NSEC3'], // RFC 5155
+  [51, 'NSEC3PARAM'], // RFC 5155
+  [52, 'TLSA'], // RFC 6698
+  [55, 'HIP'], // RFC 8005
+  [59, 'CDS'], // RFC 7344
+  [60, 'CDNSKEY'], // RFC 7344
+  [99, 'SPF'], // RFC 7208
+  [249, 'TKEY'], // RFC 2930
+  [250, 'TSIG'], // RFC 8945
+  [251, 'IXFR'], // RFC 1995
+  [252, 'AXFR'], // RFC 1035, RFC 5936
+  [255, 'ANY'], // RFC 1035 ("*"), RFC 8482
+  [257, 'CAA'], // RFC 8659
+  [32768, 'TA'], // DNSSEC Trust Authorities (IANA registry)
+  [32769, 'DLV'], // RFC 4431
+];
+
+const MNEMONIC_BY_CODE = new Map<number, string>(TYPE_MNEMONICS);
+const CODE_BY_MNEMONIC = new Map<string, number>([...TYPE_MNEMONICS.map(([code, name]) => [name, code] as const), ['*', 255]]);
+
 /** Name of any type code: `A`, `HINFO`, or `TYPE65280` (RFC 3597 §5) when nameless. */
 export function typeName(code: number): string {
-  const name = dnsTypes.toString(code);
-  return name.startsWith('UNKNOWN_') ? `TYPE${code}` : name;
+  return MNEMONIC_BY_CODE.get(code) ?? `TYPE${code}`;
 }
 
-/** Code of a type name as written by {@link typeName}; undefined when unknown. */
+/**
+ * Code of a type name as written by {@link typeName} (any case), `*` for
+ * ANY, or the older `UNKNOWN_<code>` spelling; undefined when unknown.
+ */
 export function typeCodeFromName(name: string): number | undefined {
   const upper = name.toUpperCase();
-  const generic = /^TYPE(\d{1,5})$/.exec(upper);
+  const generic = /^(?:TYPE(\d{1,5})|UNKNOWN_(\d+))$/.exec(upper);
   if (generic) {
-    const code = Number(generic[1]);
-    return code <= 0xffff ? code : undefined;
+    const code = Number(generic[1] ?? generic[2]);
+    // `UNKNOWN_0` never named a type; `TYPE0` is RFC 3597's name for code 0.
+    return code <= 0xffff && (generic[1] !== undefined || code !== 0) ? code : undefined;
   }
-  const code = dnsTypes.toType(upper);
-  return code === 0 ? undefined : code;
+  return CODE_BY_MNEMONIC.get(upper);
 }

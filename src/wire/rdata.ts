@@ -1,15 +1,12 @@
 /**
  * RDATA of each modelled record type, both directions. Addresses go through
- * dns-packet's A/AAAA codecs (which are right) after validation with
- * ipaddr.js; names, TXT strings and NSEC bitmaps are done here because
- * dns-packet gets them wrong for mDNS (no compression, no escaping, empty
- * TXT as zero bytes, unchecked bitmaps).
+ * the strict codecs of `address.ts`; names, TXT strings and NSEC bitmaps are
+ * done here with mDNS in mind (RFC 6762 §18.14 compression, escaped labels,
+ * the empty TXT record of RFC 6763 §6.1, checked RFC 4034 §4.1.2 bitmaps).
  */
-import dnsPacket from 'dns-packet';
-import ipaddr from 'ipaddr.js';
 import { MAX_CHARACTER_STRING_BYTES } from '../constants.js';
 import { WireDecodeError, WireEncodeError } from '../errors.js';
-import { formatIPv6, parseIPv6 } from './address.js';
+import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from './address.js';
 import type { NsecData, ResourceRecord } from './model.js';
 import { typeCodeFromName, typeName } from './model.js';
 import type { WireReader } from './reader.js';
@@ -25,15 +22,6 @@ import { WireWriter } from './writer.js';
 export type CompressionMode = 'mdns' | 'unicast' | 'none';
 
 const EMPTY_TXT = new Uint8Array([0]);
-
-/** dns-packet's A RDATA codec (right, unlike its AAAA one), which its published typings omit. */
-interface AddressCodec {
-  /** RDLENGTH followed by the address bytes. */
-  encode(address: string): Buffer;
-  /** Reads the address after the RDLENGTH at `offset`. */
-  decode(buffer: Buffer, offset: number): string;
-}
-const ipv4Codec = (dnsPacket as unknown as { a: AddressCodec }).a;
 
 /** Write a record's RDATA (without RDLENGTH). */
 export function writeRdata(writer: WireWriter, record: ResourceRecord, mode: CompressionMode): void {
@@ -70,12 +58,7 @@ export function writeRdata(writer: WireWriter, record: ResourceRecord, mode: Com
 }
 
 function writeAddress(writer: WireWriter, address: string, family: 4 | 6): void {
-  const bytes =
-    family === 4
-      ? typeof address === 'string' && ipaddr.IPv4.isValidFourPartDecimal(address)
-        ? ipv4Codec.encode(address).subarray(2) // dns-packet writes RDLENGTH first
-        : undefined
-      : parseIPv6(address);
+  const bytes = family === 4 ? parseIPv4(address) : parseIPv6(address);
   if (!bytes) {
     throw new WireEncodeError(
       'BAD_ADDRESS',
@@ -202,8 +185,8 @@ export function readRdata(reader: WireReader, type: ResourceRecord['type'], end:
       if (length !== size) {
         throw new WireDecodeError('BAD_RDATA', `${type} RDATA is ${length} bytes, expected ${size}`, start);
       }
-      // dns-packet's A decoder expects RDLENGTH right before the data.
-      data = type === 'A' ? ipv4Codec.decode(reader.view, start - 2) : formatIPv6(reader.buffer.subarray(start, end));
+      const bytes = reader.buffer.subarray(start, end);
+      data = type === 'A' ? formatIPv4(bytes) : formatIPv6(bytes);
       reader.offset = end;
       break;
     }

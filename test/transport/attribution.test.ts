@@ -35,6 +35,9 @@ describe('attributing a packet to its arrival interface', () => {
     ['IPv6 global source of another interface on a bound socket: off-link for that link', '2001:db8:1::99', bound6('eth0'), drop('off-link')],
     ['IPv6 source on an IPv4 socket', 'fe80::99%eth0', GROUP4, drop('family-mismatch')],
     ['garbage', 'not-an-address', GROUP4, drop('bad-address')],
+    ['inet_aton shorthand is not an address', '192.0.11', GROUP4, drop('bad-address')],
+    ['IPv4-mapped IPv6 source in hex groups is read as IPv4 too', '::ffff:c000:20b', GROUP4, to('eth0')],
+    ['an IPv4-compatible source (RFC 4291 §2.5.5.1) is IPv6, not mapped', '::192.0.2.11', GROUP4, drop('family-mismatch')],
   ])('%s', (_title, source, socket, expected) => {
     expect(attributeSource(source, socket, twoSubnets)).toEqual(expected);
   });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TransportError } from '../../src/errors.js';
 import { diffInterfaces } from '../../src/transport/interface-diff.js';
 import type { NetworkInterface } from '../../src/transport/interfaces.js';
-import { readInterfaces, selectInterfaces } from '../../src/transport/interfaces.js';
+import { inSubnet, isLinkLocal, readInterfaces, selectInterfaces } from '../../src/transport/interfaces.js';
 import { thrown } from '../helpers/errors.js';
 
 const info = (address: string, cidr: string, extra: Partial<os.NetworkInterfaceInfo> = {}): os.NetworkInterfaceInfo =>
@@ -103,6 +103,63 @@ describe('reading interfaces', () => {
     const error = thrown(TransportError, () => selectInterfaces([], { subnets: ['192.0.2.0/33'] }));
     expect(error.code).toBe('BAD_OPTION');
     expect(error.message).toMatch(/192\.0\.2\.0\/24/);
+  });
+
+  it.each(['10/8', '192.168.1/24', '0x0a.0.0.0/8', '010.0.0.0/8', 'fe80::/129', '192.0.2.0', 'eth0'])(
+    'refuses %j as a subnet (inet_aton shorthands included: "10/8" would mean 0.0.0.10/8)',
+    (cidr) => {
+      expect(thrown(TransportError, () => selectInterfaces([], { subnets: [cidr] })).code).toBe('BAD_OPTION');
+    },
+  );
+
+  it('takes the prefix length from the netmask when Node gives no CIDR', async () => {
+    const nics = await readInterfaces({
+      networkInterfaces: () => ({
+        eth0: [
+          { ...info('192.0.2.10', ''), cidr: null, netmask: '255.255.254.0' },
+          { ...info('192.0.2.11', ''), cidr: null, netmask: '255.0.255.0' }, // not a mask: a host
+          { ...info('2001:db8::10', ''), cidr: null, netmask: 'ffff:ffff:ffff:ffc0::' },
+          { ...info('2001:db8::11', ''), cidr: null, netmask: 'garbage' },
+        ],
+      }),
+      sysfsRoot: sysfs,
+    });
+    expect(nics[0]?.addresses.map((a) => a.prefixLength)).toEqual([23, 32, 58, 128]);
+  });
+});
+
+describe('address tests on textual addresses', () => {
+  it.each<[string, 4 | 6, boolean]>([
+    ['169.254.1.2', 4, true],
+    ['169.254.1.2', 6, false],
+    ['169.255.1.2', 4, false],
+    ['fe80::1', 6, true],
+    ['fe80::1%eth0', 6, true],
+    ['FE80::1%3', 6, true],
+    ['fe80::1', 4, false],
+    ['fec0::1', 6, false],
+    ['::ffff:169.254.1.2', 4, false], // mapped addresses are unmapped by the caller
+    ['192.0.2.1', 4, false],
+    ['not-an-address', 4, false],
+    ['', 6, false],
+  ])('isLinkLocal(%j, %i) is %s', (address, family, expected) => {
+    expect(isLinkLocal(address, family)).toBe(expected);
+  });
+
+  it.each<[string, string, number, boolean]>([
+    ['192.0.2.77', '192.0.2.10', 24, true],
+    ['192.0.3.77', '192.0.2.10', 23, true],
+    ['192.0.4.77', '192.0.2.10', 23, false],
+    ['fe80::99%eth0', 'fe80::10', 64, true],
+    ['2001:db8::99', '2001:db8::10%eth0', 64, true],
+    ['2001:db8:1::99', '2001:db8::10', 64, false],
+    ['192.0.2.77', '::ffff:192.0.2.10', 120, false],
+    ['192.0.2.77', '192.0.2.10', 33, false],
+    ['192.0.2.77%eth0', '192.0.2.10', 24, false], // IPv4 has no zones
+    ['127.1', '127.0.0.0', 8, false], // inet_aton shorthand is not an address
+    ['garbage', '192.0.2.10', 24, false],
+  ])('inSubnet(%j, %j, %i) is %s', (address, network, prefixLength, expected) => {
+    expect(inSubnet(address, network, prefixLength)).toBe(expected);
   });
 });
 

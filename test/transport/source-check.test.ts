@@ -40,11 +40,14 @@ describe('refusing sources no mDNS sender can have', () => {
     ['the same address is a host where no candidate has that subnet', '198.51.100.127', 5353, [eth0], undefined],
     ['the IPv4 link-local broadcast (RFC 3927)', '169.254.255.255', 5353, LAN, 'bad-source'],
     ['an IPv4-mapped subnet broadcast', '::ffff:192.0.2.255', 5353, LAN, 'bad-source'],
+    ['an IPv4-mapped subnet broadcast in hex groups', '::ffff:c000:2ff', 5353, LAN, 'bad-source'],
+    ['an IPv4-mapped limited broadcast', '::ffff:255.255.255.255', 5353, LAN, 'bad-source'],
     // Multicast (RFC 1122 §3.2.1.3, RFC 4291 §2.7).
     ['the IPv4 mDNS group as source', '224.0.0.251', 5353, LAN, 'bad-source'],
     ['IPv4 administratively scoped multicast', '239.255.255.250', 5353, LAN, 'bad-source'],
     ['the IPv6 mDNS group as source', 'ff02::fb', 5353, LAN, 'bad-source'],
     ['IPv6 multicast with zone', 'ff02::1%eth0', 5353, LAN, 'bad-source'],
+    ['IPv4-mapped multicast', '::ffff:224.0.0.251', 5353, LAN, 'bad-source'],
     // Unspecified (RFC 1122 §3.2.1.3, RFC 4291 §2.5.2).
     ['0.0.0.0', '0.0.0.0', 5353, LAN, 'bad-source'],
     ['this network (0/8)', '0.1.2.3', 5353, LAN, 'bad-source'],
