@@ -6,10 +6,6 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import {
-  ANNOUNCE_COUNT,
-  ANNOUNCE_INTERVAL_MS,
-  FLAG_AUTHORITATIVE,
-  FLAG_RESPONSE,
   MAX_RECORDS_PER_SECTION,
   MULTICAST_RATE_LIMIT_MS,
   PROBE_RATE_LIMIT_CONFLICTS,
@@ -22,12 +18,10 @@ import type { OwnedRecord } from '../records/service-records.js';
 import type { InterfaceAddress, NetworkInterface } from '../transport/interfaces.js';
 import type { Transport } from '../transport/transport.js';
 import { compareProbeSets, ownerKey, recordKey } from '../wire/canonical.js';
-import type { PacketGroup } from '../wire/split.js';
-import { packGroups } from '../wire/split.js';
 import type { Packet, ResourceRecord } from '../wire/model.js';
 import { nameKey } from '../wire/name.js';
 import { linkKey, MulticastLog } from './multicast-log.js';
-import { PacketSender } from './packet-sender.js';
+import type { PacketSender } from './packet-sender.js';
 import { ProbeScheduler } from './probe-scheduler.js';
 import { QueryResponder } from './query-responder.js';
 import type { Random } from './clock.js';
@@ -35,7 +29,10 @@ import type { Scheduler } from './scheduler.js';
 import type { Incoming } from '../core/intake.js';
 import type { MdnsCore } from '../core/core.js';
 import { AnnouncedStore } from './announced-store.js';
-import type { AnnounceBatch, Life, Registration, RegistrationState } from './registration.js';
+import type { Life, Registration, RegistrationState } from './registration.js';
+import { Announcer } from './announcer.js';
+import { NameIndex } from './name-index.js';
+import { forWire, RecordMulticaster } from './record-multicaster.js';
 import type { SeenRecord } from './response-check.js';
 import { classifyResponse } from './response-check.js';
 import type { ChangedTypes } from './update-announcer.js';
@@ -57,7 +54,6 @@ export interface EngineEvents {
   error: (error: BoasterError) => void;
 }
 
-const RESPONSE = FLAG_RESPONSE | FLAG_AUTHORITATIVE;
 
 /** Announced once, even if probing again after a §9 conflict: it owes goodbyes (RFC 6762 §10.1). */
 function owesGoodbyes(registration: Registration): boolean {
@@ -81,10 +77,14 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   private readonly transport: Transport;
   /** Announcements of changed records (RFC 6762 §8.4). */
   private readonly updates: UpdateAnnouncer;
+  /** Announcements after probing (RFC 6762 §8.3). */
+  private readonly announcer: Announcer;
+  /** Probes, announcements and goodbyes on the wire. */
+  private readonly multicaster: RecordMulticaster;
   /** Records of every registration past probing, per interface, indexed. */
   private readonly store = new AnnouncedStore();
   /** Registrations by the key of their unique name, so a packet finds the ones it concerns without a walk over all. */
-  private readonly byName = new Map<string, Set<Registration>>();
+  private readonly names = new NameIndex();
 
   constructor(
     /** The sockets, intake, timers and sender this engine runs on (shared with other consumers). */
@@ -97,8 +97,9 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     this.random = core.random;
     this.sender = core.sender;
     this.multicasts = new MulticastLog(this.clock);
+    this.multicaster = new RecordMulticaster(this.transport, this.sender, this.multicasts, this.store);
     this.prober = new ProbeScheduler(this.clock, this.random, {
-      probe: (members) => this.background(this.sendProbe(members), 'sending a probe'),
+      probe: (members) => this.background(this.multicaster.probe(members), 'sending a probe'),
       // One after the other, so each member's announcement goes out whole, host first.
       done: (members) =>
         this.background(
@@ -115,10 +116,23 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       multicasts: this.multicasts,
       lookup: (nic) => (key) => this.store.atName(nic.name, key),
       isAnnounced: (nic, owned) => this.store.has(nic.name, owned),
-      wire: (owned, ttl) => this.forWire(owned, ttl),
+      wire: forWire,
       interfaces: () => this.transport.interfaces,
     });
     this.updates = new UpdateAnnouncer(this.clock, (registration, types) => this.sendUpdate(registration, types));
+    this.announcer = new Announcer(this.clock, {
+      send: (members) => this.multicaster.announce(members),
+      announced: (members) => {
+        for (const member of members) {
+          // Withdrawn or sent back to probing while the first announcement went out.
+          if (!this.lifeOf(member) || member.state !== 'announcing') continue;
+          member.life.announced = true;
+          this.setState(member, 'announced');
+          this.emit('announced', member);
+        }
+      },
+      background: (work) => this.background(work, 'announcing'),
+    });
     core.intake.on('query', (incoming) => this.onQuery(incoming));
     core.intake.on('response', (incoming) => this.onResponse(incoming));
     this.transport.on('interfaceUp', () => this.guard(() => this.reprobeAll(), 'following an interface change'));
@@ -154,40 +168,14 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   add(registration: Registration): void {
     this.settleLocally(registration);
     this.registrations.add(registration);
-    this.index(registration);
+    this.names.add(registration);
     this.probe(registration);
-  }
-
-  private index(registration: Registration): void {
-    const key = registration.nameKey;
-    const set = this.byName.get(key) ?? new Set<Registration>();
-    set.add(registration);
-    this.byName.set(key, set);
-  }
-
-  private unindex(registration: Registration): void {
-    const key = registration.nameKey;
-    const set = this.byName.get(key);
-    set?.delete(registration);
-    if (set?.size === 0) this.byName.delete(key);
-  }
-
-  /** Run `change` (which may rename `registration`) with the name index following. */
-  private renaming<T>(registration: Registration, change: () => T): T {
-    const indexed = this.byName.get(registration.nameKey)?.has(registration) ?? false;
-    if (indexed) this.unindex(registration);
-    try {
-      return change();
-    } finally {
-      if (indexed) this.index(registration);
-    }
   }
 
   /** Our own packets never reach us, so a name another of our registrations holds is settled here: rename. */
   private settleLocally(registration: Registration): void {
-    this.renaming(registration, () => {
-      const held = (): boolean => [...(this.byName.get(registration.nameKey) ?? [])].some((other) => other !== registration);
-      for (let i = 0; i < 1000 && held(); i++) {
+    this.names.renaming(registration, () => {
+      for (let i = 0; i < 1000 && this.names.takenFrom(registration); i++) {
         const old = registration.name;
         this.emit('renamed', registration, old, registration.rename());
       }
@@ -230,7 +218,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     const before = this.transport.interfaces.map((nic) => ({ nic, records: registration.records(nic) }));
     // It answers for nothing until the new name is probed.
     this.setState(registration, 'probing');
-    this.renaming(registration, apply);
+    this.names.renaming(registration, apply);
     this.settleLocally(registration);
     life.announced = false;
     life.conflicts = [];
@@ -240,7 +228,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       for (const { nic, records } of before) {
         const fresh = registration.records(nic);
         const kept = new Set(fresh.map((f) => recordKey(f.record)));
-        sends.push(this.goodbye(nic, records.filter((r) => !kept.has(recordKey(r.record)))));
+        sends.push(this.multicaster.goodbye(nic, records.filter((r) => !kept.has(recordKey(r.record)))));
       }
     }
     this.probe(registration);
@@ -268,7 +256,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       this.prober.leave(registration);
       if (owesGoodbyes(registration)) owing.push(registration);
       this.registrations.delete(registration);
-      this.unindex(registration);
+      this.names.remove(registration);
       this.setState(registration, 'stopped');
     }
     // Answers queued before the withdrawal must not advertise it again.
@@ -276,21 +264,8 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     for (const nic of this.transport.interfaces) {
       const records = new Map<string, OwnedRecord>();
       for (const registration of owing) for (const r of registration.records(nic)) records.set(recordKey(r.record), r);
-      await this.goodbye(nic, [...records.values()]);
+      await this.multicaster.goodbye(nic, [...records.values()]);
     }
-  }
-
-  /**
-   * RFC 6762 §10.1: a goodbye is an announcement with TTL 0, and this is the
-   * one path every withdrawal takes (stop, close, rename, a lost name, an
-   * address gone). Shared records another announced registration still
-   * holds (the enumeration PTR) stay. `flush: false` after losing a name: a
-   * cache-flush goodbye would flush the winner's records of that name too.
-   */
-  private async goodbye(nic: NetworkInterface, records: readonly OwnedRecord[], flush = true): Promise<void> {
-    const gone = records.filter((r) => r.unique || !this.store.has(nic.name, r));
-    if (gone.length === 0 || !this.transport.interfaces.some((n) => n.name === nic.name)) return;
-    await this.sender.send(nic, { flags: RESPONSE, answers: gone.map((r) => ({ ...this.forWire(r, 0), cacheFlush: flush && r.unique })) });
   }
 
   /** Drop queued answers for records no announced registration holds any more. */
@@ -302,7 +277,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   /** Cancel a registration's timers, its announcements and any update it has waiting. */
   private cancel(registration: Registration): void {
     this.updates.cancel(registration);
-    this.leaveBatch(registration);
+    this.announcer.leave(registration);
   }
 
   /** RFC 6762 §8.1: probe (see ProbeScheduler), then announce. */
@@ -317,98 +292,14 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     for (const registration of this.registrations) this.probe(registration);
   }
 
-  /**
-   * RFC 6762 §8.1: one probe for these registrations together — QU questions
-   * of type ANY, proposed records in the authority section without the
-   * cache-flush bit — packed into as few packets as fit, each name's question
-   * in the same packet as its records (§8.2 compares them together).
-   */
-  private async sendProbe(members: readonly Registration[]): Promise<void> {
-    for (const nic of this.transport.interfaces) {
-      const groups = new Map<string, PacketGroup>();
-      for (const member of members) {
-        for (const owned of member.records(nic)) {
-          if (!owned.unique) continue;
-          const key = ownerKey(owned.record);
-          let group = groups.get(key);
-          if (!group) {
-            group = { questions: [{ name: owned.record.name, type: 'ANY', unicastResponse: true }], authorities: [] };
-            groups.set(key, group);
-          }
-          group.authorities?.push({ ...owned.record, cacheFlush: false });
-        }
-      }
-      if (groups.size === 0) continue;
-      await this.sender.sendPacked(nic, (budget) => packGroups(0, 0, [...groups.values()], { budget }));
-    }
-  }
-
-  /**
-   * RFC 6762 §8.3: unsolicited responses, 1 s apart and doubling, for these
-   * registrations together: their records packed into as few packets as fit
-   * (a record shared by several goes once). Resolves when the first is sent.
-   */
+  /** RFC 6762 §8.3: announce these registrations together (see Announcer). Resolves when the first announcement is sent. */
   private announce(members: readonly Registration[]): Promise<void> {
-    const batch: AnnounceBatch = { members: new Set(), timer: undefined };
-    for (const member of members) {
-      const life = this.lifeOf(member);
-      if (!life) continue;
+    const live = members.filter((member) => this.lifeOf(member));
+    for (const member of live) {
       this.cancel(member);
       this.setState(member, 'announcing');
-      life.batch = batch;
-      batch.members.add(member);
     }
-    const round = async (i: number): Promise<void> => {
-      batch.timer = undefined;
-      // Members withdrawn or sent back to probing meanwhile have left the batch.
-      const live = [...batch.members];
-      if (live.length === 0) return;
-      if (i + 1 < ANNOUNCE_COUNT) {
-        batch.timer = this.clock.setTimeout(() => this.background(round(i + 1), 'announcing'), ANNOUNCE_INTERVAL_MS * 2 ** i);
-      } else {
-        for (const member of live) this.leaveBatch(member);
-      }
-      await this.sendRecords(live);
-      if (i > 0) return;
-      for (const member of live) {
-        const life = this.lifeOf(member);
-        if (!life || member.state !== 'announcing') continue;
-        life.announced = true;
-        this.setState(member, 'announced');
-        this.emit('announced', member);
-      }
-    };
-    // The first goes right away: probing is over now (RFC 6762 §8.3).
-    return round(0);
-  }
-
-  /** Take `registration` out of its announcement batch; a batch left empty stops. */
-  private leaveBatch(registration: Registration): void {
-    const life = this.lifeOf(registration);
-    const batch = life?.batch;
-    if (!life || !batch) return;
-    life.batch = undefined;
-    batch.members.delete(registration);
-    if (batch.members.size === 0) {
-      batch.timer?.cancel();
-      batch.timer = undefined;
-    }
-  }
-
-  /** Multicast every record of these registrations on every interface, packed, each distinct record once. */
-  private async sendRecords(registrations: readonly Registration[]): Promise<void> {
-    for (const nic of this.transport.interfaces) {
-      const owned = new Map<string, OwnedRecord>();
-      for (const registration of registrations) for (const r of registration.records(nic)) owned.set(recordKey(r.record), r);
-      if (owned.size === 0) continue;
-      const records = [...owned.values()];
-      await this.sender.send(nic, { flags: RESPONSE, answers: records.map((r) => this.forWire(r)) });
-      for (const family of [4, 6] as const) if (nic.addresses.some((a) => a.family === family)) this.multicasts.note(linkKey(nic.name, family), records);
-    }
-  }
-
-  private forWire(owned: OwnedRecord, ttl?: number): ResourceRecord {
-    return { ...owned.record, cacheFlush: owned.unique, ttl: ttl ?? owned.record.ttl };
+    return this.announcer.start(live);
   }
 
   /** A response from another host, decoded and filtered by the intake. */
@@ -436,7 +327,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     // Only registrations that own a name of the response or announce one of its records.
     const concerned = new Set<Registration>();
     for (const { nameKey: owner, key } of seen) {
-      for (const r of this.byName.get(owner) ?? []) concerned.add(r);
+      for (const r of this.names.at(owner)) concerned.add(r);
       for (const r of this.store.holders(nic.name, owner, key)) concerned.add(r);
     }
     for (const registration of concerned) {
@@ -480,7 +371,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       this.prober.leave(registration);
       this.setState(registration, 'stopped');
       this.registrations.delete(registration);
-      this.unindex(registration);
+      this.names.remove(registration);
       this.emit('conflict', registration, registration.name);
       return;
     }
@@ -494,7 +385,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     else if (life.conflicts.length === 1) life.rateLimited = false;
     const old = registration.name;
     const before = this.transport.interfaces.map((nic) => ({ nic, records: registration.records(nic) }));
-    const renamed = this.renaming(registration, () => registration.rename());
+    const renamed = this.names.renaming(registration, () => registration.rename());
     if (life.announced) {
       // Withdraw what was announced under the old name (RFC 6762 §10.1).
       for (const { nic, records } of before) {
@@ -502,7 +393,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
         // Unique records only: a shared record such as the type's PTR to the old
         // name is now the winner's too, and a goodbye would remove theirs.
         const kept = new Set(fresh.map((f) => recordKey(f.record)));
-        this.background(this.goodbye(nic, records.filter((r) => r.unique && !kept.has(recordKey(r.record))), false), 'sending goodbyes');
+        this.background(this.multicaster.goodbye(nic, records.filter((r) => r.unique && !kept.has(recordKey(r.record))), false), 'sending goodbyes');
       }
       life.announced = false;
     }
@@ -533,7 +424,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     const asked = new Set(packet.questions.slice(0, MAX_RECORDS_PER_SECTION).map((q) => nameKey(q.name)));
     for (const key of asked) {
       const theirs = proposed.get(key) ?? [];
-      for (const registration of [...(this.byName.get(key) ?? [])]) {
+      for (const registration of [...this.names.at(key)]) {
         if (registration.state !== 'probing') continue;
         const ours = registration.records(nic).filter((r) => r.unique && ownerKey(r.record) === key).map((r) => r.record);
         if (ours.length === 0 || theirs.length === 0) continue;
@@ -552,14 +443,14 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       // What it answers with follows the interface's addresses now; then the
       // goodbye for the address record and its reverse-mapping PTR.
       this.setState(registration, registration.state);
-      this.background(this.goodbye(nic, registration.records({ ...nic, addresses: [address] })), 'sending goodbyes');
+      this.background(this.multicaster.goodbye(nic, registration.records({ ...nic, addresses: [address] })), 'sending goodbyes');
       if (registration.state === 'announced') this.background(this.announce([registration]), 'announcing after an address change');
     }
   }
 
   /** Cancel every timer; after this the engine sends nothing more. */
   dispose(): void {
-    for (const registration of this.registrations) this.leaveBatch(registration);
+    for (const registration of this.registrations) this.announcer.leave(registration);
     this.store.clear();
     this.updates.clear();
     this.prober.clear();
