@@ -7,7 +7,7 @@
 import { CLASS_ANY, CLASS_IN } from '../constants.js';
 import type { OwnedRecord } from '../records/service-records.js';
 import { nsecFor } from '../records/service-records.js';
-import { recordKey } from '../wire/canonical.js';
+import { ownerKey, recordKey, targetKey } from '../wire/canonical.js';
 import type { Question, ResourceRecord } from '../wire/model.js';
 import { nameKey } from '../wire/name.js';
 
@@ -85,8 +85,7 @@ export function answerQuery(
     for (const r of matching) take(r, answers);
     if (matching.length === 0 && question.type !== 'ANY' && atName.some((r) => r.unique)) nsecNames.add(key);
   }
-  const addressesOf = (host: string): void => {
-    const key = nameKey(host);
+  const addressesOf = (key: string): void => {
     const addresses = lookup(key).filter((r) => r.record.type === 'A' || r.record.type === 'AAAA');
     for (const r of addresses) take(r, additionals);
     // RFC 6762 §6.1: say the missing family does not exist.
@@ -96,13 +95,13 @@ export function answerQuery(
   for (const answer of [...answers]) {
     const { record } = answer;
     if (record.type === 'PTR') {
-      const atTarget = lookup(nameKey(record.data));
+      const atTarget = lookup(targetKey(record));
       for (const r of atTarget) if (r.record.type === 'SRV' || r.record.type === 'TXT') take(r, additionals);
-      for (const r of atTarget) if (r.record.type === 'SRV') addressesOf(r.record.data.target);
+      for (const r of atTarget) if (r.record.type === 'SRV') addressesOf(targetKey(r.record));
     } else if (record.type === 'SRV') {
-      addressesOf(record.data.target);
+      addressesOf(targetKey(record));
     } else if (record.type === 'A' || record.type === 'AAAA') {
-      addressesOf(record.name);
+      addressesOf(ownerKey(record));
     }
   }
   for (const key of nsecNames) {

@@ -25,7 +25,7 @@ import type { ReceivedPacket } from '../transport/transport.js';
 import { recordKey } from '../wire/canonical.js';
 import type { Packet, ResourceRecord } from '../wire/model.js';
 import type { RecordLookup } from './answers.js';
-import { answerQuery, knownToQuerier } from './answers.js';
+import { answerQuery, KnownAnswers } from './answers.js';
 import type { Clock, Random, TimerHandle } from './clock.js';
 import { legacyReply } from './legacy-unicast.js';
 import type { MulticastLog } from './multicast-log.js';
@@ -65,7 +65,7 @@ export class QueryResponder {
   /** Delayed unicast replies not sent yet. */
   private readonly unicastTimers = new Set<TimerHandle>();
   /** Their contents, by interface and querier, for known answers that follow a TC query. */
-  private readonly unicastReplies = new Map<string, { answers: ResourceRecord[] }>();
+  private readonly unicastReplies = new Map<string, { answers: OwnedRecord[] }>();
   /** Multicasts held back by the one-second rule (§6.2), per interface and family, until their second has passed. */
   private readonly held = new Map<string, Held>();
 
@@ -95,7 +95,10 @@ export class QueryResponder {
       // RFC 6762 §7.2: the known answers that follow a TC query.
       this.queue.knownBy(link, requester, knownAnswers);
       const reply = this.unicastReplies.get(`${nic.name}|${requester}`);
-      if (reply) reply.answers = reply.answers.filter((r) => !knownToQuerier(r, knownAnswers));
+      if (reply) {
+        const known = new KnownAnswers(knownAnswers);
+        reply.answers = reply.answers.filter((r) => !known.has(r.record));
+      }
       return;
     }
     const questions = packet.questions.slice(0, MAX_QUESTIONS_PER_QUERY);
@@ -131,15 +134,16 @@ export class QueryResponder {
   }
 
   private unicastReply(nic: NetworkInterface, received: ReceivedPacket, requester: string, chosen: readonly OwnedRecord[], additionals: readonly OwnedRecord[], delay: number): void {
-    const body = { flags: RESPONSE, answers: chosen.map((r) => this.deps.wire(r)), additionals: additionals.map((r) => this.deps.wire(r)) };
-    const send = (): void =>
+    // Owned records until it goes: what is still ours, and what the querier says it knows, is decided on them.
+    const reply = { answers: [...chosen] };
+    const send = (): void => {
+      const body = { flags: RESPONSE, answers: reply.answers.map((r) => this.deps.wire(r)), additionals: additionals.map((r) => this.deps.wire(r)) };
       void this.deps.sender.send(nic, body, { address: received.source.address, port: received.source.port }).then((sent) => {
-        if (sent) return;
         // RFC 6762 §5.4 lets a QU answer go by multicast instead; one over this
         // source's unicast budget does (multicast is aimed at nobody, and §6.2 limits it).
-        const keys = new Set(body.answers.map((r) => recordKey(r)));
-        this.multicast(nic, received.family, chosen.filter((r) => keys.has(recordKey(r.record))), []);
+        if (!sent) this.multicast(nic, received.family, reply.answers, []);
       });
+    };
     if (delay === 0) {
       send();
       return;
@@ -149,13 +153,12 @@ export class QueryResponder {
       this.unicastTimers.delete(timer);
       this.unicastReplies.delete(key);
       // Only what is still ours when the delay ends.
-      const still = new Set(chosen.filter((c) => this.deps.isAnnounced(nic, c)).map((c) => recordKey(c.record)));
-      body.answers = body.answers.filter((r) => still.has(recordKey(r)));
-      if (body.answers.length > 0) send();
+      reply.answers = reply.answers.filter((c) => this.deps.isAnnounced(nic, c));
+      if (reply.answers.length > 0) send();
     }, delay);
     this.unicastTimers.add(timer);
     // RFC 6762 §7.2: the querier's known-answer packets that follow still apply.
-    this.unicastReplies.set(key, body);
+    this.unicastReplies.set(key, reply);
   }
 
   /**

@@ -84,6 +84,17 @@ export function ownerKey(record: ResourceRecord): string {
 
 const owners = new WeakMap<ResourceRecord, string>();
 
+/** {@link nameKey} of the name a PTR or CNAME points to, or an SRV's target; computed once per record object. */
+export function targetKey(record: ResourceRecord & { type: 'PTR' | 'CNAME' | 'SRV' }): string {
+  const cached = targets.get(record);
+  if (cached !== undefined) return cached;
+  const key = nameKey(record.type === 'SRV' ? record.data.target : record.data);
+  targets.set(record, key);
+  return key;
+}
+
+const targets = new WeakMap<ResourceRecord, string>();
+
 /**
  * Keys of record objects already seen. Records are treated as immutable
  * values throughout boaster (a changed record is a new object), so a key

@@ -29,6 +29,9 @@ export function payloadBudget(mtu: number = DEFAULT_MTU, family: 4 | 6 = 4): num
   return budget;
 }
 
+/** Additional records tried after the packet refused this many (smaller ones may still fit before that). */
+const MAX_ADDITIONALS_REFUSED = 8;
+
 /** Options for {@link splitPacket}. */
 export interface SplitOptions extends EncodeOptions {
   /** Payload budget per packet; see {@link payloadBudget}. */
@@ -41,7 +44,7 @@ export interface SplitOptions extends EncodeOptions {
   /**
    * Drop additional records that do not fit in the packet being filled
    * instead of carrying them into another packet (additional records are
-   * optional, RFC 6762 §6).
+   * optional, RFC 6762 §6); after eight refusals the rest are not tried.
    */
   dropAdditionalsThatDoNotFit?: boolean;
 }
@@ -72,9 +75,14 @@ export function splitPacket(message: PacketInput, options: SplitOptions): Buffer
     ['additionals', message.additionals ?? []],
   ];
   for (const [section, records] of sections) {
+    let refused = 0;
     for (const record of records) {
       if (current.addRecord(section, record)) continue;
-      if (section === 'additionals' && options.dropAdditionalsThatDoNotFit) continue;
+      if (section === 'additionals' && options.dropAdditionalsThatDoNotFit) {
+        // A full packet refuses the rest too; trying thousands of them one by one is wasted work.
+        if (++refused >= MAX_ADDITIONALS_REFUSED) break;
+        continue;
+      }
       current = open();
       current.addRecord(section, record);
     }
