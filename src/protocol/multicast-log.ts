@@ -5,7 +5,7 @@
  * other map of records; the place is an interface and address family (an
  * answer goes out on the family its query came in on, so each family's
  * caches are served on their own). Entries older than the longest TTL are
- * forgotten, so records that changed long ago do not pile up.
+ * swept out once a minute, so records that changed long ago do not pile up.
  */
 import { MULTICAST_RATE_LIMIT_MS, OTHER_TTL } from '../constants.js';
 import type { OwnedRecord } from '../records/service-records.js';
@@ -17,27 +17,41 @@ export function linkKey(interfaceName: string, family: 4 | 6): string {
   return `${interfaceName}|${family}`;
 }
 
+/** How often old entries are swept out (they only need to go eventually). */
+const SWEEP_INTERVAL_MS = 60_000;
+
 /** Last multicast time per record and place. */
 export class MulticastLog {
-  private readonly last = new Map<string, number>();
+  /** Per place, the last multicast time by record key (keys are the records' own cached strings: no allocation per note). */
+  private readonly last = new Map<string, Map<string, number>>();
+  private sweptAt: number;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(private readonly clock: Clock) {
+    this.sweptAt = clock.now();
+  }
 
-  private key(link: string, owned: OwnedRecord): string {
-    return `${link}|${recordKey(owned.record)}`;
+  private at(link: string, owned: OwnedRecord): number | undefined {
+    return this.last.get(link)?.get(recordKey(owned.record));
   }
 
   /** These records went out by multicast at the place now. */
   note(link: string, records: readonly OwnedRecord[]): void {
     const now = this.clock.now();
-    for (const r of records) {
-      const key = this.key(link, r);
-      this.last.delete(key); // re-insert at the end: Map order is age order
-      this.last.set(key, now);
+    let times = this.last.get(link);
+    if (!times) {
+      times = new Map();
+      this.last.set(link, times);
     }
-    for (const [key, at] of this.last) {
-      if (now - at < OTHER_TTL * 1000) break;
-      this.last.delete(key);
+    for (const r of records) times.set(recordKey(r.record), now);
+    if (now - this.sweptAt >= SWEEP_INTERVAL_MS) this.sweep(now);
+  }
+
+  /** Forget entries older than the longest TTL: nothing they could decide is left. */
+  private sweep(now: number): void {
+    this.sweptAt = now;
+    for (const [link, times] of this.last) {
+      for (const [key, at] of times) if (now - at >= OTHER_TTL * 1000) times.delete(key);
+      if (times.size === 0) this.last.delete(link);
     }
   }
 
@@ -48,13 +62,13 @@ export class MulticastLog {
 
   /** RFC 6762 §6.2: the earliest time the record may be multicast at the place again. */
   allowedAt(link: string, owned: OwnedRecord): number {
-    const at = this.last.get(this.key(link, owned));
+    const at = this.at(link, owned);
     return at === undefined ? -Infinity : at + MULTICAST_RATE_LIMIT_MS;
   }
 
   /** RFC 6762 §5.4: multicast at the place within a quarter of its TTL. */
   withinQuarterTtl(link: string, owned: OwnedRecord): boolean {
-    const at = this.last.get(this.key(link, owned));
+    const at = this.at(link, owned);
     return at !== undefined && this.clock.now() - at < (owned.record.ttl * 1000) / 4;
   }
 }
