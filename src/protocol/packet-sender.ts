@@ -11,6 +11,9 @@ import type { Packet } from '../wire/model.js';
 import { payloadBudget, splitPacket } from '../wire/split.js';
 import { ReplyBudget } from './reply-budget.js';
 
+/** The fewest bytes a record can take in a packet: a compression pointer for its name, type, class, TTL and RDLENGTH (RFC 1035 §4.1.3). */
+const MIN_RECORD_BYTES = 12;
+
 /** A unicast destination, with the legacy-unicast shaping when `legacy` (RFC 6762 §6.7). */
 export interface UnicastTarget {
   address: string;
@@ -46,6 +49,13 @@ export class PacketSender {
       if (!nic.addresses.some((a) => a.family === family)) continue;
       if (to && (to.address.includes(':') ? 6 : 4) !== family) continue;
       try {
+        // A record takes at least a compressed owner name and its fixed fields:
+        // a reply surely over the source's budget is refused before it is built.
+        if (to && !to.legacy && MIN_RECORD_BYTES * (packet.answers?.length ?? 0) > this.replyBudget.remaining(to.address)) {
+          this.replyBudget.refused++;
+          refused = true;
+          continue;
+        }
         // A unicast reply goes to a source nobody verified: never more than one
         // MTU's worth in one packet, whatever EDNS0 size the query claimed.
         const budget = Math.min(to?.budget ?? Infinity, payloadBudget(nic.mtu, family));

@@ -50,6 +50,12 @@ export class ReplyBudget {
     this.window(source).received += bytes;
   }
 
+  /** Bytes `source` may still receive in this window. */
+  remaining(source: string): number {
+    const w = this.window(source);
+    return UNICAST_REPLY_BASE_BYTES_PER_SECOND + UNICAST_REPLY_AMPLIFICATION_LIMIT * w.received - w.sent;
+  }
+
   /** Whether `bytes` more may go to `source` now; if so they are counted as sent. */
   take(source: string, bytes: number): boolean {
     const w = this.window(source);
