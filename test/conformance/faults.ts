@@ -112,9 +112,10 @@ export class FaultyTransport extends EventEmitter<TransportEvents> implements Tr
     }
     if (response && this.faults.has('no-goodbye') && out.answers.length > 0 && out.answers.every((r) => r.ttl === 0)) return;
     const bytes = out === packet ? data : encodePacket(out);
-    // The host's own announcement (address records, no service): what `chatty` repeats.
-    const hostOnly = out.answers.length > 0 && out.answers.every((r) => r.ttl > 0 && (r.type === 'A' || r.type === 'AAAA' || (r.type === 'PTR' && /\.arpa$/i.test(r.name))));
-    if (response && target.address === undefined && out.questions.length === 0 && hostOnly) {
+    // An announcement carrying the host's address records (boaster packs the host and the
+    // services that probed with it into one): what `chatty` repeats.
+    const announcesHost = out.answers.length > 0 && out.answers.every((r) => r.ttl > 0) && out.answers.some((r) => r.type === 'A' || r.type === 'AAAA');
+    if (response && target.address === undefined && out.questions.length === 0 && announcesHost) {
       this.hostAnnouncement = [...this.hostAnnouncement.filter((s) => s.target.interface !== target.interface || s.target.family !== target.family), { data: bytes, target }];
     }
     if (response && this.faults.has('slow-replies')) await new Promise((r) => setTimeout(r, SLOW_MS));
