@@ -1,6 +1,7 @@
 /**
  * When probes go out (RFC 6762 §8.1): a random 0–250 ms wait, then three
- * probes 250 ms apart, then the end of probing. Registrations that start
+ * probes 250 ms apart (each timed from the one before, so a loop running
+ * late never bunches them), then the end of probing. Registrations that start
  * before a group's first probe went out join that group, so the host and
  * its services probe in one packet; a deferred restart (tiebreak loss, rate
  * limit) probes in a group of its own.
@@ -49,23 +50,23 @@ export class ProbeScheduler {
     this.groupOf.set(registration, group);
     if (delay === undefined) this.open = group;
     const start = delay ?? this.random() * PROBE_WAIT_MAX_MS;
-    for (let i = 0; i < PROBE_COUNT; i++) {
-      group.timers.push(
-        this.clock.setTimeout(() => {
-          group.sent++;
-          if (this.open === group) this.open = undefined;
-          this.actions.probe([...group.members]);
-        }, start + i * PROBE_INTERVAL_MS),
-      );
-    }
-    group.timers.push(
-      this.clock.setTimeout(() => {
+    // Each step is scheduled from the one before, when it ran: a loop running
+    // late delays the rest too, and the probes stay 250 ms apart.
+    const step = (): void => {
+      group.timers = [];
+      if (group.sent === PROBE_COUNT) {
         const members = [...group.members];
         group.members.clear();
         for (const member of members) this.groupOf.delete(member);
         this.actions.done(members);
-      }, start + PROBE_COUNT * PROBE_INTERVAL_MS),
-    );
+        return;
+      }
+      group.sent++;
+      if (this.open === group) this.open = undefined;
+      group.timers.push(this.clock.setTimeout(step, PROBE_INTERVAL_MS));
+      this.actions.probe([...group.members]);
+    };
+    group.timers.push(this.clock.setTimeout(step, start));
   }
 
   /** Stop probing `registration`; a group left empty is cancelled. */

@@ -79,3 +79,35 @@ describe('Scheduler', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 });
+
+describe('ProbeScheduler under a late loop', () => {
+  it('RFC 6762 §8.1: probes stay 250 ms apart when a probe fires late (each timed from the one before)', async () => {
+    const { ProbeScheduler } = await import('../../src/protocol/probe-scheduler.js');
+    // A clock whose timers fire 200 ms late the first time, on time afterwards.
+    let now = 0;
+    const timers: { at: number; fn: () => void; live: boolean }[] = [];
+    let late = 200;
+    const clock = {
+      now: () => now,
+      setTimeout: (fn: () => void, ms: number) => {
+        const t = { at: now + ms + late, fn, live: true };
+        late = 0;
+        timers.push(t);
+        return { cancel: () => void (t.live = false) };
+      },
+    };
+    const sent: number[] = [];
+    let done = -1;
+    const prober = new ProbeScheduler(clock, () => 0, { probe: () => sent.push(now), done: () => void (done = now) });
+    prober.start({} as never);
+    for (let i = 0; i < 10; i++) {
+      const next = timers.filter((t) => t.live).sort((a, b) => a.at - b.at)[0];
+      if (!next) break;
+      next.live = false;
+      now = next.at;
+      next.fn();
+    }
+    expect(sent).toEqual([200, 450, 700]);
+    expect(done).toBe(950);
+  });
+});
