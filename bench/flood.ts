@@ -9,8 +9,7 @@
  * and writes bench/results/flood.json and bench/results/flood.md with the
  * machine described and the command used.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { labUnavailableReason } from '../test/lab/availability.js';
 import { createLab } from '../test/lab/lab.js';
 import { FLOOD_SERVICE, formatFloodReport, runFloodScenario, type FloodReport } from '../test/hardening/flood-scenario.js';
+import { cpuModel, kernel } from './machine.js';
 
 const MAX_SECONDS = 600;
 const MAX_RATE = 50_000;
@@ -30,24 +30,6 @@ function positive(text: string | undefined, fallback: number, max: number, what:
     process.exit(2);
   }
   return n;
-}
-
-function cpuModel(): string {
-  try {
-    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (m?.[1]) return m[1].trim();
-  } catch {
-    // fall through
-  }
-  return os.cpus()[0]?.model ?? 'unknown';
-}
-
-function kernel(): string {
-  try {
-    return execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim();
-  } catch {
-    return os.release();
-  }
 }
 
 async function main(): Promise<void> {

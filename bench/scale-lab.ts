@@ -13,7 +13,7 @@
  * 60 s. It exits non-zero only when a run fails, never on a target missed.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { labUnavailableReason } from '../test/lab/availability.js';
 import { markdown, targets } from './scale-lab/report.js';
 import { runOne, type Impl, type RunOptions, type RunResult } from './scale-lab/run-one.js';
+import { cpuModel } from './machine.js';
 
 const MAX_N = 10_000;
 const MAX_RUNS = 5;
@@ -36,16 +37,6 @@ function output(cmd: string, args: readonly string[]): string {
   } catch {
     return 'unknown';
   }
-}
-
-function cpuModel(): string {
-  try {
-    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (m?.[1]) return m[1].trim();
-  } catch {
-    // fall through
-  }
-  return os.cpus()[0]?.model ?? 'unknown';
 }
 
 function parseNs(text: string | undefined): number[] {

@@ -26,14 +26,15 @@
  * (either writes nothing unless `--write`). A benchmark states figures: it exits
  * non-zero only when a worker fails, never on a target missed.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { markdown, oddities, targets } from './scale/report.js';
 import type { ImportCost, WorkerResult } from './scale/result.js';
+import { cpuModel, kernel } from './machine.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -49,24 +50,6 @@ const MAX_RUNS = 9;
 function fail(message: string): never {
   process.stderr.write(`bench:scale: ${message}\n`);
   process.exit(2);
-}
-
-function cpuModel(): string {
-  try {
-    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (m?.[1]) return m[1].trim();
-  } catch {
-    // fall through
-  }
-  return os.cpus()[0]?.model ?? 'unknown';
-}
-
-function kernel(): string {
-  try {
-    return execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim();
-  } catch {
-    return os.release();
-  }
 }
 
 /** Run `args` with this node; resolves with its stdout, rejects on a non-zero exit or the timeout. */
