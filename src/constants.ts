@@ -76,6 +76,8 @@ export const INTERFACE_POLL_INTERVAL_MS = 5_000;
 export const OWN_PACKET_MEMORY_MS = 10_000;
 /** At most this many sent packets are remembered (memory stays flat however much is sent: about 1 MB at most). */
 export const OWN_PACKET_MEMORY_ENTRIES = 16_384;
+/** Sources whose attribution to an interface is remembered until the interfaces are next read (a link has few peers; a flood of forged sources only empties it). */
+export const ATTRIBUTION_MEMORY_ENTRIES = 1_024;
 /**
  * Copies of one multicast packet from one source arriving within this window
  * count as one when the source fits several of our interfaces (a host with
@@ -143,3 +145,4 @@ export const UNICAST_REPLY_SOURCES_TRACKED = 4_096;
 
 /** Repeated problems of one kind are logged at most once per this interval, with a count of the rest. */
 export const ERROR_REPORT_INTERVAL_MS = 10_000;
+

@@ -11,10 +11,26 @@ import { ownerKey, recordKey } from '../wire/canonical.js';
 import type { NetworkInterface } from '../transport/interfaces.js';
 import type { Registration } from './registration.js';
 
+/** The records at one owner name, each with the registrations holding it. */
+class NameRecords {
+  readonly entries = new Map<string, { owned: OwnedRecord; holders: Set<Registration> }>();
+  /** The records as a list, made when first asked after a change (answering reads it per question). */
+  private list: readonly OwnedRecord[] | undefined;
+
+  get records(): readonly OwnedRecord[] {
+    this.list ??= Object.freeze([...this.entries.values()].map((e) => e.owned));
+    return this.list;
+  }
+
+  changed(): void {
+    this.list = undefined;
+  }
+}
+
 /** One interface's records. */
 class InterfaceRecords {
-  /** Records by owner name key, each with the registrations holding it. */
-  readonly byOwner = new Map<string, Map<string, { owned: OwnedRecord; holders: Set<Registration> }>>();
+  /** Records by owner name key. */
+  readonly byOwner = new Map<string, NameRecords>();
   /** What each registration contributed, by record key. */
   readonly of = new Map<Registration, Map<string, OwnedRecord>>();
 
@@ -26,12 +42,16 @@ class InterfaceRecords {
       const owner = ownerKey(owned.record);
       let atName = this.byOwner.get(owner);
       if (!atName) {
-        atName = new Map();
+        atName = new NameRecords();
         this.byOwner.set(owner, atName);
       }
-      const entry = atName.get(key);
-      if (entry) entry.holders.add(registration);
-      else atName.set(key, { owned, holders: new Set([registration]) });
+      const entry = atName.entries.get(key);
+      if (entry) {
+        entry.holders.add(registration);
+      } else {
+        atName.entries.set(key, { owned, holders: new Set([registration]) });
+        atName.changed();
+      }
     }
     this.of.set(registration, mine);
   }
@@ -43,17 +63,19 @@ class InterfaceRecords {
     for (const [key, owned] of mine) {
       const owner = ownerKey(owned.record);
       const atName = this.byOwner.get(owner);
-      const entry = atName?.get(key);
+      const entry = atName?.entries.get(key);
       if (!atName || !entry) continue;
       entry.holders.delete(registration);
       if (entry.holders.size > 0) continue;
-      atName.delete(key);
-      if (atName.size === 0) this.byOwner.delete(owner);
+      atName.entries.delete(key);
+      atName.changed();
+      if (atName.entries.size === 0) this.byOwner.delete(owner);
     }
   }
 }
 
 const NONE: ReadonlySet<Registration> = new Set();
+const NO_RECORDS: readonly OwnedRecord[] = Object.freeze([]);
 
 /** Announced records per interface. */
 export class AnnouncedStore {
@@ -74,26 +96,28 @@ export class AnnouncedStore {
     for (const nic of nics ?? []) this.on(nic.name).add(registration, registration.records(nic));
   }
 
-  /** Records owned by the name with key `key` on the interface. */
-  atName(interfaceName: string, key: string): OwnedRecord[] {
-    const atName = this.interfaces.get(interfaceName)?.byOwner.get(key);
-    return atName ? [...atName.values()].map((e) => e.owned) : [];
+  /**
+   * Records owned by the name with key `key` on the interface: a list kept
+   * until they change (the same array while they do not; read-only).
+   */
+  atName(interfaceName: string, key: string): readonly OwnedRecord[] {
+    return this.interfaces.get(interfaceName)?.byOwner.get(key)?.records ?? NO_RECORDS;
   }
 
   /** Whether a record with `key` is announced on the interface (by any registration). */
   has(interfaceName: string, owned: OwnedRecord): boolean {
-    return this.interfaces.get(interfaceName)?.byOwner.get(ownerKey(owned.record))?.has(recordKey(owned.record)) ?? false;
+    return this.interfaces.get(interfaceName)?.byOwner.get(ownerKey(owned.record))?.entries.has(recordKey(owned.record)) ?? false;
   }
 
   /** The registrations announcing the record with `key` owned by the name with key `owner` on the interface. */
   holders(interfaceName: string, owner: string, key: string): ReadonlySet<Registration> {
-    return this.interfaces.get(interfaceName)?.byOwner.get(owner)?.get(key)?.holders ?? NONE;
+    return this.interfaces.get(interfaceName)?.byOwner.get(owner)?.entries.get(key)?.holders ?? NONE;
   }
 
   /** Every record announced on the interface (for the rare paths that need them all). */
   all(interfaceName: string): OwnedRecord[] {
     const out: OwnedRecord[] = [];
-    for (const atName of this.interfaces.get(interfaceName)?.byOwner.values() ?? []) for (const e of atName.values()) out.push(e.owned);
+    for (const atName of this.interfaces.get(interfaceName)?.byOwner.values() ?? []) out.push(...atName.records);
     return out;
   }
 

@@ -43,6 +43,21 @@ export function knownToQuerier(record: ResourceRecord, knownAnswers: readonly Re
   return (knownAnswers instanceof KnownAnswers ? knownAnswers : new KnownAnswers(knownAnswers)).has(record);
 }
 
+/** NSEC records by the list of records at their name: the store keeps a list until the records change, so each is made once. */
+const nsecs = new WeakMap<readonly OwnedRecord[], OwnedRecord>();
+
+/** RFC 6762 §6.1: the NSEC of a name of ours, from its records (none for a name we do not own). */
+function nsecOf(atName: readonly OwnedRecord[], negativeTtl: number): OwnedRecord | undefined {
+  const owner = atName[0];
+  if (!owner) return undefined;
+  let nsec = nsecs.get(atName);
+  if (!nsec) {
+    nsec = { unique: true, record: nsecFor(owner.record.name, atName, owner.record.ttl ?? negativeTtl) };
+    nsecs.set(atName, nsec);
+  }
+  return nsec;
+}
+
 /** Our records owned by the name with this key (see AnnouncedStore.atName). */
 export type RecordLookup = (nameKey: string) => readonly OwnedRecord[];
 
@@ -105,9 +120,8 @@ export function answerQuery(
     }
   }
   for (const key of nsecNames) {
-    const atName = lookup(key);
-    const owner = atName[0];
-    if (owner) additionals.push({ unique: true, record: nsecFor(owner.record.name, atName, owner.record.ttl ?? negativeTtl) });
+    const nsec = nsecOf(lookup(key), negativeTtl);
+    if (nsec) additionals.push(nsec);
   }
   return { answers, additionals };
 }

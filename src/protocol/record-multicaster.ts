@@ -6,6 +6,7 @@
  */
 import { FLAG_AUTHORITATIVE, FLAG_RESPONSE } from '../constants.js';
 import type { OwnedRecord } from '../records/service-records.js';
+import { wireForm } from '../records/wire-forms.js';
 import type { NetworkInterface } from '../transport/interfaces.js';
 import type { Transport } from '../transport/transport.js';
 import { ownerKey, recordKey } from '../wire/canonical.js';
@@ -22,7 +23,7 @@ const RESPONSE = FLAG_RESPONSE | FLAG_AUTHORITATIVE;
 
 /** A record as it goes on the wire: cache-flush on unique records, TTL `ttl` if given. */
 export function forWire(owned: OwnedRecord, ttl?: number): ResourceRecord {
-  return { ...owned.record, cacheFlush: owned.unique, ttl: ttl ?? owned.record.ttl };
+  return ttl === undefined ? wireForm(owned) : { ...wireForm(owned), ttl };
 }
 
 /** Sends probes, announcements and goodbyes. */

@@ -136,6 +136,7 @@ export function hostRecords(hostName: string, addresses: readonly InterfaceAddre
 
 /** RFC 6762 §6.1: an NSEC asserting which types exist at `name` among `records`. */
 export function nsecFor(name: string, records: readonly OwnedRecord[], ttl: number): ResourceRecord {
-  const types = [...new Set(records.filter((r) => r.record.name === name).map((r) => r.record.type))];
+  // Frozen: the list never changes, so its type bitmaps are encoded once (rdata.ts).
+  const types = Object.freeze([...new Set(records.filter((r) => r.record.name === name).map((r) => r.record.type))]);
   return { name, type: 'NSEC', class: CLASS_IN, cacheFlush: true, ttl, data: { nextDomain: name, types } };
 }

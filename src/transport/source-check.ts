@@ -44,21 +44,42 @@ function parseSource(address: string): IpAddress | undefined {
   return parsed && unmapIPv4(parsed);
 }
 
-/** Broadcast addresses by CIDR, computed once: the check runs on every packet. */
-const broadcasts = new Map<string, string | undefined>();
+/** A source address as the check needs it: parsed, its range, IPv4 in canonical text. */
+interface ParsedSource {
+  readonly address: IpAddress;
+  readonly range: ReturnType<typeof ipRange>;
+  readonly text: string;
+}
+
+/** Sources seen lately, parsed once: the check runs on every packet, and a link has few peers. */
+const sources = new Map<string, ParsedSource | undefined>();
+const SOURCE_CACHE_SIZE = 1024;
+
+function sourceOf(address: string): ParsedSource | undefined {
+  if (sources.has(address)) return sources.get(address);
+  const parsed = parseSource(address);
+  const entry = parsed && { address: parsed, range: ipRange(parsed), text: parsed.family === 4 ? formatIp(parsed) : '' };
+  // Bounded whatever a flood of forged sources brings.
+  if (sources.size >= SOURCE_CACHE_SIZE) sources.clear();
+  sources.set(address, entry);
+  return entry;
+}
 
 /** The all-ones host address of `network/prefixLength` (IPv4, prefix 0..30), as text. */
 function subnetBroadcast(network: string, prefixLength: number): string | undefined {
-  const cidr = `${network}/${prefixLength}`;
-  if (broadcasts.has(cidr)) return broadcasts.get(cidr);
   // RFC 3021: both addresses of a /31 are hosts and a /32 is one host, so neither has a broadcast (ip.ts).
   const parsed = parseIp(network);
   const broadcast = parsed && ipv4Broadcast(parsed, prefixLength);
-  const text = broadcast && formatIp(broadcast);
-  // Interfaces hold few addresses; a host whose addresses keep changing must not grow this without end.
-  if (broadcasts.size >= 1024) broadcasts.clear();
-  broadcasts.set(cidr, text);
-  return text;
+  return broadcast ? formatIp(broadcast) : undefined;
+}
+
+/** Broadcast of each interface address, computed once per address object (an interface read makes new ones). */
+const broadcasts = new WeakMap<InterfaceAddress, string | undefined>();
+let linkLocalBroadcast: string | undefined;
+
+function broadcastOf(a: InterfaceAddress): string | undefined {
+  if (!broadcasts.has(a)) broadcasts.set(a, subnetBroadcast(a.address, a.prefixLength));
+  return broadcasts.get(a);
 }
 
 /**
@@ -72,17 +93,17 @@ function subnetBroadcast(network: string, prefixLength: number): string | undefi
  */
 export function checkSource(address: string, port: number, candidates: readonly SourceCheckInterface[]): SourceVerdict | undefined {
   if (port === 0) return 'bad-port';
-  const source = parseSource(address);
+  const source = sourceOf(address);
   if (!source) return undefined;
-  const range = ipRange(source);
+  const { range, text } = source;
   if (range === 'unspecified' || range === 'broadcast' || range === 'multicast') return 'bad-source';
   if (range === 'loopback') return candidates.some((nic) => nic.loopback) ? undefined : 'bad-source';
-  if (source.family === 4) {
-    const text = formatIp(source);
-    if (subnetBroadcast(...IPV4_LINK_LOCAL) === text) return 'bad-source';
+  if (source.address.family === 4) {
+    linkLocalBroadcast ??= subnetBroadcast(...IPV4_LINK_LOCAL);
+    if (linkLocalBroadcast === text) return 'bad-source';
     for (const nic of candidates) {
       for (const a of nic.addresses) {
-        if (a.family === 4 && subnetBroadcast(a.address, a.prefixLength) === text) return 'bad-source';
+        if (a.family === 4 && broadcastOf(a) === text) return 'bad-source';
       }
     }
   }

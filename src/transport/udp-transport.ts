@@ -22,6 +22,7 @@ import type dgram from 'node:dgram';
 import net from 'node:net';
 import { EventEmitter } from 'eventemitter3';
 import {
+  ATTRIBUTION_MEMORY_ENTRIES,
   DUPLICATE_PACKET_WINDOW_MS,
   INTERFACE_POLL_INTERVAL_MS,
   MDNS_IPV4_GROUP,
@@ -31,13 +32,13 @@ import {
   OWN_PACKET_MEMORY_MS,
 } from '../constants.js';
 import { TransportError } from '../errors.js';
-import type { ArrivalSocket } from './attribution.js';
+import type { ArrivalSocket, Attribution } from './attribution.js';
 import { attributeSource, splitScope } from './attribution.js';
 import { diffInterfaces, emitInterfaceChanges } from './interface-diff.js';
 import type { InterfaceSelection, InterfaceSource, NetworkInterface } from './interfaces.js';
 import { readInterfaces, selectInterfaces } from './interfaces.js';
 import { PacketMemory, packetDigest } from './packet-memory.js';
-import { checkSource } from './source-check.js';
+import { checkSource, type SourceVerdict } from './source-check.js';
 import { socketError, toTransportError } from './socket-errors.js';
 import { closeSocket, joinGroup, leaveGroup, openMdnsSocket } from './sockets.js';
 import type { ReceivedPacket, SendTarget, Transport, TransportEvents, TransportStats } from './transport.js';
@@ -73,6 +74,9 @@ interface Link {
   lastError: Map<4 | 6, string>;
 }
 
+/** Where a received packet belongs (attribution.ts), or why it is dropped (source-check.ts too). */
+type SourceAttribution = Attribution | { drop: SourceVerdict };
+
 /** The dgram-based {@link Transport}. */
 export class UdpTransport extends EventEmitter<TransportEvents> implements Transport {
   private readonly links = new Map<string, Link>();
@@ -84,6 +88,8 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
   private refreshing: Promise<void> = Promise.resolve();
   /** Messages of lasting conditions already reported, so each is reported once. */
   private readonly reported = new Set<string>();
+  /** Attribution by source and socket, valid until the interfaces are read again (see attribute()). */
+  private readonly attributions = new Map<string, SourceAttribution>();
   private state: 'new' | 'running' | 'closed' = 'new';
 
   constructor(private readonly options: UdpTransportOptions = {}) {
@@ -150,6 +156,23 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
       return;
     }
     const before = this.interfaces;
+    this.attributions.clear();
+    try {
+      await this.applyInterfaces(wanted);
+    } finally {
+      // Packets attributed while sockets changed may have seen either state.
+      this.attributions.clear();
+    }
+    if (this.state !== 'running') return;
+    const changes = diffInterfaces(before, this.interfaces);
+    try {
+      emitInterfaceChanges(this, changes);
+    } catch (error) {
+      this.notify('error', toTransportError(error, 'an interface event listener threw'));
+    }
+  }
+
+  private async applyInterfaces(wanted: NetworkInterface[]): Promise<void> {
     for (const link of [...this.links.values()]) {
       if (!wanted.some((n) => n.name === link.nic.name)) await this.closeLink(link);
     }
@@ -169,13 +192,6 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
           }),
         );
       }
-    }
-    if (this.state !== 'running') return;
-    const changes = diffInterfaces(before, this.interfaces);
-    try {
-      emitInterfaceChanges(this, changes);
-    } catch (error) {
-      this.notify('error', toTransportError(error, 'an interface event listener threw'));
     }
   }
 
@@ -262,6 +278,7 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
 
   private async closeLink(link: Link): Promise<void> {
     this.links.delete(link.nic.name);
+    this.attributions.clear();
     await Promise.all([this.closeV4(link), this.closeV6(link)]);
   }
 
@@ -303,9 +320,7 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
     try {
       this.counters.received++;
       // First port 0, broadcast, multicast, unspecified or stray loopback sources (source-check.ts), then on-link.
-      const bound = arrival.exact === true ? this.links.get(arrival.interface ?? '')?.nic : undefined;
-      const refused = checkSource(rinfo.address, rinfo.port, bound ? [bound] : this.attributionTargets());
-      const attribution = refused ? { drop: refused } : attributeSource(rinfo.address, { ...arrival, group }, this.attributionTargets());
+      const attribution = this.attribute(rinfo, arrival, group);
       if ('drop' in attribution) {
         this.counters.dropped[attribution.drop]++;
         return;
@@ -340,6 +355,24 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
       // Network input never throws out of a socket handler.
       this.notify('error', toTransportError(error, 'handling a received packet'));
     }
+  }
+
+  /**
+   * Where a packet from this source on this socket belongs, or why it is
+   * dropped: source-check.ts, then attribution.ts. Remembered per source and
+   * socket until the interfaces are next read (a link has few peers; the
+   * memory is bounded whatever sources a flood forges).
+   */
+  private attribute(rinfo: dgram.RemoteInfo, arrival: ArrivalSocket, group: boolean): SourceAttribution {
+    const key = `${arrival.family}|${arrival.interface ?? ''}|${arrival.exact === true ? 1 : 0}|${group ? 1 : 0}|${rinfo.port === 0 ? 0 : 1}|${rinfo.address}`;
+    const known = this.attributions.get(key);
+    if (known) return known;
+    const bound = arrival.exact === true ? this.links.get(arrival.interface ?? '')?.nic : undefined;
+    const refused = checkSource(rinfo.address, rinfo.port, bound ? [bound] : this.attributionTargets());
+    const attribution: SourceAttribution = refused ? { drop: refused } : attributeSource(rinfo.address, { ...arrival, group }, this.attributionTargets());
+    if (this.attributions.size >= ATTRIBUTION_MEMORY_ENTRIES) this.attributions.clear();
+    this.attributions.set(key, attribution);
+    return attribution;
   }
 
   /** What attribution chooses among: each interface with its index for numeric zones. */

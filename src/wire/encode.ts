@@ -8,7 +8,7 @@ import type { WireEncodeErrorCode } from '../errors.js';
 import { WireEncodeError } from '../errors.js';
 import type { PacketInput, Question, ResourceRecord } from './model.js';
 import { knownTypeOf, TYPE_CODES, typeCodeOf } from './model.js';
-import { nameToLabels } from './name.js';
+import { heldNames, nameToLabels, parseHeldName } from './name.js';
 import type { CompressionMode } from './rdata.js';
 import { writeRdata } from './rdata.js';
 import { WireWriter } from './writer.js';
@@ -129,6 +129,9 @@ export class PacketBuilder {
   }
 }
 
+/** Owner names by record: a record written into many packets is parsed once. */
+const ownerNames = heldNames();
+
 function writeRecord(writer: WireWriter, record: ResourceRecord, mode: CompressionMode): void {
   if (record.type === 'OPT') {
     // RFC 6891 §6.1.2: owner is the root, CLASS the UDP payload size, TTL
@@ -142,7 +145,7 @@ function writeRecord(writer: WireWriter, record: ResourceRecord, mode: Compressi
     writer.u16(checkUint(record.class ?? 0, 0, 0xffff, 'OPT payload size', 'BAD_CLASS'));
     writer.u32(checkUint(record.ttl, 0, 0xffffffff, 'OPT extended RCODE and flags', 'BAD_TTL'));
   } else {
-    writer.name(record.name, mode !== 'none');
+    writer.parsedName(parseHeldName(ownerNames, record, record.name), mode !== 'none');
     writer.u16(checkTypeCode(record));
     // Class 255 (ANY) is a question class only; 0 is reserved.
     const klass = checkUint(record.class ?? CLASS_IN, 1, 0x7fff, 'Record class', 'BAD_CLASS');

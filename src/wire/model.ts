@@ -90,7 +90,7 @@ export interface NsecData {
   /** Next domain name; in mDNS the record's own name. */
   nextDomain: string;
   /** Types that exist at the name, as names (`'A'`) or `TYPEnnn`. */
-  types: string[];
+  types: readonly string[];
 }
 
 /** Negative-response record (RFC 6762 §6.1). */

@@ -125,6 +125,31 @@ export function parseWireName(name: string): WireName {
   return parsed;
 }
 
+/** A name parsed for a record, kept with the text it was parsed from. */
+export interface HeldName {
+  readonly text: string;
+  readonly wire: WireName;
+}
+
+/**
+ * Parse a name that belongs to `holder` (a record, or its RDATA object),
+ * once per holder: a record written into many packets is parsed once, however
+ * many names the process holds. The text is compared on every call, so a
+ * holder whose name was changed in place is parsed again.
+ */
+export function parseHeldName(held: WeakMap<object, HeldName>, holder: object, name: string): WireName {
+  const known = held.get(holder);
+  if (known !== undefined && known.text === name) return known.wire;
+  const wire = parseWireName(name);
+  held.set(holder, { text: name, wire });
+  return wire;
+}
+
+/** Per-holder parsed names: one map for each kind of name a holder has (owner, RDATA target). */
+export function heldNames(): WeakMap<object, HeldName> {
+  return new WeakMap<object, HeldName>();
+}
+
 function parseWireNameUncached(name: string): WireName {
   if (typeof name !== 'string') nameToLabels(name);
   const text = name === '.' ? '' : name;
@@ -260,8 +285,34 @@ function foldByte(b: number): number {
  * comparison. Use it for maps and sets of names.
  */
 export function nameKey(name: string): string {
+  const plain = plainAsciiKey(name);
+  if (plain !== undefined) return plain;
   const labels = nameToLabels(name);
   return labels.map((label) => formatLabel(label.map(foldByte))).join('.');
+}
+
+/**
+ * {@link nameKey} of a name of printable ASCII without escapes (nearly every
+ * name on the wire), straight from the string: its labels are then the
+ * characters between dots, and folding them is lower-casing. `undefined`
+ * for any other name, or one that breaks a limit (the full path throws).
+ */
+function plainAsciiKey(name: string): string | undefined {
+  const end = name.length > 0 && name.charCodeAt(name.length - 1) === DOT ? name.length - 1 : name.length;
+  // On the wire: a length byte per label, the characters but the dots, the root byte: end + 2.
+  if (end === 0 || end + 2 > MAX_NAME_BYTES) return undefined;
+  let labelStart = 0;
+  for (let i = 0; i <= end; i++) {
+    const c = i === end ? DOT : name.charCodeAt(i);
+    if (c === DOT) {
+      if (i === labelStart || i - labelStart > MAX_LABEL_BYTES) return undefined;
+      labelStart = i + 1;
+    } else if (c < 0x20 || c > 0x7e || c === BACKSLASH) {
+      return undefined;
+    }
+  }
+  const text = end === name.length ? name : name.slice(0, end);
+  return text.toLowerCase();
 }
 
 /** True when two names are the same name, ignoring ASCII case (RFC 6762 §16, RFC 4343). */

@@ -10,6 +10,7 @@ import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from './address.js';
 import type { NsecData, ResourceRecord } from './model.js';
 import { typeCodeFromName, typeName } from './model.js';
 import type { WireReader } from './reader.js';
+import { heldNames, parseHeldName } from './name.js';
 import { WireWriter } from './writer.js';
 
 /**
@@ -23,6 +24,9 @@ export type CompressionMode = 'mdns' | 'unicast' | 'none';
 
 const EMPTY_TXT = new Uint8Array([0]);
 
+/** Names in RDATA (PTR, CNAME, SRV targets) by record, parsed once per record. */
+const rdataNames = heldNames();
+
 /** Write a record's RDATA (without RDLENGTH). */
 export function writeRdata(writer: WireWriter, record: ResourceRecord, mode: CompressionMode): void {
   const compressRdataName = mode === 'mdns';
@@ -35,20 +39,20 @@ export function writeRdata(writer: WireWriter, record: ResourceRecord, mode: Com
       return;
     case 'PTR':
     case 'CNAME':
-      writer.name(record.data, mode !== 'none');
+      writer.parsedName(parseHeldName(rdataNames, record, record.data), mode !== 'none');
       return;
     case 'SRV':
       writer.u16(checkU16(record.data.priority, 'SRV priority'));
       writer.u16(checkU16(record.data.weight, 'SRV weight'));
       writer.u16(checkU16(record.data.port, 'SRV port'));
-      writer.name(record.data.target, compressRdataName);
+      writer.parsedName(parseHeldName(rdataNames, record, record.data.target), compressRdataName);
       return;
     case 'TXT':
       writeTxtStrings(writer, record.data);
       return;
     case 'NSEC':
       writer.name(record.data.nextDomain, compressRdataName);
-      writer.bytes(encodeTypeBitmaps(record.data.types));
+      writer.bytes(typeBitmapsOf(record.data.types));
       return;
     case 'OPT':
     case 'UNKNOWN':
@@ -57,8 +61,18 @@ export function writeRdata(writer: WireWriter, record: ResourceRecord, mode: Com
   }
 }
 
+/** Address bytes by text, parsed once: a responder writes its few addresses into every packet. */
+const addressBytes = new Map<string, Uint8Array | undefined>();
+const ADDRESS_CACHE_SIZE = 256;
+
 function writeAddress(writer: WireWriter, address: string, family: 4 | 6): void {
-  const bytes = family === 4 ? parseIPv4(address) : parseIPv6(address);
+  const key = family === 4 ? address : `6|${address}`;
+  let bytes = addressBytes.get(key);
+  if (bytes === undefined && !addressBytes.has(key)) {
+    bytes = family === 4 ? parseIPv4(address) : parseIPv6(address);
+    if (addressBytes.size >= ADDRESS_CACHE_SIZE) addressBytes.clear();
+    addressBytes.set(key, bytes);
+  }
   if (!bytes) {
     throw new WireEncodeError(
       'BAD_ADDRESS',
@@ -97,6 +111,19 @@ function writeTxtStrings(writer: WireWriter, strings: readonly Uint8Array[]): vo
     writer.u8(s.length);
     writer.bytes(s);
   }
+}
+
+/** Bitmaps by type list: an owned NSEC record keeps its list, so it is encoded once. */
+const bitmaps = new WeakMap<readonly string[], Uint8Array>();
+
+function typeBitmapsOf(types: readonly string[]): Uint8Array {
+  let encoded = Array.isArray(types) ? bitmaps.get(types) : undefined;
+  if (encoded === undefined) {
+    encoded = encodeTypeBitmaps(types);
+    // A list changed in place would keep stale bitmaps: only frozen lists are remembered.
+    if (Object.isFrozen(types)) bitmaps.set(types, encoded);
+  }
+  return encoded;
 }
 
 /** RFC 4034 §4.1.2 type bitmaps for a list of type names. */

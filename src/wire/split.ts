@@ -124,29 +124,42 @@ export function packGroups(id: number, flags: number, groups: readonly PacketGro
   };
   const packets: Buffer[] = [];
   let current: PacketGroup[] = [];
-  // A group takes no more room beside others than alone (more names to point to), so a sum of
-  // sizes alone within the budget surely fits; past that, the packet is encoded to know.
-  let bound = DNS_HEADER_BYTES;
+  // What a group adds beside the packet's first group is at least what it adds beside all of them
+  // (more names to point to, never fewer), so the first group's size plus those additions bounds
+  // the packet: most groups are placed on two small encodes, and the whole packet is encoded only
+  // when that bound passes the budget.
+  let first: PacketGroup | undefined;
+  let firstSize = 0;
+  let bound = 0;
   let encoded: Buffer | undefined;
-  for (const group of groups) {
-    const alone = encode([group]).length - DNS_HEADER_BYTES;
-    if (current.length > 0 && bound + alone > options.budget) {
-      const candidate = encode([...current, group]);
-      if (candidate.length > options.budget) {
-        packets.push(encoded ?? encode(current));
-        current = [];
-        bound = DNS_HEADER_BYTES;
-        encoded = undefined;
-      } else {
-        encoded = candidate;
-        current.push(group);
-        bound += alone;
-        continue;
-      }
-    }
-    current.push(group);
-    bound += alone;
+  const open = (group: PacketGroup): void => {
+    current = [group];
+    first = group;
+    firstSize = encode([group]).length;
+    bound = firstSize;
     encoded = undefined;
+  };
+  for (const group of groups) {
+    if (first === undefined) {
+      open(group);
+      continue;
+    }
+    const added = encode([first, group]).length - firstSize;
+    if (bound + added <= options.budget) {
+      current.push(group);
+      bound += added;
+      encoded = undefined;
+      continue;
+    }
+    const candidate = encode([...current, group]);
+    if (candidate.length <= options.budget) {
+      current.push(group);
+      bound = candidate.length;
+      encoded = candidate;
+      continue;
+    }
+    packets.push(encoded ?? encode(current));
+    open(group);
   }
   if (current.length > 0) packets.push(encoded ?? encode(current));
   return packets;

@@ -5,7 +5,7 @@
  */
 import { MAX_COMPRESSION_OFFSET, MAX_MDNS_PACKET_BYTES } from '../constants.js';
 import { WireEncodeError } from '../errors.js';
-import { parseWireName } from './name.js';
+import { parseWireName, type WireName } from './name.js';
 
 /** A position to roll back to. */
 export interface WriterMark {
@@ -89,7 +89,12 @@ export class WireWriter {
    * available to later names.
    */
   name(name: string, compress: boolean): void {
-    const { labels, suffixKeys: keys } = parseWireName(name);
+    this.parsedName(parseWireName(name), compress);
+  }
+
+  /** Write a name already parsed by `parseWireName` (a record's, prepared once). */
+  parsedName(name: WireName, compress: boolean): void {
+    const { labels, suffixKeys: keys } = name;
     for (let i = 0; i < labels.length; i++) {
       const key = keys[i] as string;
       const target = compress ? this.suffixes.get(key) : undefined;
