@@ -170,11 +170,14 @@ export class QueryResponder {
   multicast(nic: NetworkInterface, family: 4 | 6, answers: readonly OwnedRecord[], additionals: readonly OwnedRecord[], defence = false): void {
     const link = linkKey(nic.name, family);
     const recent = (r: OwnedRecord): boolean => !defence && this.deps.multicasts.recent(link, r);
-    const now = answers.filter((r) => !recent(r));
-    const extra = additionals.filter((r) => !answers.includes(r));
+    const now: OwnedRecord[] = [];
+    const later: OwnedRecord[] = [];
+    for (const r of answers) (recent(r) ? later : now).push(r);
+    const inAnswers = new Set(answers);
+    const extra = additionals.filter((r) => !inAnswers.has(r));
     // Held answers keep their additional records: a browser such as bonjour-service
     // builds a service only from a PTR that comes with its SRV, TXT and addresses.
-    if (now.length < answers.length) this.holdBack(nic, family, answers.filter((r) => !now.includes(r)), extra);
+    if (later.length > 0) this.holdBack(nic, family, later, extra);
     // §6.2 counts every section: an additional record sent within the second is left out (additionals are optional).
     const extraNow = extra.filter((r) => !recent(r));
     // An NSEC alone (a negative answer, §6.1) is worth sending; other additionals ride with answers only.
