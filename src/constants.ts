@@ -146,3 +146,27 @@ export const UNICAST_REPLY_SOURCES_TRACKED = 4_096;
 /** Repeated problems of one kind are logged at most once per this interval, with a count of the rest. */
 export const ERROR_REPORT_INTERVAL_MS = 10_000;
 
+// Querier (RFC 6762 §5.2, §7, §10).
+/** §5.2: the first query of a continuous series goes out 20–120 ms after the interest starts. */
+export const FIRST_QUERY_DELAY_MIN_MS = 20;
+export const FIRST_QUERY_DELAY_MAX_MS = 120;
+/** §5.2: the interval between the first two queries is at least one second, */
+export const QUERY_INTERVAL_MIN_MS = 1_000;
+/** and it doubles each time, up to at most sixty minutes. */
+export const QUERY_INTERVAL_MAX_MS = 60 * 60 * 1_000;
+/** §5.2: a record someone still wants is re-queried at 80, 85, 90 and 95 % of its TTL, */
+export const REFRESH_POINTS = [0.8, 0.85, 0.9, 0.95] as const;
+/** plus a random variation of 0–2 % of the TTL. */
+export const REFRESH_JITTER = 0.02;
+/** §7.1: a known answer is included only while more than half its TTL remains. */
+export const KNOWN_ANSWER_MIN_TTL_FRACTION = 0.5;
+/** §10.1 goodbye, §10.2 cache-flush: the record is deleted one second later, not at once. */
+export const CACHE_FLUSH_DELAY_MS = 1_000;
+/** §10.5 (POOF): a record is flushed after this many queries for it went unanswered, */
+export const POOF_QUERY_COUNT = 2;
+/** within this window (of the first of them), */
+export const POOF_WINDOW_MS = 10_000;
+/** counting queries less than this apart as one (one query sent over IPv4 and IPv6, or a TC train). */
+export const POOF_QUERY_SPACING_MS = 1_000;
+/** Records of others held, by default, at most (the cache's bound). */
+export const DEFAULT_CACHE_MAX_RECORDS = 10_000;

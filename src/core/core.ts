@@ -13,6 +13,8 @@ import { Scheduler } from '../protocol/scheduler.js';
 import type { InterfaceSelection } from '../transport/interfaces.js';
 import type { Transport } from '../transport/transport.js';
 import { UdpTransport } from '../transport/udp-transport.js';
+import { RecordCache, type RecordCacheOptions } from '../cache/record-cache.js';
+import { MAX_RECORDS_PER_SECTION } from '../constants.js';
 import { Intake } from './intake.js';
 
 /** Options of an {@link MdnsCore}. */
@@ -25,6 +27,8 @@ export interface MdnsCoreOptions extends InterfaceSelection {
   clock?: Clock;
   /** Random source for jittered delays (tests); default `Math.random`. */
   random?: Random;
+  /** The cache of others' records (made when a querier first needs it). */
+  cache?: RecordCacheOptions;
 }
 
 /** Sockets, intake, timers and sending, shared by every mDNS consumer of a process. */
@@ -41,6 +45,8 @@ export class MdnsCore {
   private starting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
   private readonly errorListeners = new Set<(error: BoasterError) => void>();
+  private readonly cacheOptions: RecordCacheOptions;
+  private recordCache: RecordCache | undefined;
 
   constructor(options: MdnsCoreOptions = {}) {
     this.transport = options.transport ?? new UdpTransport(options);
@@ -48,6 +54,32 @@ export class MdnsCore {
     this.scheduler = new Scheduler(options.clock ?? systemClock, (error) => this.internalError(error, 'running a timer'));
     this.intake = new Intake(this.transport, (error) => this.internalError(error, 'handling a received packet'));
     this.sender = new PacketSender(this.transport, (error) => this.report(error), () => this.scheduler.now());
+    this.cacheOptions = options.cache ?? {};
+  }
+
+  /**
+   * The cache of other hosts' records (RFC 6762 §10), fed by the intake,
+   * made on first use: a process that only announces keeps none. From then
+   * on every multicast this core sends is looped back to it too, so the
+   * process sees its own services as peers see them.
+   */
+  get cache(): RecordCache {
+    if (this.recordCache) return this.recordCache;
+    const cache = new RecordCache(this.scheduler, this.cacheOptions);
+    this.recordCache = cache;
+    this.intake.on('response', ({ nic, packet, received }) => {
+      cache.absorb(nic.name, received.source.address, [...packet.answers.slice(0, MAX_RECORDS_PER_SECTION), ...packet.additionals.slice(0, MAX_RECORDS_PER_SECTION)]);
+    });
+    this.transport.on('interfaceDown', (nic) => cache.flushInterface(nic.name));
+    // RFC 6762 §10.3/§10.4: what was learnt through an address the interface lost may be stale.
+    this.transport.on('addressRemoved', (nic) => cache.flushInterface(nic.name));
+    this.sender.onMulticast = (nic, family, data) => this.intake.loopback(nic, family, data, this.scheduler.now());
+    return cache;
+  }
+
+  /** Whether the cache exists (a querier has used it). */
+  get hasCache(): boolean {
+    return this.recordCache !== undefined;
   }
 
   /** Be told of problems that are no answer to a call (send failures, bugs met while handling network input). */
@@ -78,6 +110,7 @@ export class MdnsCore {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.scheduler.clear();
+      this.recordCache?.clear();
       await this.starting?.catch(() => undefined);
       await this.transport.close();
     })();

@@ -60,6 +60,17 @@ export class Intake extends EventEmitter<IntakeEvents> {
     this.malformed.set(code, (this.malformed.get(code) ?? 0) + 1);
   }
 
+  /**
+   * A packet this process sent, handed back as if received on `nic` from
+   * its own address (the transport drops our own multicast when it loops
+   * back, so a consumer that must see its neighbours' packets gets them here).
+   */
+  loopback(nic: NetworkInterface, family: 4 | 6, data: Uint8Array, now: number): void {
+    const own = nic.addresses.find((a) => a.family === family);
+    if (!own) return;
+    this.receive({ data, interface: nic.name, family, source: { address: own.address, port: MDNS_PORT }, destination: 'multicast', receivedAt: now, local: true });
+  }
+
   private receive(received: ReceivedPacket): void {
     let packet: Packet;
     try {
@@ -78,6 +89,8 @@ export class Intake extends EventEmitter<IntakeEvents> {
       if ((packet.flags & RCODE_MASK) !== 0) return void this.dropped.rcode++;
       if (received.source.port !== MDNS_PORT) return void this.dropped['response-port']++;
     }
+    // A question of ours asked of our own responder is answered by multicast: that is the copy this process hears.
+    if (received.local === true && !response) packet = { ...packet, questions: packet.questions.map((q) => (q.unicastResponse ? { ...q, unicastResponse: false } : q)) };
     const event = response ? 'response' : 'query';
     const incoming: Incoming = { nic, packet, received };
     for (const listener of this.listeners(event)) {

@@ -304,6 +304,8 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
 
   /** A response from another host, decoded and filtered by the intake. */
   private onResponse({ nic, packet, received }: Incoming): void {
+    // Our own responses, looped back for this process's cache: nothing to defend against.
+    if (received.local === true) return;
     // RFC 6762 §7.4: another responder just gave an answer we were about to give.
     this.queries.queue.sentByOthers(linkKey(nic.name, received.family), packet.answers.slice(0, MAX_RECORDS_PER_SECTION));
     this.checkResponse(nic, received.family, packet);
@@ -311,6 +313,8 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
 
   /** A query, decoded and filtered by the intake. */
   private onQuery({ nic, packet, received }: Incoming): void {
+    // Our own probes, looped back for this process's cache: never a tiebreak with ourselves.
+    if (received.local === true && packet.authorities.length > 0) return;
     // RFC 6762 §8.2: a simultaneous probe for a name we are probing is settled by tiebreak.
     if (packet.questions.length > 0 && packet.authorities.length > 0) this.tiebreak(nic, packet);
     this.queries.answer(nic, packet, received);

@@ -66,7 +66,8 @@ export class PacketSender {
           continue;
         }
         for (const data of chosen) {
-          await this.transport.send(data, to ? { interface: nic.name, family, address: to.address, port: to.port } : { interface: nic.name, family });
+          if (to) await this.transport.send(data, { interface: nic.name, family, address: to.address, port: to.port });
+          else await this.multicastOne(nic, family, data);
         }
       } catch (error) {
         this.report(error instanceof BoasterError ? error : new BoasterError('SEND_FAILED', `Sending on ${nic.name} failed: ${String(error)}`));
@@ -75,12 +76,23 @@ export class PacketSender {
     return !refused;
   }
 
+  /**
+   * Told of every packet multicast, once it is sent: the core loops them back
+   * to this process's cache (a browser beside a responder sees its services).
+   */
+  onMulticast: ((nic: NetworkInterface, family: 4 | 6, data: Uint8Array) => void) | undefined;
+
+  private async multicastOne(nic: NetworkInterface, family: 4 | 6, data: Uint8Array): Promise<void> {
+    await this.transport.send(data, { interface: nic.name, family });
+    this.onMulticast?.(nic, family, data);
+  }
+
   /** Multicast on every family of `nic` the packets `build` makes for that family's budget. */
   async sendPacked(nic: NetworkInterface, build: PacketBuild): Promise<void> {
     for (const family of [4, 6] as const) {
       if (!nic.addresses.some((a) => a.family === family)) continue;
       try {
-        for (const data of build(payloadBudget(nic.mtu, family))) await this.transport.send(data, { interface: nic.name, family });
+        for (const data of build(payloadBudget(nic.mtu, family))) await this.multicastOne(nic, family, data);
       } catch (error) {
         this.report(error instanceof BoasterError ? error : new BoasterError('SEND_FAILED', `Sending on ${nic.name} failed: ${String(error)}`));
       }

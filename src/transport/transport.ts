@@ -22,6 +22,8 @@ export interface ReceivedPacket {
   destination: 'multicast' | 'unicast';
   /** `Date.now()` at arrival. */
   receivedAt: number;
+  /** Sent by this process and looped back inside it (never set by a transport; see MdnsCore). */
+  local?: boolean;
 }
 
 /** Where to send: the group on an interface, or a unicast address through it. */

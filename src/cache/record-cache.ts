@@ -1,0 +1,273 @@
+/**
+ * The cache of other hosts' records (RFC 6762 §10), per interface, indexed
+ * by owner name key and record key like the responder's store, so what a
+ * response or a query costs is lookups for the names it carries.
+ *
+ * - A record is kept for its TTL from its arrival; a new copy renews it (§10).
+ * - A goodbye (TTL 0) deletes it one second later, not at once (§10.1).
+ * - A record with the cache-flush bit flushes the other records of its name,
+ *   type and class on that interface received more than one second earlier:
+ *   they expire one second later (§10.2). A packet's own records never flush
+ *   one another.
+ * - An interface that goes away takes its records with it (§10.3, §10.4).
+ * - Passive observation of failures (§10.5, POOF): after two queries that a
+ *   cached record should have answered (it was not among their known
+ *   answers), at least a second apart, and no response carrying it within
+ *   ten seconds of the first, the record is deleted.
+ * - Bounded: at most `maxRecords` (default 10,000). A record arriving when
+ *   the cache is full evicts the record due to expire soonest, so a flood of
+ *   distinct names can neither grow memory nor push out what peers renew.
+ *
+ * Expiry runs on one timer (the core's deadline queue), armed for the
+ * earliest deadline; an empty cache holds none.
+ */
+import { EventEmitter } from 'eventemitter3';
+import { CACHE_FLUSH_DELAY_MS, CLASS_IN, DEFAULT_CACHE_MAX_RECORDS, POOF_QUERY_COUNT, POOF_QUERY_SPACING_MS, POOF_WINDOW_MS } from '../constants.js';
+import type { Clock, TimerHandle } from '../protocol/clock.js';
+import { ownerKey, recordKey } from '../wire/canonical.js';
+import type { Question, ResourceRecord } from '../wire/model.js';
+import { DeadlineHeap } from './deadline-heap.js';
+
+/** One record of another host, as cached. */
+export interface CachedRecord {
+  /** The copy last received (its TTL the one it came with; no cache-flush bit). */
+  record: ResourceRecord;
+  readonly interfaceName: string;
+  /** {@link recordKey} of the record. */
+  readonly key: string;
+  /** {@link ownerKey} of the record. */
+  readonly nameKey: string;
+  /** The address that sent the copy last received. */
+  source: string;
+  /** When the copy last received arrived (clock ms). */
+  receivedAt: number;
+  /** When it leaves the cache unless renewed. */
+  expiresAt: number;
+  /** §10.5: unanswered queries for it since `since`. */
+  poof: { since: number; count: number; last: number } | undefined;
+}
+
+/** Why a record left the cache. */
+export type RemovalReason = 'expired' | 'goodbye' | 'flushed' | 'poof' | 'interface' | 'evicted';
+
+/** Events of a {@link RecordCache}. */
+export interface RecordCacheEvents {
+  /** A record new to the cache (on that interface). */
+  added: (entry: CachedRecord) => void;
+  /** A record already cached came again: its TTL was renewed. */
+  renewed: (entry: CachedRecord) => void;
+  /** A record left the cache. */
+  removed: (entry: CachedRecord, reason: RemovalReason) => void;
+}
+
+/** Options of a {@link RecordCache}. */
+export interface RecordCacheOptions {
+  /** At most this many records (all interfaces together); default 10,000. */
+  maxRecords?: number;
+}
+
+/** How many records were refused or evicted, for stats. */
+export interface RecordCacheStats {
+  records: number;
+  evicted: number;
+}
+
+const NONE: readonly CachedRecord[] = Object.freeze([]);
+
+/** Records of others, per interface. */
+export class RecordCache extends EventEmitter<RecordCacheEvents> {
+  readonly maxRecords: number;
+  /** interface → owner name key → record key → entry. */
+  private readonly byInterface = new Map<string, Map<string, Map<string, CachedRecord>>>();
+  private readonly deadlines = new DeadlineHeap<CachedRecord>();
+  private count = 0;
+  private evictions = 0;
+  private timer: TimerHandle | undefined;
+  private timerAt = Infinity;
+
+  constructor(
+    private readonly clock: Clock,
+    options: RecordCacheOptions = {},
+  ) {
+    super();
+    this.maxRecords = options.maxRecords ?? DEFAULT_CACHE_MAX_RECORDS;
+  }
+
+  /** Records held and evicted so far. */
+  get stats(): RecordCacheStats {
+    return { records: this.count, evicted: this.evictions };
+  }
+
+  /** Take in the records of a response received on `interfaceName` from `source` (§10). */
+  absorb(interfaceName: string, source: string, records: readonly ResourceRecord[]): void {
+    const now = this.clock.now();
+    const names = this.namesOn(interfaceName);
+    // §10.2: flush what this packet's cache-flush records replace — not what the packet itself brings.
+    const brought = new Set<string>();
+    for (const r of records) brought.add(recordKey(r));
+    for (const record of records) {
+      if (record.type === 'OPT' || record.type === 'NSEC') continue;
+      const key = recordKey(record);
+      const name = ownerKey(record);
+      let atName = names.get(name);
+      if (record.cacheFlush && record.ttl > 0 && atName) {
+        // §10.2: records of the set received within the last second are kept (they came with this burst).
+        for (const other of atName.values()) {
+          if (brought.has(other.key) || other.record.type !== record.type || (other.record.class ?? CLASS_IN) !== (record.class ?? CLASS_IN)) continue;
+          if (now - other.receivedAt > CACHE_FLUSH_DELAY_MS && other.expiresAt > now + CACHE_FLUSH_DELAY_MS) this.expireAt(other, now + CACHE_FLUSH_DELAY_MS, 'flushed');
+        }
+      }
+      const known = atName?.get(key);
+      if (record.ttl === 0) {
+        // §10.1: a goodbye for what we hold; one for a record we never had is nothing to keep.
+        if (known) this.expireAt(known, Math.min(known.expiresAt, now + CACHE_FLUSH_DELAY_MS), 'goodbye');
+        continue;
+      }
+      const plain: ResourceRecord = record.cacheFlush ? { ...record, cacheFlush: false } : record;
+      if (known) {
+        known.record = plain;
+        known.source = source;
+        known.receivedAt = now;
+        known.poof = undefined;
+        this.expireAt(known, now + record.ttl * 1000, 'expired');
+        this.emit('renewed', known);
+        continue;
+      }
+      if (this.count >= this.maxRecords) this.evictOne();
+      if (!atName) {
+        atName = new Map();
+        names.set(name, atName);
+      }
+      const entry: CachedRecord = { record: plain, interfaceName, key, nameKey: name, source, receivedAt: now, expiresAt: now + record.ttl * 1000, poof: undefined };
+      atName.set(key, entry);
+      this.count++;
+      this.schedule(entry);
+      this.emit('added', entry);
+    }
+  }
+
+  /** Records cached on the interface owned by the name with key `nameKey`. */
+  atName(interfaceName: string, nameKey: string): readonly CachedRecord[] {
+    const atName = this.byInterface.get(interfaceName)?.get(nameKey);
+    return atName ? [...atName.values()] : NONE;
+  }
+
+  /** Cached records answering `question` on the interface (type ANY: every type). */
+  answers(interfaceName: string, question: Question, nameKey: string): CachedRecord[] {
+    const klass = question.class ?? CLASS_IN;
+    return this.atName(interfaceName, nameKey).filter(
+      (e) => (question.type === 'ANY' || e.record.type === question.type) && (klass === 255 || (e.record.class ?? CLASS_IN) === klass),
+    );
+  }
+
+  /** The record's remaining TTL in seconds (whole, as a known answer carries it, §7.1). */
+  remainingTtl(entry: CachedRecord): number {
+    return Math.max(0, Math.floor((entry.expiresAt - this.clock.now()) / 1000));
+  }
+
+  /**
+   * §10.5: a query asked for these records and did not list them as known.
+   * Two such queries without a response carrying the record within ten
+   * seconds of the first, and it is deleted.
+   */
+  unansweredQuery(entries: readonly CachedRecord[]): void {
+    const now = this.clock.now();
+    for (const entry of entries) {
+      if (!entry.poof || now - entry.poof.since > POOF_WINDOW_MS) {
+        entry.poof = { since: now, count: 1, last: now };
+        continue;
+      }
+      // One query sent over IPv4 and IPv6, or in a TC train, is one query.
+      if (now - entry.poof.last < POOF_QUERY_SPACING_MS) continue;
+      entry.poof.count++;
+      entry.poof.last = now;
+      const at = entry.poof.since + POOF_WINDOW_MS;
+      if (entry.poof.count === POOF_QUERY_COUNT && at < entry.expiresAt) this.expireAt(entry, at, 'poof');
+    }
+  }
+
+  /** §10.3, §10.4: every record of an interface that went away or lost its address. */
+  flushInterface(interfaceName: string): void {
+    const names = this.byInterface.get(interfaceName);
+    if (!names) return;
+    for (const atName of names.values()) for (const entry of [...atName.values()]) this.remove(entry, 'interface');
+    this.byInterface.delete(interfaceName);
+  }
+
+  /** Forget everything, silently (closing). */
+  clear(): void {
+    this.byInterface.clear();
+    this.deadlines.clear();
+    this.count = 0;
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.timerAt = Infinity;
+  }
+
+  private namesOn(interfaceName: string): Map<string, Map<string, CachedRecord>> {
+    let names = this.byInterface.get(interfaceName);
+    if (!names) {
+      names = new Map();
+      this.byInterface.set(interfaceName, names);
+    }
+    return names;
+  }
+
+  /** Why an entry will leave when its deadline comes, if not plain expiry. */
+  private readonly pendingReason = new WeakMap<CachedRecord, RemovalReason>();
+
+  /** Set when the entry leaves, and why it will (a renewal resets both). */
+  private expireAt(entry: CachedRecord, at: number, reason: RemovalReason): void {
+    if (reason === 'expired') this.pendingReason.delete(entry);
+    else this.pendingReason.set(entry, reason);
+    entry.expiresAt = at;
+    this.schedule(entry);
+  }
+
+  private schedule(entry: CachedRecord): void {
+    this.deadlines.set(entry, entry.expiresAt);
+    this.arm();
+  }
+
+  private arm(): void {
+    const next = this.deadlines.peekAt();
+    if (next === undefined) {
+      this.timer?.cancel();
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      return;
+    }
+    if (this.timer && this.timerAt <= next) return;
+    this.timer?.cancel();
+    this.timerAt = next;
+    this.timer = this.clock.setTimeout(() => this.expire(), Math.max(0, next - this.clock.now()));
+  }
+
+  private expire(): void {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    const now = this.clock.now();
+    for (let top = this.deadlines.peek(); top && top.at <= now; top = this.deadlines.peek()) {
+      this.remove(top.item, this.pendingReason.get(top.item) ?? 'expired');
+    }
+    this.arm();
+  }
+
+  private evictOne(): void {
+    const top = this.deadlines.peek();
+    if (!top) return;
+    this.evictions++;
+    this.remove(top.item, 'evicted');
+  }
+
+  private remove(entry: CachedRecord, reason: RemovalReason): void {
+    const atName = this.byInterface.get(entry.interfaceName)?.get(entry.nameKey);
+    if (atName?.get(entry.key) !== entry) return;
+    atName.delete(entry.key);
+    if (atName.size === 0) this.byInterface.get(entry.interfaceName)?.delete(entry.nameKey);
+    this.deadlines.delete(entry);
+    this.pendingReason.delete(entry);
+    this.count--;
+    this.emit('removed', entry, reason);
+  }
+}

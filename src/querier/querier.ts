@@ -1,0 +1,282 @@
+/**
+ * The continuous querier of RFC 6762 §5.2, on the core's cache and deadline
+ * queue. Consumers (browsers, resolvers) say which questions they want
+ * answered; the querier asks them, and nothing else:
+ *
+ * - The first query goes 20–120 ms after the interest starts; interests
+ *   started together share it. The next goes one second later, and each
+ *   interval doubles up to sixty minutes (§5.2).
+ * - Every query carries as known answers the cached records that answer it
+ *   with more than half their TTL left (§7.1), over several packets with TC
+ *   when they do not fit in one (§7.2).
+ * - A QM question another host asks, whose known answers hold all of ours,
+ *   counts as our own query: ours is not sent (§7.3).
+ * - A cached record someone wants is asked for again at 80, 85, 90 and 95 %
+ *   of its TTL, plus 0–2 % at random, unless a fresh copy came (§5.2).
+ * - Queries, ours and others', that a cached record should answer feed the
+ *   cache's passive failure observation (§10.5).
+ * - The first query may ask for unicast replies (QU, §5.4).
+ *
+ * Interests are per question (any interface); the querier keeps one timer,
+ * armed for the earliest due query or refresh.
+ */
+import {
+  CLASS_IN,
+  FIRST_QUERY_DELAY_MAX_MS,
+  FIRST_QUERY_DELAY_MIN_MS,
+  KNOWN_ANSWER_MIN_TTL_FRACTION,
+  MAX_QUESTIONS_PER_QUERY,
+  MAX_RECORDS_PER_SECTION,
+  QUERY_INTERVAL_MAX_MS,
+  QUERY_INTERVAL_MIN_MS,
+  REFRESH_JITTER,
+  REFRESH_POINTS,
+} from '../constants.js';
+import { DeadlineHeap } from '../cache/deadline-heap.js';
+import type { CachedRecord, RecordCache } from '../cache/record-cache.js';
+import type { Incoming } from '../core/intake.js';
+import type { MdnsCore } from '../core/core.js';
+import type { TimerHandle } from '../protocol/clock.js';
+import type { NetworkInterface } from '../transport/interfaces.js';
+import { recordKey } from '../wire/canonical.js';
+import type { Question, ResourceRecord } from '../wire/model.js';
+import { nameKey } from '../wire/name.js';
+import { queryPackets } from './query-packets.js';
+
+/** What a consumer wants answered. */
+export interface WantedQuestion {
+  name: string;
+  type: Question['type'];
+  /** Ask the first query with the unicast-response bit (RFC 6762 §5.4). */
+  unicastFirst?: boolean;
+}
+
+interface Interest {
+  /** Order of creation: questions of one query go in the order they were wanted. */
+  readonly order: number;
+  readonly question: Question;
+  /** `${nameKey}|${type}`. */
+  readonly key: string;
+  readonly nameKey: string;
+  refs: number;
+  unicastFirst: boolean;
+  /** Queries sent (or counted as sent, §7.3). */
+  sent: number;
+  intervalMs: number;
+}
+
+interface Refresh {
+  readonly entry: CachedRecord;
+  /** The arrival the points are counted from. */
+  readonly receivedAt: number;
+  /** Next point of REFRESH_POINTS. */
+  step: number;
+}
+
+const ANY = 'ANY';
+
+function interestKey(key: string, type: string): string {
+  return `${key}|${type}`;
+}
+
+/** Continuous querying for what consumers want. */
+export class Querier {
+  private readonly interests = new Map<string, Interest>();
+  private readonly due = new DeadlineHeap<Interest>();
+  private readonly refreshes = new DeadlineHeap<Refresh>();
+  private readonly refreshOf = new Map<CachedRecord, Refresh>();
+  /** When interests started in the same instant share their first query. */
+  private firstBatchAt: number | undefined;
+  private timer: TimerHandle | undefined;
+  private timerAt = Infinity;
+  private readonly cache: RecordCache;
+  private closed = false;
+  private created = 0;
+
+  constructor(private readonly core: MdnsCore) {
+    this.cache = core.cache;
+    core.intake.on('query', (incoming) => this.onQuery(incoming));
+    this.cache.on('added', (entry) => this.track(entry));
+    this.cache.on('renewed', (entry) => this.track(entry));
+    this.cache.on('removed', (entry) => this.untrack(entry));
+  }
+
+  /**
+   * Ask `question` until the returned function is called (once per call of
+   * want: interests in one question are counted).
+   */
+  want(wanted: WantedQuestion): () => void {
+    const key = interestKey(nameKey(wanted.name), wanted.type);
+    let interest = this.interests.get(key);
+    if (interest) {
+      interest.refs++;
+    } else {
+      interest = { order: this.created++, question: { name: wanted.name, type: wanted.type, class: CLASS_IN }, key, nameKey: nameKey(wanted.name), refs: 1, unicastFirst: wanted.unicastFirst === true, sent: 0, intervalMs: QUERY_INTERVAL_MIN_MS };
+      this.interests.set(key, interest);
+      const now = this.core.scheduler.now();
+      if (this.firstBatchAt === undefined || this.firstBatchAt <= now) {
+        this.firstBatchAt = now + FIRST_QUERY_DELAY_MIN_MS + this.core.random() * (FIRST_QUERY_DELAY_MAX_MS - FIRST_QUERY_DELAY_MIN_MS);
+      }
+      this.due.set(interest, this.firstBatchAt);
+      // Records already cached are refreshed for it from now on.
+      for (const nic of this.core.transport.interfaces) for (const entry of this.cache.atName(nic.name, interest.nameKey)) this.track(entry);
+      this.arm();
+    }
+    const held = interest;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      held.refs--;
+      if (held.refs > 0 || this.interests.get(held.key) !== held) return;
+      this.interests.delete(held.key);
+      this.due.delete(held);
+      this.arm();
+    };
+  }
+
+  /** Questions asked now, for tests and stats. */
+  get size(): number {
+    return this.interests.size;
+  }
+
+  /** Stop every query (the cache stays the core's). */
+  close(): void {
+    this.closed = true;
+    this.interests.clear();
+    this.due.clear();
+    this.refreshes.clear();
+    this.refreshOf.clear();
+    this.timer?.cancel();
+    this.timer = undefined;
+  }
+
+  private wants(entry: CachedRecord): boolean {
+    return this.interests.has(interestKey(entry.nameKey, entry.record.type)) || this.interests.has(interestKey(entry.nameKey, ANY));
+  }
+
+  /** RFC 6762 §5.2: refresh points for a record someone wants, from its last arrival. */
+  private track(entry: CachedRecord): void {
+    if (this.closed || !this.wants(entry) || entry.record.ttl === 0) return;
+    const known = this.refreshOf.get(entry);
+    if (known && known.receivedAt === entry.receivedAt) return;
+    const refresh: Refresh = { entry, receivedAt: entry.receivedAt, step: 0 };
+    this.refreshOf.set(entry, refresh);
+    if (known) this.refreshes.delete(known);
+    this.refreshes.set(refresh, this.pointAt(refresh));
+    this.arm();
+  }
+
+  private untrack(entry: CachedRecord): void {
+    const known = this.refreshOf.get(entry);
+    if (!known) return;
+    this.refreshOf.delete(entry);
+    this.refreshes.delete(known);
+    this.arm();
+  }
+
+  private pointAt(refresh: Refresh): number {
+    const fraction = (REFRESH_POINTS[refresh.step] as number) + this.core.random() * REFRESH_JITTER;
+    return refresh.receivedAt + refresh.entry.record.ttl * 1000 * fraction;
+  }
+
+  private arm(): void {
+    const next = Math.min(this.due.peekAt() ?? Infinity, this.refreshes.peekAt() ?? Infinity);
+    if (next === this.timerAt && this.timer) return;
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.timerAt = next;
+    if (next === Infinity || this.closed) return;
+    this.timer = this.core.scheduler.setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      this.fire();
+    }, Math.max(0, next - this.core.scheduler.now()));
+  }
+
+  private fire(): void {
+    const now = this.core.scheduler.now();
+    const asked: Interest[] = [];
+    for (let top = this.due.peek(); top && top.at <= now; top = this.due.peek()) {
+      const interest = top.item;
+      asked.push(interest);
+      this.sent(interest, now);
+    }
+    // Refreshes: one question per record due, on its interface only.
+    const refreshing = new Map<string, Map<string, Question>>();
+    for (let top = this.refreshes.peek(); top && top.at <= now; top = this.refreshes.peek()) {
+      const refresh = top.item;
+      this.refreshes.delete(refresh);
+      refresh.step++;
+      if (refresh.step < REFRESH_POINTS.length) this.refreshes.set(refresh, this.pointAt(refresh));
+      else this.refreshOf.delete(refresh.entry);
+      const { record } = refresh.entry;
+      let questions = refreshing.get(refresh.entry.interfaceName);
+      if (!questions) {
+        questions = new Map();
+        refreshing.set(refresh.entry.interfaceName, questions);
+      }
+      questions.set(interestKey(refresh.entry.nameKey, record.type), { name: record.name, type: record.type, class: CLASS_IN });
+    }
+    asked.sort((a, b) => a.order - b.order);
+    for (const nic of this.core.transport.interfaces) {
+      const questions = new Map<string, Question>(asked.map((i) => [i.key, i.sent === 1 && i.unicastFirst ? { ...i.question, unicastResponse: true } : i.question]));
+      for (const [key, q] of refreshing.get(nic.name) ?? []) if (!questions.has(key)) questions.set(key, q);
+      if (questions.size > 0) this.ask(nic, [...questions.values()]);
+    }
+    this.arm();
+  }
+
+  /** Count a query as sent at `now` (ours, or another host's for it, §7.3) and schedule the next. */
+  private sent(interest: Interest, now: number): void {
+    interest.sent++;
+    // RFC 6762 §5.2: one second to the second query, then twice the interval before, up to sixty minutes.
+    this.due.set(interest, now + interest.intervalMs);
+    interest.intervalMs = Math.min(interest.intervalMs * 2, QUERY_INTERVAL_MAX_MS);
+  }
+
+  /** RFC 6762 §7.1: the cached answers worth listing, with their remaining TTL. */
+  private knownAnswers(nic: NetworkInterface, question: Question): ResourceRecord[] {
+    const out: ResourceRecord[] = [];
+    for (const entry of this.cache.answers(nic.name, question, nameKey(question.name))) {
+      const remaining = this.cache.remainingTtl(entry);
+      if (remaining > entry.record.ttl * KNOWN_ANSWER_MIN_TTL_FRACTION) out.push({ ...entry.record, ttl: remaining });
+    }
+    return out;
+  }
+
+  private ask(nic: NetworkInterface, questions: readonly Question[]): void {
+    const known = new Map<string, ResourceRecord>();
+    for (const q of questions) for (const r of this.knownAnswers(nic, q)) known.set(recordKey(r), r);
+    const records = [...known.values()];
+    this.core.sender
+      .sendPacked(nic, (budget) => queryPackets(questions, records, budget))
+      .catch((error: unknown) => this.core.internalError(error, 'sending a query'));
+  }
+
+  /** Another host's query, or ours looped back. */
+  private onQuery({ nic, packet, received }: Incoming): void {
+    if (this.closed || packet.questions.length === 0 || packet.authorities.length > 0) return;
+    const listed = new Set<string>();
+    for (const r of packet.answers.slice(0, MAX_RECORDS_PER_SECTION)) listed.add(recordKey(r));
+    const now = this.core.scheduler.now();
+    let rearm = false;
+    for (const question of packet.questions.slice(0, MAX_QUESTIONS_PER_QUERY)) {
+      const key = nameKey(question.name);
+      // RFC 6762 §10.5: cached answers this query should bring, since it does not list them.
+      // Others' queries only: ours going unanswered is what the refresh points and TTL deal with.
+      if (received.local === true) continue;
+      const expected = this.cache.answers(nic.name, question, key).filter((e) => !listed.has(e.key));
+      if (expected.length > 0) this.cache.unansweredQuery(expected);
+      if (question.unicastResponse === true) continue;
+      // RFC 6762 §7.3: the same QM question from another host, listing all we would list.
+      const interest = this.interests.get(interestKey(key, question.type));
+      if (!interest || interest.sent === 0) continue;
+      if (this.knownAnswers(nic, question).every((r) => listed.has(recordKey(r)))) {
+        this.sent(interest, now);
+        rearm = true;
+      }
+    }
+    if (rearm) this.arm();
+  }
+}

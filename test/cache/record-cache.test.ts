@@ -1,0 +1,150 @@
+/**
+ * The cache of others' records (RFC 6762 §10) on the fake clock: TTL
+ * expiry and renewal, goodbyes one second later, cache-flush of older
+ * records of the set only, POOF, topology flush, the bound and its
+ * eviction rule, and one timer at most.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { RecordCache, type CachedRecord, type RemovalReason } from '../../src/cache/record-cache.js';
+import { systemClock } from '../../src/protocol/clock.js';
+import type { ResourceRecord } from '../../src/wire/model.js';
+
+const T0 = Date.UTC(2026, 0, 1);
+const PEER = '192.0.2.20';
+
+beforeEach(() => vi.useFakeTimers({ now: T0 }));
+afterEach(() => vi.useRealTimers());
+
+function txt(name: string, text: string, ttl = 120, cacheFlush = true): ResourceRecord {
+  return { name, type: 'TXT', class: 1, ttl, cacheFlush, data: [new TextEncoder().encode(text)] };
+}
+function ptr(target: string, ttl = 4500): ResourceRecord {
+  return { name: '_http._tcp.local', type: 'PTR', class: 1, ttl, data: target };
+}
+
+function watched(options = {}): { cache: RecordCache; removed: [string, RemovalReason, number][]; added: string[] } {
+  const cache = new RecordCache(systemClock, options);
+  const removed: [string, RemovalReason, number][] = [];
+  const added: string[] = [];
+  cache.on('added', (e: CachedRecord) => added.push(e.record.name));
+  cache.on('removed', (e, reason) => removed.push([e.record.name, reason, Date.now() - T0]));
+  return { cache, removed, added };
+}
+
+describe('RecordCache', () => {
+  it('keeps a record for its TTL and no longer; a new copy renews it', () => {
+    const { cache, removed } = watched();
+    cache.absorb('eth0', PEER, [ptr('a._http._tcp.local', 10)]);
+    vi.advanceTimersByTime(9_000);
+    cache.absorb('eth0', PEER, [ptr('a._http._tcp.local', 10)]);
+    vi.advanceTimersByTime(9_999);
+    expect(removed).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(removed).toEqual([['_http._tcp.local', 'expired', 19_000]]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('deletes a record one second after its goodbye (§10.1), and ignores a goodbye for what it never held', () => {
+    const { cache, removed, added } = watched();
+    cache.absorb('eth0', PEER, [ptr('a._http._tcp.local')]);
+    vi.advanceTimersByTime(5_000);
+    cache.absorb('eth0', PEER, [ptr('a._http._tcp.local', 0), ptr('b._http._tcp.local', 0)]);
+    expect(added).toEqual(['_http._tcp.local']);
+    vi.advanceTimersByTime(999);
+    expect(removed).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(removed).toEqual([['_http._tcp.local', 'goodbye', 6_000]]);
+    expect(cache.stats.records).toBe(0);
+  });
+
+  it('cache-flush expires older records of the set in one second, keeps those of the last second and of other types (§10.2)', () => {
+    const { cache, removed } = watched();
+    cache.absorb('eth0', PEER, [txt('a.local', 'old'), { name: 'a.local', type: 'A', class: 1, ttl: 120, cacheFlush: true, data: '192.0.2.20' }]);
+    vi.advanceTimersByTime(500);
+    cache.absorb('eth0', PEER, [txt('a.local', 'burst')]);
+    vi.advanceTimersByTime(1_500);
+    // 2 s after "old", 1.5 s after "burst": both are older than a second now.
+    cache.absorb('eth0', PEER, [txt('a.local', 'new'), txt('a.local', 'new too')]);
+    expect(cache.atName('eth0', 'a.local')).toHaveLength(5);
+    vi.advanceTimersByTime(1_000);
+    expect(removed.map(([, reason, at]) => [reason, at])).toEqual([
+      ['flushed', 3_000],
+      ['flushed', 3_000],
+    ]);
+    const left = cache.atName('eth0', 'a.local').map((e) => (e.record.type === 'TXT' ? new TextDecoder().decode(e.record.data[0]) : e.record.type));
+    expect(left.sort()).toEqual(['A', 'new', 'new too']);
+  });
+
+  it('a cache-flush record within a second of the first of its set flushes nothing', () => {
+    const { cache, removed } = watched();
+    cache.absorb('eth0', PEER, [txt('a.local', 'one')]);
+    vi.advanceTimersByTime(800);
+    cache.absorb('eth0', PEER, [txt('a.local', 'two')]);
+    vi.advanceTimersByTime(5_000);
+    expect(removed).toEqual([]);
+  });
+
+  it('POOF: two unanswered queries and no answer within 10 s of the first delete the record (§10.5)', () => {
+    const { cache, removed } = watched();
+    cache.absorb('eth0', PEER, [ptr('a._http._tcp.local'), ptr('b._http._tcp.local')]);
+    const [a, b] = cache.atName('eth0', '_http._tcp.local') as [CachedRecord, CachedRecord];
+    vi.advanceTimersByTime(1_000);
+    cache.unansweredQuery([a, b]);
+    vi.advanceTimersByTime(3_000);
+    cache.unansweredQuery([a, b]);
+    vi.advanceTimersByTime(2_000);
+    // b answers: it stays.
+    cache.absorb('eth0', PEER, [ptr('b._http._tcp.local')]);
+    vi.advanceTimersByTime(4_999);
+    expect(removed).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(removed).toEqual([['_http._tcp.local', 'poof', 11_000]]);
+    expect(cache.atName('eth0', '_http._tcp.local').map((e) => e.record.data)).toEqual(['b._http._tcp.local']);
+  });
+
+  it('one query alone never deletes a record', () => {
+    const { cache, removed } = watched();
+    cache.absorb('eth0', PEER, [ptr('a._http._tcp.local')]);
+    cache.unansweredQuery(cache.atName('eth0', '_http._tcp.local'));
+    vi.advanceTimersByTime(60_000);
+    expect(removed).toEqual([]);
+  });
+
+  it('flushes an interface that went away, and only that one (§10.4)', () => {
+    const { cache, removed } = watched();
+    cache.absorb('eth0', PEER, [ptr('a._http._tcp.local')]);
+    cache.absorb('eth1', PEER, [ptr('a._http._tcp.local')]);
+    cache.flushInterface('eth0');
+    expect(removed.map(([, reason]) => reason)).toEqual(['interface']);
+    expect(cache.atName('eth1', '_http._tcp.local')).toHaveLength(1);
+    expect(cache.stats.records).toBe(1);
+  });
+
+  it('is bounded: a new record evicts the one due to expire soonest', () => {
+    const { cache, removed } = watched({ maxRecords: 3 });
+    cache.absorb('eth0', PEER, [ptr('long._http._tcp.local', 4500), ptr('short._http._tcp.local', 60), ptr('mid._http._tcp.local', 600)]);
+    cache.absorb('eth0', PEER, [ptr('new._http._tcp.local', 120)]);
+    expect(removed.map(([, reason]) => reason)).toEqual(['evicted']);
+    expect(cache.atName('eth0', '_http._tcp.local').map((e) => e.record.data).sort()).toEqual(['long._http._tcp.local', 'mid._http._tcp.local', 'new._http._tcp.local']);
+    expect(cache.stats).toEqual({ records: 3, evicted: 1 });
+  });
+
+  it('a flood of 50,000 distinct names stays within the bound, on one timer', () => {
+    const { cache } = watched({ maxRecords: 1_000 });
+    for (let i = 0; i < 50_000; i++) cache.absorb('eth0', PEER, [ptr(`i${i}._http._tcp.local`, 100 + (i % 50))]);
+    expect(cache.stats.records).toBe(1_000);
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(200_000);
+    expect(cache.stats.records).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('stores records without their cache-flush bit and answers questions by type', () => {
+    const { cache } = watched();
+    cache.absorb('eth0', PEER, [txt('a.local', 'x'), { name: 'A.local', type: 'A', class: 1, ttl: 120, cacheFlush: true, data: '192.0.2.20' }]);
+    expect(cache.answers('eth0', { name: 'a.local', type: 'A' }, 'a.local').map((e) => [e.record.type, e.record.cacheFlush])).toEqual([['A', false]]);
+    expect(cache.answers('eth0', { name: 'a.local', type: 'ANY' }, 'a.local')).toHaveLength(2);
+    vi.advanceTimersByTime(30_500);
+    expect(cache.remainingTtl(cache.atName('eth0', 'a.local')[0] as CachedRecord)).toBe(89);
+  });
+});
