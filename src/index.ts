@@ -28,3 +28,10 @@ export type { Logger, ResponderEvents, ResponderOptions, ServiceEvents } from '.
 export type { ServiceSpec } from './records/service-records.js';
 export { ServiceError } from './records/service-records.js';
 export type { Clock, Random, TimerHandle } from './protocol/clock.js';
+export { Mdns, TypeBrowser } from './api/mdns.js';
+export type { LookupOptions, MdnsEvents, MdnsOptions, QueryOptions, ResolveHostOptions, TypeBrowserEvents } from './api/mdns.js';
+export { Browser } from './api/browser.js';
+export type { BrowseEvent, BrowseOptions, BrowserEvents } from './api/browser.js';
+export type { ServiceAddress, ServiceInstance } from './querier/service-view.js';
+export { RecordCache } from './cache/record-cache.js';
+export type { CachedRecord, RecordCacheEvents, RecordCacheOptions, RecordCacheStats, RemovalReason } from './cache/record-cache.js';
