@@ -1,22 +1,33 @@
 #!/usr/bin/env node
 /**
+ * The `boaster` command: `publish` (this file), `browse` (browse.ts) and
+ * `resolve` (resolve.ts), modelled on avahi-utils.
+ *
  * `boaster publish NAME TYPE PORT [KEY=VALUE ...]`, modelled on
  * `avahi-publish -s` and `dns-sd -R`. Prints a line when the service is
  * announced and on every rename; SIGINT/SIGTERM send goodbyes and exit 0.
  */
 import { parseArgs } from 'node:util';
+import { browse, BROWSE_USAGE } from './browse.js';
+import { resolve, RESOLVE_USAGE } from './resolve.js';
 import { Responder } from '../api/responder.js';
 import type { TxtValue } from '../dnssd/txt.js';
 
-const USAGE = `usage: boaster publish NAME TYPE PORT [KEY=VALUE ...]
+const PUBLISH_USAGE = `usage: boaster publish NAME TYPE PORT [KEY=VALUE ...]
   --host NAME         host label to announce (default: this machine's name)
   --subtype SUB       subtype, repeatable (e.g. _printer)
   --interface IF      interface to use, repeatable (default: all LAN interfaces)
   --no-ipv6           IPv4 only
-  --no-rename         fail instead of renaming on a name conflict`;
+  --no-rename         fail instead of renaming on a name conflict
+exit status: 0 stopped by a signal (goodbyes sent), 1 a name conflict with --no-rename or a failure, 2 bad usage`;
 
-function fail(message: string): never {
-  process.stderr.write(`boaster: ${message}\n${USAGE}\n`);
+const USAGE = `usage: boaster COMMAND [options]   (boaster COMMAND --help for its options)
+  publish NAME TYPE PORT [KEY=VALUE ...]   announce a service
+  browse TYPE | --all                      find services
+  resolve NAME.local | --service NAME TYPE resolve a host or a service`;
+
+function fail(message: string, usage = USAGE): never {
+  process.stderr.write(`boaster: ${message}\n${usage}\n`);
   process.exit(2);
 }
 
@@ -25,7 +36,7 @@ function parseTxt(items: string[]): Record<string, TxtValue> {
   const txt: Record<string, TxtValue> = {};
   for (const item of items) {
     const at = item.indexOf('=');
-    if (at === 0) fail(`TXT item "${item}" has no key`);
+    if (at === 0) fail(`TXT item "${item}" has no key`, PUBLISH_USAGE);
     if (at < 0) txt[item] = true;
     else txt[item.slice(0, at)] = item.slice(at + 1);
   }
@@ -44,16 +55,16 @@ function parse(args: string[]): ReturnType<typeof parseArgs<{ args: string[]; al
   try {
     return parseArgs({ args, allowPositionals: true, options: OPTIONS });
   } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
+    fail(error instanceof Error ? error.message : String(error), PUBLISH_USAGE);
   }
 }
 
 async function publish(args: string[]): Promise<void> {
   const { values, positionals } = parse(args);
   const [name, type, portText, ...txtItems] = positionals;
-  if (!name || !type || !portText) fail('publish needs NAME, TYPE and PORT');
+  if (!name || !type || !portText) fail('publish needs NAME, TYPE and PORT', PUBLISH_USAGE);
   const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT "${portText}" must be a number from 0 to 65535`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT "${portText}" must be a number from 0 to 65535`, PUBLISH_USAGE);
   const responder = new Responder({
     ...(values.host ? { hostName: values.host } : {}),
     ...(values.interface ? { interfaces: values.interface } : {}),
@@ -90,7 +101,10 @@ async function publish(args: string[]): Promise<void> {
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
+  if (command === 'publish' && (rest.includes('--help') || rest.includes('-h'))) return void process.stdout.write(`${PUBLISH_USAGE}\n`);
   if (command === 'publish') return publish(rest);
+  if (command === 'browse') return browse(rest, (m) => fail(m, BROWSE_USAGE));
+  if (command === 'resolve') return resolve(rest, (m) => fail(m, RESOLVE_USAGE));
   if (command === undefined || command === '--help' || command === '-h') {
     process.stdout.write(`${USAGE}\n`);
     return;
