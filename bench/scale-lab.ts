@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   const quick = values.quick === true;
   const reason = labUnavailableReason(['avahi-daemon', 'dbus-daemon', 'unshare', 'tshark']);
   if (reason) fail(`needs the network lab: ${reason}`);
-  const options = (n: number, baseline: boolean): RunOptions => ({
+  const options = (n: number, impl: Impl, baseline: boolean): RunOptions => ({
     n,
     idleMs: quick ? 10_000 : 60_000,
     seqQueries: 500,
@@ -65,7 +65,8 @@ async function main(): Promise<void> {
     outstanding: 32,
     qmQueries: quick ? 10 : 20,
     baseline,
-    noRateLimit: true,
+    noRateLimit: impl === 'avahi',
+    floor: impl === 'boaster',
   });
   const machine = {
     date: new Date().toISOString(),
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
       for (const impl of ['boaster', 'avahi'] as const satisfies readonly Impl[]) {
         log(`N=${n} run ${run}/${runs}: ${impl}`);
         const t = Date.now();
-        results.push(await runOne(impl, options(n, first && impl === 'boaster'), log));
+        results.push(await runOne(impl, options(n, impl, first && impl === 'boaster'), log));
         first = false;
         log(`  done in ${((Date.now() - t) / 1000).toFixed(0)} s`);
       }

@@ -6,7 +6,7 @@
  */
 import dnsPacket, { type DecodedPacket } from 'dns-packet';
 import type { CapturedDatagram } from '../../test/lab/capture.js';
-import { PACKET_BUDGET, TYPE_FQDN } from './spec.js';
+import { PACKET_BUDGET, TYPE_FQDN } from './spec.mjs';
 
 /** Packets closer than this belong to one round. */
 const ROUND_GAP_MS = 100;

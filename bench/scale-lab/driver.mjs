@@ -1,24 +1,20 @@
 /**
  * boaster side of the lab scale benchmark, run inside lab host h0 as
- * `node --import tsx driver.ts '<json>'` with { n, ifname, maxLifeMs }.
+ * `node driver.mjs '<json>'` with { n, ifname, maxLifeMs }: plain Node on
+ * the built package (dist/, as a user's `npm install` runs it; the bench
+ * builds it first), no TypeScript loader.
  * Publishes N services through the public API (IPv4 only, on `ifname`),
  * printing `publish <epoch ms>` just before the publish() calls and
  * `ready <epoch ms>` once every publish() promise resolved. On SIGTERM it
  * prints `sigterm <epoch ms>`, closes the responder (goodbyes), prints
  * `closed <epoch ms>` and exits 0. It exits on its own after maxLifeMs.
- * n = 0 publishes nothing: a baseline for RSS (node + tsx + boaster loaded).
+ * n = 0 publishes nothing: a baseline for RSS (node + boaster loaded).
  */
-import { Responder } from '../../src/index.js';
-import { BOASTER_HOST, SERVICE_TYPE, hwid, instanceName, servicePort } from './spec.js';
+import { Responder } from '../../dist/index.js';
+import { BOASTER_HOST, SERVICE_TYPE, hwid, instanceName, servicePort } from './spec.mjs';
 
-interface DriverConfig {
-  n: number;
-  ifname: string;
-  maxLifeMs: number;
-}
-
-const cfg = JSON.parse(process.argv[2] ?? '{}') as DriverConfig;
-const say = (line: string): void => {
+const cfg = JSON.parse(process.argv[2] ?? '{}');
+const say = (line) => {
   process.stdout.write(`${line}\n`);
 };
 
@@ -44,15 +40,15 @@ process.on('SIGTERM', () => {
       clearTimeout(life);
       process.exit(0);
     })
-    .catch((e: unknown) => {
+    .catch((e) => {
       process.stderr.write(`driver: close failed: ${String(e)}\n`);
       process.exit(2);
     });
 });
 
-async function main(): Promise<void> {
+async function main() {
   say(`publish ${Date.now()}`);
-  const all: Promise<unknown>[] = [];
+  const all = [];
   for (let i = 0; i < cfg.n; i++) {
     all.push(responder.publish({ name: instanceName(i), type: SERVICE_TYPE, port: servicePort(i), txt: { hwid: hwid(i) } }));
   }
@@ -60,7 +56,7 @@ async function main(): Promise<void> {
   say(`ready ${Date.now()}`);
 }
 
-main().catch((e: unknown) => {
+main().catch((e) => {
   process.stderr.write(`driver: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(1);
 });

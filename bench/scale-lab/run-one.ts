@@ -22,12 +22,15 @@ import type { LabProcess } from '../../test/lab/process.js';
 import { sleep } from '../../test/lab/wait.js';
 import { cpuSeconds, procStatusKiB } from '../../test/hardening/flood-scenario.js';
 import { goodbyeFigures, packetsBetween, ptrFigures, startupFigures, type GoodbyeFigures, type PtrFigures, type StartupFigures } from './analysis.js';
-import { AVAHI_HOST, SERVICE_TYPE, avahiServiceFile } from './spec.js';
+import { AVAHI_HOST, SERVICE_TYPE, avahiServiceFile } from './spec.mjs';
 
 export type Impl = 'boaster' | 'avahi';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const DRIVER = fileURLToPath(new URL('./driver.ts', import.meta.url));
+const DRIVER = fileURLToPath(new URL('./driver.mjs', import.meta.url));
+const FLOOR = fileURLToPath(new URL('./floor.cjs', import.meta.url));
+/** Legacy queries sent before the timed ones (under avahi's 1,000-packet burst), then a pause that refills its bucket. */
+const WARMUP_QUERIES = 900;
 const QUERIER = fileURLToPath(new URL('./querier.cjs', import.meta.url));
 /** The legacy PTR query's source port (captured, unlike the other legacy replies). */
 const LEGACY_PTR_PORT = 5300;
@@ -46,9 +49,13 @@ export interface RunOptions {
   readonly baseline?: boolean;
   /** avahi only: afterwards, restart it with its packet rate limit off and time legacy queries again. */
   readonly noRateLimit?: boolean;
+  /** Afterwards, time the legacy and QM queries against floor.cjs in the same lab. */
+  readonly floor?: boolean;
 }
 
-export interface SeqResult { sent: number; timeouts: number; answered: number; p50Ms: number | null; p99Ms: number | null; maxMs: number | null }
+export interface SeqResult { sent: number; timeouts: number; answered: number; p50Ms: number | null; p99Ms: number | null; maxMs: number | null; warmup?: number; warmupTimeouts?: number }
+/** The same timed queries answered by floor.cjs: what Node itself costs, with no mDNS logic. */
+export interface FloorResult { legacySeq: SeqResult; qm: SeqResult; rssKiB: number }
 export interface RateResult { ids: string; seconds: number; sent: number; answered: number; perSecond: number; timeouts: number; unmatched: number; p50Ms: number | null }
 interface WatchResult { start: number; end: number; packets: number; seen: number; allSeenAt: number | null; lastAt: number }
 interface PtrQuerier { sentAt: number; packets: number; instances: number; maxSize: number; firstMs: number | null; truncated: boolean }
@@ -72,6 +79,7 @@ export interface RunResult {
   readonly goodbye: GoodbyeFigures & { exitMs: number | null };
   /** avahi restarted with `ratelimit-interval-usec=0`: the legacy figures again. */
   readonly noRateLimit: { legacySeq: SeqResult; rateUnique: RateResult; rateRandom: RateResult } | null;
+  readonly floor: FloorResult | null;
   readonly ipv6Packets: number;
   readonly notes: readonly string[];
 }
@@ -125,7 +133,7 @@ async function exitWithin(proc: LabProcess, ms: number): Promise<boolean> {
 }
 
 async function baselineRss(h0: Host): Promise<number> {
-  const proc = h0.spawn(process.execPath, ['--import', 'tsx', DRIVER, JSON.stringify({ n: 0, ifname: h0.ifname, maxLifeMs: 60_000 })], { cwd: ROOT, label: 'driver-baseline@h0' });
+  const proc = h0.spawn(process.execPath, [DRIVER, JSON.stringify({ n: 0, ifname: h0.ifname, maxLifeMs: 60_000 })], { cwd: ROOT, label: 'driver-baseline@h0' });
   try {
     await proc.waitForOutput(/^ready \d+$/m, 30_000);
     await sleep(1_000);
@@ -143,7 +151,7 @@ function avahiServices(n: number): Record<string, string> {
 
 /** 500 sequential legacy SRV queries, then 32 outstanding for 5 s with unique and with random ids. */
 async function legacyPhases(h1: Host, common: Record<string, unknown>, opts: RunOptions): Promise<{ legacySeq: SeqResult; rateUnique: RateResult; rateRandom: RateResult }> {
-  const legacySeq = await runPhase<SeqResult>(h1, { ...common, phase: 'legacy-seq', count: opts.seqQueries, timeoutMs: 1_000, maxMs: 120_000 });
+  const legacySeq = await runPhase<SeqResult>(h1, { ...common, phase: 'legacy-seq', count: opts.seqQueries, warmup: WARMUP_QUERIES, pauseMs: PAUSE_MS, timeoutMs: 1_000, maxMs: 120_000 });
   await sleep(PAUSE_MS);
   const rate = (ids: string): Promise<RateResult> =>
     runPhase<RateResult>(h1, { ...common, phase: 'legacy-rate', ids, outstanding: opts.outstanding, durationMs: opts.rateMs, timeoutMs: 1_000, maxMs: opts.rateMs + 10_000 });
@@ -152,6 +160,23 @@ async function legacyPhases(h1: Host, common: Record<string, unknown>, opts: Run
   const rateRandom = await rate('random');
   await sleep(PAUSE_MS);
   return { legacySeq, rateUnique, rateRandom };
+}
+
+/** The legacy and QM timings against floor.cjs on h0 (the responder gone): Node's own cost, for scale. */
+async function floorPhases(h0: Host, h1: Host, common: Record<string, unknown>, opts: RunOptions): Promise<FloorResult> {
+  const proc = h0.spawn(process.execPath, [FLOOR, JSON.stringify({ address: h0.ipv4, maxLifeMs: 600_000 })], { label: 'floor@h0' });
+  try {
+    await proc.waitForOutput(/^READY$/m, 10_000);
+    await sleep(500);
+    const rssKiB = procStatusKiB(proc.pid, 'VmRSS');
+    const legacySeq = await runPhase<SeqResult>(h1, { ...common, phase: 'legacy-seq', count: opts.seqQueries, warmup: WARMUP_QUERIES, pauseMs: PAUSE_MS, timeoutMs: 1_000, maxMs: 120_000 });
+    await sleep(PAUSE_MS);
+    const spacingMs = opts.n >= opts.qmQueries ? 250 : 1_100;
+    const qm = await runPhase<SeqResult>(h1, { ...common, phase: 'qm', count: opts.qmQueries, spacingMs, timeoutMs: 1_000, maxMs: opts.qmQueries * spacingMs + 10_000 });
+    return { legacySeq, qm, rssKiB };
+  } finally {
+    await proc.stop();
+  }
 }
 
 /** Measure one responder at one N in a lab of its own (always destroyed). */
@@ -173,7 +198,7 @@ export async function runOne(impl: Impl, opts: RunOptions, log: (line: string) =
     let publishCallMs: number | null = null;
     let readyMs: number | null = null;
     if (impl === 'boaster') {
-      proc = h0.spawn(process.execPath, ['--import', 'tsx', DRIVER, JSON.stringify({ n, ifname: h0.ifname, maxLifeMs: 3_600_000 })], { cwd: ROOT, label: 'driver@h0' });
+      proc = h0.spawn(process.execPath, [DRIVER, JSON.stringify({ n, ifname: h0.ifname, maxLifeMs: 3_600_000 })], { cwd: ROOT, label: 'driver@h0' });
       const ready = await proc.waitForOutput(/^ready (\d+)$/m, watchMs);
       readyMs = Number(ready[1]);
       publishCallMs = Number(/^publish (\d+)$/m.exec(proc.stdout)?.[1] ?? NaN);
@@ -240,6 +265,7 @@ export async function runOne(impl: Impl, opts: RunOptions, log: (line: string) =
       noRateLimit = await legacyPhases(h1, common, opts);
       await avahi.stop();
     }
+    const floor = opts.floor ? await floorPhases(h0, h1, common, opts) : null;
     const src = h0.ipv4;
     const startup = startupFigures(datagrams, src, n, origin, w.end);
     const idle = packetsBetween(datagrams, src, idleFrom, idleTo);
@@ -267,6 +293,7 @@ export async function runOne(impl: Impl, opts: RunOptions, log: (line: string) =
       qm,
       goodbye: { ...goodbyeFigures(datagrams, src, sigtermAt), exitMs },
       noRateLimit,
+      floor,
       ipv6Packets: datagrams.filter((d) => d.family === 6).length,
       notes,
     };

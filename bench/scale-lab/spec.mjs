@@ -2,7 +2,8 @@
  * What the lab scale benchmark publishes, shared by the bench (avahi's
  * service files, the analysis) and the boaster driver run inside h0: N
  * services `svc-<i>` of `_bench._tcp`, port 8000 + i % 1000, TXT
- * `hwid=<16 hex>` (the same values as bench/scale/worker.ts).
+ * `hwid=<16 hex>` (the same values as bench/scale/worker.ts). Plain JavaScript
+ * (types in spec.d.mts): the driver runs it under plain Node, beside dist/.
  */
 export const SERVICE_TYPE = '_bench._tcp';
 export const TYPE_FQDN = `${SERVICE_TYPE}.local`;
@@ -11,24 +12,24 @@ export const AVAHI_HOST = 'bench-avahi';
 /** Largest UDP payload on a 1500-byte Ethernet link with IPv4 (RFC 6762 §17). */
 export const PACKET_BUDGET = 1472;
 
-export function instanceName(i: number): string {
+export function instanceName(i) {
   return `svc-${i}`;
 }
 
-export function instanceFqdn(i: number): string {
+export function instanceFqdn(i) {
   return `${instanceName(i)}.${TYPE_FQDN}`;
 }
 
-export function servicePort(i: number): number {
+export function servicePort(i) {
   return 8000 + (i % 1000);
 }
 
-export function hwid(i: number): string {
+export function hwid(i) {
   return `${(Math.imul(i + 1, 2654435761) >>> 0).toString(16).padStart(8, '0')}${i.toString(16).padStart(8, '0')}`;
 }
 
 /** A static service file for avahi-daemon (/etc/avahi/services/*.service). */
-export function avahiServiceFile(i: number): string {
+export function avahiServiceFile(i) {
   return [
     '<?xml version="1.0" standalone="no"?>',
     '<!DOCTYPE service-group SYSTEM "avahi-service.dtd">',
