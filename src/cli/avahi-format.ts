@@ -28,10 +28,15 @@ export function typeColumn(type: string, raw: boolean): string {
   return raw ? type : (SERVICE_TYPE_NAMES.get(type) ?? type);
 }
 
-/** TXT strings as avahi prints them: each in double quotes, in wire order, separated by spaces; empty strings left out. */
+/**
+ * TXT strings as avahi-browse prints them: each in double quotes, separated
+ * by spaces, empty strings left out, and the last string first (avahi keeps
+ * a received TXT record as a list built by prepending, and prints the list).
+ */
 export function txtColumn(strings: readonly Uint8Array[]): string {
   const dec = new TextDecoder();
-  return strings
+  return [...strings]
+    .reverse()
     .filter((s) => s.length > 0)
     .map((s) => `"${dec.decode(s.subarray(0, s.indexOf(0) < 0 ? s.length : s.indexOf(0)))}"`)
     .join(' ');

@@ -48,15 +48,15 @@ describe('columns and lines', () => {
     expect(typeColumn('_http._tcp', true)).toBe('_http._tcp');
   });
 
-  it('quotes TXT strings in wire order, leaving empty ones out', () => {
-    expect(txtColumn(service.txtRaw)).toBe('"a=1" "flag"');
+  it('quotes TXT strings last first, as avahi-browse prints them, leaving empty ones out', () => {
+    expect(txtColumn(service.txtRaw)).toBe('"flag" "a=1"');
   });
 
   it('prints + = - lines as avahi-browse -p does', () => {
     const place = { interface: 'eth0', family: 4 as const };
     expect(parsableBrowseLine('+', place, service, true)).toBe('+;eth0;IPv4;B\\195\\188ro\\032Drucker\\.\\0322;_http._tcp;local');
     expect(parsableBrowseLine('-', place, service, false)).toBe('-;eth0;IPv4;B\\195\\188ro\\032Drucker\\.\\0322;Web Site;local');
-    expect(parsableResolvedLine(place, service, true)).toBe('=;eth0;IPv4;B\\195\\188ro\\032Drucker\\.\\0322;_http._tcp;local;peer.local;192.0.2.20;631;"a=1" "flag"');
+    expect(parsableResolvedLine(place, service, true)).toBe('=;eth0;IPv4;B\\195\\188ro\\032Drucker\\.\\0322;_http._tcp;local;peer.local;192.0.2.20;631;"flag" "a=1"');
     expect(parsableResolvedLine({ interface: 'eth0', family: 6 }, service, true)).toContain(';peer.local;fe80::99;631;');
   });
 
