@@ -63,7 +63,7 @@ if (results['esm.mjs'] !== results['cjs.cjs']) {
 }
 // The command-line tool is installed as the package's bin.
 const help = execFileSync(process.execPath, [join(root, 'dist', 'cli.js'), '--help'], { encoding: 'utf8', timeout: 20_000 });
-if (!help.includes('usage: boaster publish NAME TYPE PORT')) {
+if (!['usage: boaster COMMAND', 'publish NAME TYPE PORT', 'browse TYPE', 'resolve NAME.local'].every((s) => help.includes(s))) {
   console.error(`dist/cli.js --help printed no usage: ${help}`);
   process.exit(1);
 }

@@ -8,7 +8,8 @@
  * - A record with the cache-flush bit flushes the other records of its name,
  *   type and class on that interface received more than one second earlier:
  *   they expire one second later (§10.2). A packet's own records never flush
- *   one another.
+ *   one another. A TXT or SRV flushes the other TXT or SRV of its name
+ *   however recent (RFC 6763 §5, §6.8: one of each per instance).
  * - An interface that goes away takes its records with it (§10.3, §10.4).
  * - Passive observation of failures (§10.5, POOF): after two queries that a
  *   cached record should have answered (it was not among their known
@@ -111,10 +112,14 @@ export class RecordCache extends EventEmitter<RecordCacheEvents> {
       const name = ownerKey(record);
       let atName = names.get(name);
       if (record.cacheFlush && record.ttl > 0 && atName) {
-        // §10.2: records of the set received within the last second are kept (they came with this burst).
+        // §10.2: records of the set received within the last second are kept (they came with this burst),
+        // except for a set of one by definition: RFC 6763 §6.8 gives a service instance one TXT and §5 one
+        // SRV, so a new one replaces the old however recently that came (a peer's answer queued before
+        // its update would otherwise keep the stale TXT cached, and listed as known, for its whole TTL).
+        const singleValued = record.type === 'TXT' || record.type === 'SRV';
         for (const other of atName.values()) {
           if (brought.has(other.key) || other.record.type !== record.type || (other.record.class ?? CLASS_IN) !== (record.class ?? CLASS_IN)) continue;
-          if (now - other.receivedAt > CACHE_FLUSH_DELAY_MS && other.expiresAt > now + CACHE_FLUSH_DELAY_MS) this.expireAt(other, now + CACHE_FLUSH_DELAY_MS, 'flushed');
+          if ((singleValued || now - other.receivedAt > CACHE_FLUSH_DELAY_MS) && other.expiresAt > now + CACHE_FLUSH_DELAY_MS) this.expireAt(other, now + CACHE_FLUSH_DELAY_MS, 'flushed');
         }
       }
       const known = atName?.get(key);

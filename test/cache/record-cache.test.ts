@@ -59,29 +59,48 @@ describe('RecordCache', () => {
 
   it('cache-flush expires older records of the set in one second, keeps those of the last second and of other types (§10.2)', () => {
     const { cache, removed } = watched();
-    cache.absorb('eth0', PEER, [txt('a.local', 'old'), { name: 'a.local', type: 'A', class: 1, ttl: 120, cacheFlush: true, data: '192.0.2.20' }]);
+    const a = (address: string): ResourceRecord => ({ name: 'a.local', type: 'A', class: 1, ttl: 120, cacheFlush: true, data: address });
+    cache.absorb('eth0', PEER, [a('192.0.2.1'), txt('a.local', 'kept')]);
     vi.advanceTimersByTime(500);
-    cache.absorb('eth0', PEER, [txt('a.local', 'burst')]);
+    cache.absorb('eth0', PEER, [a('192.0.2.2')]);
     vi.advanceTimersByTime(1_500);
-    // 2 s after "old", 1.5 s after "burst": both are older than a second now.
-    cache.absorb('eth0', PEER, [txt('a.local', 'new'), txt('a.local', 'new too')]);
+    // 2 s after .1, 1.5 s after .2: both are older than a second now.
+    cache.absorb('eth0', PEER, [a('192.0.2.3'), a('192.0.2.4')]);
     expect(cache.atName('eth0', 'a.local')).toHaveLength(5);
     vi.advanceTimersByTime(1_000);
     expect(removed.map(([, reason, at]) => [reason, at])).toEqual([
       ['flushed', 3_000],
       ['flushed', 3_000],
     ]);
-    const left = cache.atName('eth0', 'a.local').map((e) => (e.record.type === 'TXT' ? new TextDecoder().decode(e.record.data[0]) : e.record.type));
-    expect(left.sort()).toEqual(['A', 'new', 'new too']);
+    const left = cache.atName('eth0', 'a.local').map((e) => (e.record.type === 'A' ? e.record.data : e.record.type));
+    expect(left.sort()).toEqual(['192.0.2.3', '192.0.2.4', 'TXT']);
   });
 
-  it('a cache-flush record within a second of the first of its set flushes nothing', () => {
+  it('a cache-flush address within a second of the first of its set flushes nothing (one announcement over two packets)', () => {
     const { cache, removed } = watched();
-    cache.absorb('eth0', PEER, [txt('a.local', 'one')]);
+    const a = (address: string): ResourceRecord => ({ name: 'h.local', type: 'A', class: 1, ttl: 120, cacheFlush: true, data: address });
+    cache.absorb('eth0', PEER, [a('192.0.2.20')]);
     vi.advanceTimersByTime(800);
-    cache.absorb('eth0', PEER, [txt('a.local', 'two')]);
+    cache.absorb('eth0', PEER, [a('192.0.2.21')]);
     vi.advanceTimersByTime(5_000);
     expect(removed).toEqual([]);
+  });
+
+  it('a TXT replaces the other TXT of its name however recent, so a stale answer sent after an update does not linger (RFC 6763 §6.8)', () => {
+    const { cache } = watched();
+    const values = (): string[] => cache.atName('eth0', 'a.local').map((e) => (e.record.type === 'TXT' ? new TextDecoder().decode(e.record.data[0]) : '')).sort();
+    cache.absorb('eth0', PEER, [txt('a.local', 'v=1', 4500)]);
+    vi.advanceTimersByTime(6);
+    cache.absorb('eth0', PEER, [txt('a.local', 'v=2', 4500)]);
+    vi.advanceTimersByTime(160);
+    // The peer's answer queued before its update, carrying the old TXT.
+    cache.absorb('eth0', PEER, [txt('a.local', 'v=1', 4500)]);
+    vi.advanceTimersByTime(60);
+    cache.absorb('eth0', PEER, [txt('a.local', 'v=2', 4500)]);
+    vi.advanceTimersByTime(999);
+    expect(values()).toEqual(['v=1', 'v=2']);
+    vi.advanceTimersByTime(1);
+    expect(values()).toEqual(['v=2']);
   });
 
   it('POOF: two unanswered queries and no answer within 10 s of the first delete the record (§10.5)', () => {
