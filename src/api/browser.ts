@@ -94,7 +94,7 @@ export class Browser extends EventEmitter<BrowserEvents> implements AsyncIterabl
       cache.off('renewed', onRenewed);
       cache.off('removed', onRemoved);
     };
-    this.releasePtr = querier.want({ name: this.browsing, type: 'PTR' });
+    this.releasePtr = querier.want({ name: this.browsing, type: 'PTR', ...this.scope() });
     // What the cache already knows (another browser, or passive observation).
     for (const nic of this.interfaceNames()) for (const e of cache.atName(nic, this.ptrKey)) this.changed(e, 1);
     options.signal?.addEventListener('abort', () => this.stop(), { once: true });
@@ -133,6 +133,11 @@ export class Browser extends EventEmitter<BrowserEvents> implements AsyncIterabl
         return Promise.resolve({ value: undefined, done: true });
       },
     };
+  }
+
+  /** The interfaces its questions are asked on (all unless the options name some). */
+  private scope(): { interfaces?: readonly string[] } {
+    return this.options.interfaces === undefined ? {} : { interfaces: this.options.interfaces };
   }
 
   private interfaceNames(): string[] {
@@ -174,7 +179,7 @@ export class Browser extends EventEmitter<BrowserEvents> implements AsyncIterabl
       // A new instance: ask for its SRV and TXT (RFC 6763 §12 says they usually come as additionals).
       this.instances.set(key, {
         fqdn,
-        release: [this.querier.want({ name: fqdn, type: 'SRV' }), this.querier.want({ name: fqdn, type: 'TXT' })],
+        release: [this.querier.want({ name: fqdn, type: 'SRV', ...this.scope() }), this.querier.want({ name: fqdn, type: 'TXT', ...this.scope() })],
         target: undefined,
         releaseTarget: [],
         view: undefined,
@@ -231,7 +236,7 @@ export class Browser extends EventEmitter<BrowserEvents> implements AsyncIterabl
       this.byTarget.set(targetKey, keys);
     }
     keys.add(key);
-    tracked.releaseTarget.push(this.querier.want({ name: target, type: 'A' }), this.querier.want({ name: target, type: 'AAAA' }));
+    tracked.releaseTarget.push(this.querier.want({ name: target, type: 'A', ...this.scope() }), this.querier.want({ name: target, type: 'AAAA', ...this.scope() }));
   }
 
   private forget(key: string, tracked: Tracked): void {

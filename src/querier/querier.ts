@@ -49,6 +49,8 @@ export interface WantedQuestion {
   type: Question['type'];
   /** Ask the first query with the unicast-response bit (RFC 6762 §5.4). */
   unicastFirst?: boolean;
+  /** Ask only on these interfaces; default every interface. */
+  interfaces?: readonly string[];
 }
 
 interface Interest {
@@ -59,6 +61,9 @@ interface Interest {
   readonly key: string;
   readonly nameKey: string;
   refs: number;
+  /** Holders that want it on every interface, and holders per interface for the others. */
+  everywhere: number;
+  readonly on: Map<string, number>;
   unicastFirst: boolean;
   /** Queries sent (or counted as sent, §7.3). */
   sent: number;
@@ -111,7 +116,18 @@ export class Querier {
     if (interest) {
       interest.refs++;
     } else {
-      interest = { order: this.created++, question: { name: wanted.name, type: wanted.type, class: CLASS_IN }, key, nameKey: nameKey(wanted.name), refs: 1, unicastFirst: wanted.unicastFirst === true, sent: 0, intervalMs: QUERY_INTERVAL_MIN_MS };
+      interest = {
+        order: this.created++,
+        question: { name: wanted.name, type: wanted.type, class: CLASS_IN },
+        key,
+        nameKey: nameKey(wanted.name),
+        refs: 1,
+        everywhere: 0,
+        on: new Map(),
+        unicastFirst: wanted.unicastFirst === true,
+        sent: 0,
+        intervalMs: QUERY_INTERVAL_MIN_MS,
+      };
       this.interests.set(key, interest);
       const now = this.core.scheduler.now();
       if (this.firstBatchAt === undefined || this.firstBatchAt <= now) {
@@ -123,11 +139,16 @@ export class Querier {
       this.arm();
     }
     const held = interest;
+    const scope = wanted.interfaces === undefined ? undefined : [...new Set(wanted.interfaces)];
+    if (scope === undefined) held.everywhere++;
+    else for (const nic of scope) held.on.set(nic, (held.on.get(nic) ?? 0) + 1);
     let released = false;
     return () => {
       if (released) return;
       released = true;
       held.refs--;
+      if (scope === undefined) held.everywhere--;
+      else for (const nic of scope) held.on.set(nic, (held.on.get(nic) ?? 1) - 1);
       if (held.refs > 0 || this.interests.get(held.key) !== held) return;
       this.interests.delete(held.key);
       this.due.delete(held);
@@ -152,7 +173,8 @@ export class Querier {
   }
 
   private wants(entry: CachedRecord): boolean {
-    return this.interests.has(interestKey(entry.nameKey, entry.record.type)) || this.interests.has(interestKey(entry.nameKey, ANY));
+    const on = (interest: Interest | undefined): boolean => interest !== undefined && (interest.everywhere > 0 || (interest.on.get(entry.interfaceName) ?? 0) > 0);
+    return on(this.interests.get(interestKey(entry.nameKey, entry.record.type))) || on(this.interests.get(interestKey(entry.nameKey, ANY)));
   }
 
   /** RFC 6762 §5.2: refresh points for a record someone wants, from its last arrival. */
@@ -220,7 +242,8 @@ export class Querier {
     }
     asked.sort((a, b) => a.order - b.order);
     for (const nic of this.core.transport.interfaces) {
-      const questions = new Map<string, Question>(asked.map((i) => [i.key, i.sent === 1 && i.unicastFirst ? { ...i.question, unicastResponse: true } : i.question]));
+      const here = asked.filter((i) => i.everywhere > 0 || (i.on.get(nic.name) ?? 0) > 0);
+      const questions = new Map<string, Question>(here.map((i) => [i.key, i.sent === 1 && i.unicastFirst ? { ...i.question, unicastResponse: true } : i.question]));
       for (const [key, q] of refreshing.get(nic.name) ?? []) if (!questions.has(key)) questions.set(key, q);
       if (questions.size > 0) this.ask(nic, [...questions.values()]);
     }

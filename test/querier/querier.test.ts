@@ -11,6 +11,7 @@ import { Querier } from '../../src/querier/querier.js';
 import { encodePacket } from '../../src/wire/encode.js';
 import type { Question, ResourceRecord } from '../../src/wire/model.js';
 import { fakeTransport, PEER, q, sentPackets, T0, useFakeClock, type Sent } from '../protocol/helpers.js';
+import { fakeInterface } from '../../src/transport/fake-transport.js';
 
 beforeEach(useFakeClock);
 afterEach(() => vi.useRealTimers());
@@ -93,6 +94,25 @@ describe('Querier: the query schedule (§5.2)', () => {
     expect(queries()).toHaveLength(before);
     expect(querier.size).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('Querier: interfaces', () => {
+  it('asks on the interfaces its holders name, on all once one holder wants every interface', async () => {
+    const transport = fakeTransport([fakeInterface('eth0', '192.0.2.10', 'fe80::10'), fakeInterface('eth1', '198.51.100.10', 'fe80::1:10')]);
+    const core = new MdnsCore({ transport, random: () => 0.5 });
+    await core.start();
+    const querier = new Querier(core);
+    querier.want({ name: TYPE, type: 'PTR', interfaces: ['eth1'] });
+    await vi.advanceTimersByTimeAsync(100);
+    const on = (from: number): string[] => [...new Set(transport.sent.slice(from).map((p) => p.target.interface))];
+    expect(on(0)).toEqual(['eth1']);
+    const mark = transport.sent.length;
+    querier.want({ name: TYPE, type: 'PTR' });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(on(mark).sort()).toEqual(['eth0', 'eth1']);
+    querier.close();
+    await core.close();
   });
 });
 
