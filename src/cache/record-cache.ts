@@ -107,7 +107,7 @@ export class RecordCache extends EventEmitter<RecordCacheEvents> {
     const brought = new Set<string>();
     for (const r of records) brought.add(recordKey(r));
     for (const record of records) {
-      if (record.type === 'OPT' || record.type === 'NSEC') continue;
+      if (record.type === 'OPT') continue;
       const key = recordKey(record);
       const name = ownerKey(record);
       let atName = names.get(name);
@@ -163,6 +163,16 @@ export class RecordCache extends EventEmitter<RecordCacheEvents> {
     return this.atName(interfaceName, nameKey).filter(
       (e) => (question.type === 'ANY' || e.record.type === question.type) && (klass === 255 || (e.record.class ?? CLASS_IN) === klass),
     );
+  }
+
+  /**
+   * RFC 6762 §6.1: whether an NSEC cached on the interface says the name has
+   * no record of `type` (a negative answer: asking again is pointless until it expires).
+   */
+  deniedType(interfaceName: string, nameKey: string, type: string): boolean {
+    if (type === 'ANY') return false;
+    for (const e of this.atName(interfaceName, nameKey)) if (e.record.type === 'NSEC' && !e.record.data.types.includes(type)) return true;
+    return false;
   }
 
   /** The record's remaining TTL in seconds (whole, as a known answer carries it, §7.1). */

@@ -268,7 +268,10 @@ export class Querier {
     return out;
   }
 
-  private ask(nic: NetworkInterface, questions: readonly Question[]): void {
+  private ask(nic: NetworkInterface, wanted: readonly Question[]): void {
+    // RFC 6762 §6.1: a type the name's owner says it lacks (NSEC) is not asked for while that answer lasts.
+    const questions = wanted.filter((q) => !this.cache.deniedType(nic.name, nameKey(q.name), q.type));
+    if (questions.length === 0) return;
     const known = new Map<string, ResourceRecord>();
     for (const q of questions) for (const r of this.knownAnswers(nic, q)) known.set(recordKey(r), r);
     const records = [...known.values()];

@@ -97,6 +97,22 @@ describe('Querier: the query schedule (§5.2)', () => {
   });
 });
 
+describe('Querier: negative answers (§6.1)', () => {
+  it('stops asking for a type an NSEC says the name lacks, while the NSEC lasts', async () => {
+    const { querier, respond, queries } = await setup();
+    querier.want({ name: 'peer.local', type: 'A' });
+    querier.want({ name: 'peer.local', type: 'AAAA' });
+    await vi.advanceTimersByTimeAsync(100);
+    respond([
+      { name: 'peer.local', type: 'A', class: 1, ttl: 120, cacheFlush: true, data: PEER.address },
+      { name: 'peer.local', type: 'NSEC', class: 1, ttl: 120, cacheFlush: true, data: { nextDomain: 'peer.local', types: ['A'] } },
+    ]);
+    await vi.advanceTimersByTimeAsync(3_000);
+    const v4 = queries().filter((s) => s.target.family === 4);
+    expect(v4.map((s) => s.packet.questions.map((x) => x.type))).toEqual([['A', 'AAAA'], ['A'], ['A']]);
+  });
+});
+
 describe('Querier: interfaces', () => {
   it('asks on the interfaces its holders name, on all once one holder wants every interface', async () => {
     const transport = fakeTransport([fakeInterface('eth0', '192.0.2.10', 'fe80::10'), fakeInterface('eth1', '198.51.100.10', 'fe80::1:10')]);
