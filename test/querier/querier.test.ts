@@ -113,6 +113,21 @@ describe('Querier: negative answers (§6.1)', () => {
   });
 });
 
+describe('Querier: topology (§10.3, §10.4)', () => {
+  it("flushes an interface's records from the cache when it goes down or loses an address", async () => {
+    const { core, respond, transport } = await setup();
+    respond([ptr('a')]);
+    expect(core.cache.stats.records).toBe(1);
+    const nic = transport.interfaces[0];
+    if (!nic) throw new Error('no interface');
+    transport.setInterfaces([{ ...nic, addresses: nic.addresses.filter((a) => a.family === 4) }]);
+    expect(core.cache.stats.records).toBe(0);
+    respond([ptr('b')]);
+    transport.setInterfaces([]);
+    expect(core.cache.stats.records).toBe(0);
+  });
+});
+
 describe('Querier: interfaces', () => {
   it('asks on the interfaces its holders name, on all once one holder wants every interface', async () => {
     const transport = fakeTransport([fakeInterface('eth0', '192.0.2.10', 'fe80::10'), fakeInterface('eth1', '198.51.100.10', 'fe80::1:10')]);
