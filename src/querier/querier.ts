@@ -9,8 +9,8 @@
  * - Every query carries as known answers the cached records that answer it
  *   with more than half their TTL left (§7.1), over several packets with TC
  *   when they do not fit in one (§7.2).
- * - A QM question another host asks, whose known answers hold all of ours,
- *   counts as our own query: ours is not sent (§7.3).
+ * - A QM question another host asks, whose known answers hold nothing we
+ *   would not list ourselves, counts as our own query: ours is not sent (§7.3).
  * - A cached record someone wants is asked for again at 80, 85, 90 and 95 %
  *   of its TTL, plus 0–2 % at random, unless a fresh copy came (§5.2).
  * - Queries, ours and others', that a cached record should answer feed the
@@ -38,7 +38,7 @@ import type { Incoming } from '../core/intake.js';
 import type { MdnsCore } from '../core/core.js';
 import type { TimerHandle } from '../protocol/clock.js';
 import type { NetworkInterface } from '../transport/interfaces.js';
-import { recordKey } from '../wire/canonical.js';
+import { ownerKey, recordKey } from '../wire/canonical.js';
 import type { Question, ResourceRecord } from '../wire/model.js';
 import { nameKey } from '../wire/name.js';
 import { queryPackets } from './query-packets.js';
@@ -295,10 +295,13 @@ export class Querier {
       const expected = this.cache.answers(nic.name, question, key).filter((e) => !listed.has(e.key));
       if (expected.length > 0) this.cache.unansweredQuery(expected);
       if (question.unicastResponse === true) continue;
-      // RFC 6762 §7.3: the same QM question from another host, listing all we would list.
+      // RFC 6762 §7.3: the same QM question from another host, whose known answers hold nothing we
+      // would not list ourselves (what it lists, responders leave out: we must already have it).
       const interest = this.interests.get(interestKey(key, question.type));
       if (!interest || interest.sent === 0) continue;
-      if (this.knownAnswers(nic, question).every((r) => listed.has(recordKey(r)))) {
+      const ours = new Set(this.knownAnswers(nic, question).map((r) => recordKey(r)));
+      const theirs = packet.answers.slice(0, MAX_RECORDS_PER_SECTION).filter((r) => ownerKey(r) === key && (question.type === 'ANY' || r.type === question.type));
+      if (theirs.every((r) => ours.has(recordKey(r)))) {
         this.sent(interest, now);
         rearm = true;
       }

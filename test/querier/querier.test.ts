@@ -195,14 +195,25 @@ describe('Querier: duplicate question suppression (§7.3)', () => {
     expect(queries().filter((s) => s.target.family === 4).map((s) => s.at)).toEqual([70, 3_000]);
   });
 
-  it('not when its known answers lack one of ours, nor for a QU question', async () => {
+  it('also when its known answers lack some of ours (responders send those again: we lose nothing)', async () => {
     const { querier, respond, ask, queries } = await setup();
     querier.want({ name: TYPE, type: 'PTR' });
     await vi.advanceTimersByTimeAsync(100);
     respond([ptr('a'), ptr('b')]);
     await vi.advanceTimersByTimeAsync(900);
     ask([q(TYPE, 'PTR')], [ptr('a')]);
-    ask([q(TYPE, 'PTR', true)], [ptr('a'), ptr('b')]);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(queries().filter((s) => s.target.family === 4).map((s) => s.at)).toEqual([70]);
+  });
+
+  it('not when its known answers hold one we lack (responders would leave it out), nor for a QU question', async () => {
+    const { querier, respond, ask, queries } = await setup();
+    querier.want({ name: TYPE, type: 'PTR' });
+    await vi.advanceTimersByTimeAsync(100);
+    respond([ptr('a')]);
+    await vi.advanceTimersByTimeAsync(900);
+    ask([q(TYPE, 'PTR')], [ptr('a'), ptr('not-ours')]);
+    ask([q(TYPE, 'PTR', true)], [ptr('a')]);
     await vi.advanceTimersByTimeAsync(100);
     expect(queries().filter((s) => s.target.family === 4).map((s) => s.at)).toEqual([70, 1_070]);
   });
