@@ -65,6 +65,8 @@ interface Interest {
   everywhere: number;
   readonly on: Map<string, number>;
   unicastFirst: boolean;
+  /** Answered (see fire()): not queried until the answer goes. */
+  parked: boolean;
   /** Queries sent (or counted as sent, §7.3). */
   sent: number;
   intervalMs: number;
@@ -103,7 +105,10 @@ export class Querier {
     core.intake.on('query', (incoming) => this.onQuery(incoming));
     this.cache.on('added', (entry) => this.track(entry));
     this.cache.on('renewed', (entry) => this.track(entry));
-    this.cache.on('removed', (entry) => this.untrack(entry));
+    this.cache.on('removed', (entry) => {
+      this.untrack(entry);
+      if (!this.closed) this.unpark(entry);
+    });
   }
 
   /**
@@ -125,6 +130,7 @@ export class Querier {
         everywhere: 0,
         on: new Map(),
         unicastFirst: wanted.unicastFirst === true,
+        parked: false,
         sent: 0,
         intervalMs: QUERY_INTERVAL_MIN_MS,
       };
@@ -218,9 +224,17 @@ export class Querier {
 
   private fire(): void {
     const now = this.core.scheduler.now();
+    const nics = this.core.transport.interfaces;
     const asked: Interest[] = [];
     for (let top = this.due.peek(); top && top.at <= now; top = this.due.peek()) {
       const interest = top.item;
+      // A question with one answer (SRV, TXT, an address) that the cache holds wherever it is
+      // wanted is parked: the refresh points keep that answer fresh, and its loss brings it back.
+      if (nics.every((nic) => !this.inScope(interest, nic.name) || this.answered(interest, nic.name))) {
+        this.due.delete(interest);
+        interest.parked = true;
+        continue;
+      }
       asked.push(interest);
       this.sent(interest, now);
     }
@@ -242,12 +256,35 @@ export class Querier {
     }
     asked.sort((a, b) => a.order - b.order);
     for (const nic of this.core.transport.interfaces) {
-      const here = asked.filter((i) => i.everywhere > 0 || (i.on.get(nic.name) ?? 0) > 0);
+      const here = asked.filter((i) => this.inScope(i, nic.name) && !this.answered(i, nic.name));
       const questions = new Map<string, Question>(here.map((i) => [i.key, i.sent === 1 && i.unicastFirst ? { ...i.question, unicastResponse: true } : i.question]));
       for (const [key, q] of refreshing.get(nic.name) ?? []) if (!questions.has(key)) questions.set(key, q);
       if (questions.size > 0) this.ask(nic, [...questions.values()]);
     }
     this.arm();
+  }
+
+  private inScope(interest: Interest, interfaceName: string): boolean {
+    return interest.everywhere > 0 || (interest.on.get(interfaceName) ?? 0) > 0;
+  }
+
+  /** Whether the cache holds the one answer a non-PTR question has (RFC 6763: one SRV and one TXT an instance). */
+  private answered(interest: Interest, interfaceName: string): boolean {
+    const { type } = interest.question;
+    if (type === 'PTR' || type === 'ANY') return false;
+    return this.cache.answers(interfaceName, interest.question, interest.nameKey).length > 0 || this.cache.deniedType(interfaceName, interest.nameKey, type);
+  }
+
+  /** A parked question lost its answer: ask again, from the start of the schedule (§5.2). */
+  private unpark(entry: CachedRecord): void {
+    for (const type of [entry.record.type, ANY]) {
+      const interest = this.interests.get(interestKey(entry.nameKey, type));
+      if (!interest?.parked || this.answered(interest, entry.interfaceName)) continue;
+      interest.parked = false;
+      interest.intervalMs = QUERY_INTERVAL_MIN_MS;
+      this.due.set(interest, this.core.scheduler.now() + FIRST_QUERY_DELAY_MIN_MS + this.core.random() * (FIRST_QUERY_DELAY_MAX_MS - FIRST_QUERY_DELAY_MIN_MS));
+      this.arm();
+    }
   }
 
   /** Count a query as sent at `now` (ours, or another host's for it, §7.3) and schedule the next. */
