@@ -151,7 +151,9 @@ export class Browser extends EventEmitter<BrowserEvents> implements AsyncIterabl
 
   /** A cache change (a record added, renewed or removed): is it about one of ours? */
   private changed(entry: CachedRecord, change: 1 | 0 | -1): void {
-    if (this.stopped || !this.inScope(entry)) return;
+    // A renewal brings the same data: nothing a user sees changes (and a host's address, renewed
+    // in nearly every packet of a large answer, would re-judge every instance on that host).
+    if (this.stopped || change === 0 || !this.inScope(entry)) return;
     const type = entry.record.type;
     if (type === 'PTR' && entry.nameKey === this.ptrKey) {
       const key = nameKey(String(entry.record.data));
