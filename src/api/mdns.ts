@@ -15,7 +15,7 @@ import type { CachedRecord } from '../cache/record-cache.js';
 import { MdnsCore, type MdnsCoreOptions } from '../core/core.js';
 import { BoasterError } from '../errors.js';
 import { Querier } from '../querier/querier.js';
-import { serviceInstance, srvTarget, type ServiceInstance } from '../querier/service-view.js';
+import { serviceInstance, srvTarget, zoned, type ServiceInstance } from '../querier/service-view.js';
 import type { ServiceSpec } from '../records/service-records.js';
 import type { Question, ResourceRecord } from '../wire/model.js';
 import { escapeLabel, nameKey } from '../wire/name.js';
@@ -153,8 +153,7 @@ export class Mdns extends EventEmitter<MdnsEvents> {
         for (const nic of this.core.transport.interfaces) {
           for (const e of this.core.cache.atName(nic.name, key)) {
             if (!(types as readonly string[]).includes(e.record.type)) continue;
-            const address = String(e.record.data);
-            const text = e.record.type === 'AAAA' && /^fe[89ab]/i.test(address) ? `${address}%${nic.name}` : address;
+            const text = zoned(String(e.record.data), nic.name);
             if (!found.includes(text)) found.push(text);
           }
         }

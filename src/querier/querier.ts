@@ -137,7 +137,7 @@ export class Querier {
       this.interests.set(key, interest);
       const now = this.core.scheduler.now();
       if (this.firstBatchAt === undefined || this.firstBatchAt <= now) {
-        this.firstBatchAt = now + FIRST_QUERY_DELAY_MIN_MS + this.core.random() * (FIRST_QUERY_DELAY_MAX_MS - FIRST_QUERY_DELAY_MIN_MS);
+        this.firstBatchAt = this.firstQueryAt(now);
       }
       this.due.set(interest, this.firstBatchAt);
       // Records already cached are refreshed for it from now on.
@@ -264,6 +264,11 @@ export class Querier {
     this.arm();
   }
 
+  /** RFC 6762 §5.2: when a first query goes, 20–120 ms from `now`. */
+  private firstQueryAt(now: number): number {
+    return now + FIRST_QUERY_DELAY_MIN_MS + this.core.random() * (FIRST_QUERY_DELAY_MAX_MS - FIRST_QUERY_DELAY_MIN_MS);
+  }
+
   private inScope(interest: Interest, interfaceName: string): boolean {
     return interest.everywhere > 0 || (interest.on.get(interfaceName) ?? 0) > 0;
   }
@@ -282,7 +287,7 @@ export class Querier {
       if (!interest?.parked || this.answered(interest, entry.interfaceName)) continue;
       interest.parked = false;
       interest.intervalMs = QUERY_INTERVAL_MIN_MS;
-      this.due.set(interest, this.core.scheduler.now() + FIRST_QUERY_DELAY_MIN_MS + this.core.random() * (FIRST_QUERY_DELAY_MAX_MS - FIRST_QUERY_DELAY_MIN_MS));
+      this.due.set(interest, this.firstQueryAt(this.core.scheduler.now()));
       this.arm();
     }
   }

@@ -7,6 +7,7 @@
  */
 import type { CachedRecord, RecordCache } from '../cache/record-cache.js';
 import { decodeTxt, type DecodedTxt } from '../dnssd/txt.js';
+import { isLinkLocal } from '../transport/interfaces.js';
 import { nameToLabels } from '../wire/name.js';
 import type { SrvData } from '../wire/model.js';
 import { nameKey } from '../wire/name.js';
@@ -63,8 +64,9 @@ function typeAndDomain(rest: string): { type: string; domain: string } {
   return { type: parts.slice(0, 2).join('.'), domain: parts.slice(2).join('.') || 'local' };
 }
 
-function scoped(address: string, nic: string): string {
-  return /^fe[89ab]/i.test(address) ? `${address}%${nic}` : address;
+/** An address as a user can reach it: an IPv6 link-local one with its zone (`fe80::1%eth0`). */
+export function zoned(address: string, nic: string): string {
+  return isLinkLocal(address, 6) ? `${address}%${nic}` : address;
 }
 
 /** The records of one name and type across interfaces. */
@@ -91,7 +93,7 @@ export function serviceInstance(cache: RecordCache, interfaces: readonly string[
   const seen = new Set<string>();
   for (const type of ['A', 'AAAA'] as const) {
     for (const e of across(cache, interfaces, host, type)) {
-      const address = scoped(String(e.record.data), e.interfaceName);
+      const address = zoned(String(e.record.data), e.interfaceName);
       if (seen.has(address)) continue;
       seen.add(address);
       addresses.push({ address, family: type === 'A' ? 4 : 6, interface: e.interfaceName });
