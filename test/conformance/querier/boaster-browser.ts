@@ -6,11 +6,13 @@
  *
  *   {"kind":"ready","at":ms}       the sockets are open; `at` is taken right before browse()
  *   {"kind":"up"|"down","name":…,"at":ms}
+ *   {"kind":"seen","name":…,"txt":["k=v",…],"addresses":[IPv4…],"at":ms}   on up and on every update
  *
  * Like `boaster browse` (src/cli/browse.ts) it starts the core, then
  * browses. SIGTERM closes the Mdns and exits 0; it exits by itself after 120 s.
  */
 import { Mdns } from '../../../src/api/mdns.js';
+import type { ServiceInstance } from '../../../src/querier/service-view.js';
 
 interface Config {
   ifname: string;
@@ -37,7 +39,15 @@ await mdns.core.start();
 const at = Date.now();
 if (config.type !== undefined) {
   const browser = mdns.browse(config.type);
-  browser.on('up', (s) => print({ kind: 'up', name: s.name, at: Date.now() }));
+  const seen = (s: ServiceInstance): void => {
+    const txt = s.txtRaw.map((b) => Buffer.from(b).toString('utf8'));
+    print({ kind: 'seen', name: s.name, txt, addresses: s.addresses.filter((a) => a.family === 4).map((a) => a.address), at: Date.now() });
+  };
+  browser.on('up', (s) => {
+    print({ kind: 'up', name: s.name, at: Date.now() });
+    seen(s);
+  });
+  browser.on('update', seen);
   browser.on('down', (s) => print({ kind: 'down', name: s.name, at: Date.now() }));
 }
 print({ kind: 'ready', at });

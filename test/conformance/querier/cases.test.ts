@@ -7,10 +7,10 @@ import type { Answer, DecodedPacket } from 'dns-packet';
 import { describe, expect, it } from 'vitest';
 import type { MdnsPacket } from '../packets.js';
 import { duplicateQuestion, duplicateQuestionForeign, knownAnswers, tcKnownAnswers } from './cases-known.js';
-import { goodbye, idleSilence } from './cases-reactions.js';
+import { cacheFlush, goodbye, idleSilence, poof } from './cases-reactions.js';
 import { firstQuery, intervalDoubling, refresh } from './cases-timing.js';
 import type { QuerierCase } from './common.js';
-import { FOREIGN, IDLE_FROM_MS, KNOWN, PTR_NAME, REFRESH, SUPPRESS, TC_INSTANCES, instanceName, tcLabel, type QuerierRun } from './scenarios.js';
+import { FLUSH, FOREIGN, IDLE_FROM_MS, KNOWN, POOF, PTR_NAME, REFRESH, SUPPRESS, TC_INSTANCES, instanceName, tcLabel, type QuerierRun } from './scenarios.js';
 import type { ResponderSend } from './responder.js';
 import type { Report } from './targets.js';
 
@@ -126,5 +126,28 @@ describe('querier cases on made-up observations', () => {
     expect(status(idleSilence, run([response], [], idle))).toBe('PASS');
     expect(status(idleSilence, run([response, query(IDLE_FROM_MS + 5000, [], { src: IDLE })], [], idle))).toBe('FAIL');
     expect(status(idleSilence, run([], [], { ...idle, stoppedAt: T0 + 5000 }))).toBe('NA');
+  });
+
+  it('cache-flush: only the new TXT and address within 2 s passes; both, the old later, or nothing fails', () => {
+    const sends = [sent('announce-C', 400), sent('flush-C', 3400)];
+    const seen = (at: number, txt: string[], addresses: string[]): Report => ({ kind: 'seen', name: FLUSH.label, at: T0 + at, txt, addresses });
+    const before = seen(500, [FLUSH.txtBefore], [FLUSH.before]);
+    const flushRun = (reports: Report[], target: QuerierRun['target'] = 'boaster'): QuerierRun => run([], sends, { scenario: 'cache-flush', reports, target });
+    expect(status(cacheFlush, flushRun([before, seen(3401, [FLUSH.txtAfter], [FLUSH.after, FLUSH.before]), seen(4401, [FLUSH.txtAfter], [FLUSH.after])]))).toBe('PASS');
+    expect(status(cacheFlush, flushRun([before, seen(3401, [FLUSH.txtAfter], [FLUSH.after, FLUSH.before])]))).toBe('FAIL');
+    expect(status(cacheFlush, flushRun([before, seen(3401, [FLUSH.txtAfter], [FLUSH.after]), seen(5500, [FLUSH.txtAfter], [FLUSH.before])]))).toBe('FAIL');
+    expect(status(cacheFlush, flushRun([before]))).toBe('FAIL');
+    expect(status(cacheFlush, flushRun([before], 'avahi'))).toBe('NA');
+    expect(status(cacheFlush, flushRun([]))).toBe('NA');
+  });
+
+  it('poof: gone after the second unanswered query and within 10 s passes; before it, late or never fails', () => {
+    const sends = [sent('ask-1', 2360), sent('ask-2', 3860)];
+    const poofRun = (downAt?: number): QuerierRun =>
+      run([], sends, { scenario: 'poof', reports: [{ kind: 'up', name: POOF.label, at: T0 + 400 }, ...(downAt === undefined ? [] : [{ kind: 'down' as const, name: POOF.label, at: T0 + downAt }])] });
+    expect(status(poof, poofRun(3860 + 8500))).toBe('PASS');
+    expect(status(poof, poofRun(3000))).toBe('FAIL');
+    expect(status(poof, poofRun(3860 + 12_000))).toBe('FAIL');
+    expect(status(poof, poofRun())).toBe('FAIL');
   });
 });

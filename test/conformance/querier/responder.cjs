@@ -8,13 +8,16 @@
 //
 // It counts the querier's queries for `ptrName` (type PTR, sent from the
 // `querier` address): the n-th such packet is query n. A rule fires on one:
-//   { label, nth, after, action: 'announce' | 'goodbye' | 'dup' | 'end', set?, beforeNext?, extra? }
+//   { label, nth, after, action: 'announce' | 'goodbye' | 'dup' | 'ask' | 'end', set?, replaces?, beforeNext?, extra? }
 //   announce  multicast the set's records (responses of ≤ 1400 bytes); they become live
+//             (with `replaces`, that set stops being live: its records were superseded)
 //   goodbye   multicast the set's PTR records with TTL 0 (RFC 6762 §10.1); not live any more
 //   dup       multicast a QM query with the same PTR question and the known answers the
 //             querier listed in query n (§7.3), plus the rule's `extra` records if any;
 //             with `beforeNext`, sent that many ms before
 //             query n+1 is due if the querier doubles its intervals: t(n) + 2·(t(n) − t(n−1)) − beforeNext
+//   ask       multicast a QM query with the same PTR question and no known answers, as a
+//             third party asking would (RFC 6762 §10.5: queries the cached PTR should answer)
 //   end       stop (before durationMs)
 // With `answer`, live records are given to the querier's queries after 30 ms,
 // except those it lists as known answers with at least half our TTL (§7.1);
@@ -77,6 +80,7 @@ function respond(label, records) {
 function act(rule, n) {
   const records = cfg.sets[rule.set] || [];
   if (rule.action === 'announce') {
+    if (rule.replaces) live.delete(rule.replaces);
     live.set(rule.set, records);
     respond(rule.label, records);
   } else if (rule.action === 'goodbye') {
@@ -85,6 +89,8 @@ function act(rule, n) {
   } else if (rule.action === 'dup') {
     const q = { type: 'query', id: 0, flags: 0, questions: [{ name: cfg.ptrName, type: 'PTR', class: 'IN' }], answers: [...(listed[n - 1] || []), ...(rule.extra || [])] };
     send(rule.label, q);
+  } else if (rule.action === 'ask') {
+    send(rule.label, { type: 'query', id: 0, flags: 0, questions: [{ name: cfg.ptrName, type: 'PTR', class: 'IN' }] });
   } else if (rule.action === 'end') {
     finish();
   }

@@ -14,9 +14,11 @@ export interface Rule {
   readonly label: string;
   readonly nth: number;
   readonly after?: number;
-  readonly action: 'announce' | 'goodbye' | 'dup' | 'end';
+  readonly action: 'announce' | 'goodbye' | 'dup' | 'ask' | 'end';
   /** Record set of `announce` / `goodbye`. */
   readonly set?: string;
+  /** `announce`: the set this one supersedes (no longer live). */
+  readonly replaces?: string;
   /** `dup`: this many ms before query n+1 is due under interval doubling. */
   readonly beforeNext?: number;
   /** `dup`: known answers added to those the querier listed. */

@@ -10,6 +10,8 @@
  * | `suppression` | q1 + 300 ms: announce S (PTR TTL 4500 s); 500 ms before q4 is due (q3 + 2·(q3 − q2) − 500): the same QM question with the known answers of q3 (§7.3); ends q3 + 14 s |
  * | `suppression-foreign` | the same, the duplicate listing a PTR the target never heard of as well (F, TTL 4500 s) |
  * | `tc` | q1 + 500 ms: announce 150 instances with long names; ends q3 + 500 ms |
+ * | `cache-flush` | q1 + 300 ms: announce C (TXT v=1, its host at FLUSH.before); q1 + 3.3 s: C again with cache-flush records TXT v=2 and the host at FLUSH.after only (§10.2); answers queries; ends q1 + 7.3 s |
+ * | `poof` | q1 + 300 ms: announce P (PTR TTL 4500 s), then answer nothing; q1 + 2.3 s and q1 + 3.8 s: a QM query for the type without known answers (§10.5); ends q1 + 17.3 s |
  */
 import type { Answer } from 'dns-packet';
 import { startCapture, type Capture } from '../../lab/capture.js';
@@ -19,7 +21,7 @@ import { readMdnsPackets, type MdnsPacket } from '../packets.js';
 import { startResponder, type ResponderPlan, type ResponderRun } from './responder.js';
 import { QUERIERS, type OriginKind, type QuerierName, type Report, type RunningQuerier } from './targets.js';
 
-export type QuerierScenarioName = 'schedule' | 'suppression' | 'suppression-foreign' | 'tc';
+export type QuerierScenarioName = 'schedule' | 'suppression' | 'suppression-foreign' | 'tc' | 'cache-flush' | 'poof';
 
 /** The service type browsed. */
 export const BROWSE_TYPE = '_boaster-qconf._tcp';
@@ -32,6 +34,16 @@ export const SUPPRESS = { label: 'qconf-suppress', ptrTtl: 4500 } as const;
 /** An instance only the duplicate question's known answers name (the target never heard of it). */
 export const FOREIGN = { label: 'qconf-foreign', ptrTtl: 4500 } as const;
 export const TC_INSTANCES = 150;
+/** `cache-flush`: C's host moves from `before` to `after` (TEST-NET-1, not a lab host's) and its TXT from v=1 to v=2. */
+export const FLUSH = { label: 'qconf-flush', host: 'qconf-flush-host.local', before: '192.0.2.50', after: '192.0.2.51', txtBefore: 'v=1', txtAfter: 'v=2' } as const;
+/** `poof`: P is announced, then never answered for while others ask for it. */
+export const POOF = { label: 'qconf-poof', ptrTtl: 4500 } as const;
+/** `cache-flush`: the changed set goes this long after the first (more than §10.2's one second). */
+export const FLUSH_AFTER_MS = 3300;
+/** `poof`: the other host's two unanswered queries (§10.5: two or more), after q1. */
+export const POOF_ASK_MS = [2300, 3800] as const;
+/** §10.5: flushed when no answer came within ten seconds of the queries. */
+export const POOF_WINDOW_MS = 10_000;
 /** Rule offsets (ms). */
 export const ANNOUNCE_AFTER_MS = 300;
 export const GOODBYE_AFTER_Q5_MS = 2000;
@@ -51,13 +63,13 @@ export function tcLabel(i: number): string {
 export const instanceName = (label: string): string => `${label}.${PTR_NAME}`;
 
 /** PTR, SRV, TXT of an instance and the tester's A record (§6: unique records with cache-flush). */
-function instanceRecords(label: string, ptrTtl: number, address: string): Answer[] {
+function instanceRecords(label: string, ptrTtl: number, address: string, txt = 'q=1', host: string = TESTER_HOST): Answer[] {
   const fqdn = instanceName(label);
   return [
     { type: 'PTR', name: PTR_NAME, class: 'IN', ttl: ptrTtl, data: fqdn },
-    { type: 'SRV', name: fqdn, class: 'IN', ttl: 120, flush: true, data: { priority: 0, weight: 0, port: 4243, target: TESTER_HOST } },
-    { type: 'TXT', name: fqdn, class: 'IN', ttl: 120, flush: true, data: ['q=1'] },
-    { type: 'A', name: TESTER_HOST, class: 'IN', ttl: 120, flush: true, data: address },
+    { type: 'SRV', name: fqdn, class: 'IN', ttl: 120, flush: true, data: { priority: 0, weight: 0, port: 4243, target: host } },
+    { type: 'TXT', name: fqdn, class: 'IN', ttl: 120, flush: true, data: [txt] },
+    { type: 'A', name: host, class: 'IN', ttl: 120, flush: true, data: address },
   ];
 }
 
@@ -142,6 +154,43 @@ export const QUERIER_SCENARIOS: Readonly<Record<QuerierScenarioName, ScenarioSpe
         ],
       };
     },
+  },
+  'cache-flush': {
+    name: 'cache-flush',
+    about: 'announce C at q1; 3 s later C with cache-flush records: a new TXT and its host at another address only',
+    hosts: 2,
+    watch: [FLUSH.label],
+    plan: () => ({
+      ptrName: PTR_NAME,
+      durationMs: RESPONDER_BOUND_MS,
+      answer: true,
+      sets: {
+        C: instanceRecords(FLUSH.label, 4500, FLUSH.before, FLUSH.txtBefore, FLUSH.host),
+        C2: instanceRecords(FLUSH.label, 4500, FLUSH.after, FLUSH.txtAfter, FLUSH.host),
+      },
+      rules: [
+        { label: 'announce-C', nth: 1, after: ANNOUNCE_AFTER_MS, action: 'announce', set: 'C' },
+        { label: 'flush-C', nth: 1, after: FLUSH_AFTER_MS, action: 'announce', set: 'C2', replaces: 'C' },
+        { label: 'end', nth: 1, after: FLUSH_AFTER_MS + 4000, action: 'end' },
+      ],
+    }),
+  },
+  poof: {
+    name: 'poof',
+    about: 'announce P at q1, answer nothing after; two QM queries for the type listing nothing, 1.5 s apart',
+    hosts: 2,
+    watch: [POOF.label],
+    plan: (v4) => ({
+      ptrName: PTR_NAME,
+      durationMs: RESPONDER_BOUND_MS,
+      answer: false,
+      sets: { P: instanceRecords(POOF.label, POOF.ptrTtl, v4) },
+      rules: [
+        { label: 'announce-P', nth: 1, after: ANNOUNCE_AFTER_MS, action: 'announce', set: 'P' },
+        ...POOF_ASK_MS.map((after, i) => ({ label: `ask-${i + 1}`, nth: 1, after, action: 'ask' as const })),
+        { label: 'end', nth: 1, after: POOF_ASK_MS[1] + POOF_WINDOW_MS + 3500, action: 'end' },
+      ],
+    }),
   },
 };
 

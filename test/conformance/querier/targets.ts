@@ -22,11 +22,17 @@ import { REPO_ROOT } from '../targets.js';
 export type QuerierName = 'boaster' | 'avahi' | 'python-zeroconf';
 export const QUERIER_NAMES: readonly QuerierName[] = ['boaster', 'avahi', 'python-zeroconf'];
 
-/** What the target reported: an instance found (`up`) or gone (`down`), epoch ms. */
+/**
+ * What the target reported, epoch ms: an instance found (`up`) or gone
+ * (`down`), or what it showed of one (`seen`: resolved or changed, with its
+ * TXT strings and IPv4 addresses).
+ */
 export interface Report {
-  readonly kind: 'up' | 'down';
+  readonly kind: 'up' | 'down' | 'seen';
   readonly name: string;
   readonly at: number;
+  readonly txt?: readonly string[];
+  readonly addresses?: readonly string[];
 }
 
 export type OriginKind = 'ready line' | 'spawn';
@@ -49,6 +55,8 @@ export interface QuerierTarget {
   readonly command: string;
   /** Extra start-up the first-query window allows for the origin (ms). */
   readonly startupAllowanceMs: number;
+  /** Whether it shows an instance again when its records change (`seen` reports after the first); why not, when not. */
+  readonly followsChanges: true | string;
   /** Browse `type` (`_x._tcp`); reports for the instances named in `watch`. */
   browse(host: Host, type: string, watch: readonly string[], timeoutMs: number): RunningQuerier;
   /** Run the stack without browsing anything. */
@@ -62,6 +70,13 @@ interface DriverLine {
   kind?: string;
   name?: string;
   at?: number;
+  txt?: string[];
+  addresses?: string[];
+}
+
+function report(l: DriverLine): Report[] {
+  if ((l.kind !== 'up' && l.kind !== 'down' && l.kind !== 'seen') || l.name === undefined || l.at === undefined) return [];
+  return [l.kind === 'seen' ? { kind: l.kind, name: l.name, at: l.at, txt: l.txt ?? [], addresses: l.addresses ?? [] } : { kind: l.kind, name: l.name, at: l.at }];
 }
 
 /** Lines of a driver printing JSON (`ready`, `up`, `down`). */
@@ -81,7 +96,7 @@ function driver(proc: LabProcess, timeoutMs: number): RunningQuerier {
   return {
     origin,
     originKind: 'ready line',
-    reports: () => jsonLines(proc).flatMap((l) => (l.kind === 'up' || l.kind === 'down') && l.name !== undefined && l.at !== undefined ? [{ kind: l.kind, name: l.name, at: l.at }] : []),
+    reports: () => jsonLines(proc).flatMap(report),
     stop: async () => {
       await proc.stop();
     },
@@ -93,6 +108,7 @@ const boaster: QuerierTarget = {
   name: 'boaster',
   command: `node --import tsx ${DRIVER} (Mdns.browse(type), as boaster browse does)`,
   startupAllowanceMs: 0,
+  followsChanges: true,
   browse: (host, type, _watch, timeoutMs) =>
     driver(host.spawn(process.execPath, ['--import', 'tsx', DRIVER, JSON.stringify({ ifname: host.ifname, type })], { cwd: REPO_ROOT, label: `boaster-browser@${host.name}` }), timeoutMs),
   idle: (host, timeoutMs) =>
@@ -103,11 +119,15 @@ const zeroconf: QuerierTarget = {
   name: 'python-zeroconf',
   command: `${PYTHON} zc_browser.py (ServiceBrowser, IPv4)`,
   startupAllowanceMs: 0,
+  followsChanges: true,
   browse: (host, type, _watch, timeoutMs) => driver(host.spawn(PYTHON, ['-u', '-B', ZC_DRIVER, host.ipv4, type], { label: `zc_browser@${host.name}` }), timeoutMs),
   idle: (host, timeoutMs) => driver(host.spawn(PYTHON, ['-u', '-B', ZC_DRIVER, host.ipv4], { label: `zc_idle@${host.name}` }), timeoutMs),
 };
 
-/** `+;eth0;IPv4;NAME;TYPE;local` / `-;…` lines of avahi-browse -p for `name`, as reports timed when seen. */
+/**
+ * `+;eth0;IPv4;NAME;TYPE;local` / `-;…` lines of avahi-browse -p for `name`, as reports timed when
+ * seen; its `=;…;host;address;port;"k=v" …` line as a `seen` report.
+ */
 function watchAvahi(proc: LabProcess, watch: readonly string[], reports: Report[], timeoutMs: number): void {
   const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   for (const name of watch) {
@@ -117,6 +137,14 @@ function watchAvahi(proc: LabProcess, watch: readonly string[], reports: Report[
         () => undefined,
       );
     }
+    proc.waitForOutput(new RegExp(`^=;[^;]*;IPv4;${esc(name)};[^\\n]*\\n`, 'm'), timeoutMs).then(
+      (m) => {
+        const fields = m[0].trimEnd().split(';');
+        const txt = [...(fields.slice(9).join(';').matchAll(/"([^"]*)"/g))].map((t) => t[1] ?? '');
+        reports.push({ kind: 'seen', name, at: Date.now(), txt, addresses: [fields[7] ?? ''] });
+      },
+      () => undefined,
+    );
   }
 }
 
@@ -125,6 +153,7 @@ const avahi: QuerierTarget = {
   command: 'avahi-daemon + avahi-browse -p -r -k TYPE',
   // avahi-browse starts, connects to the daemon over D-Bus and asks it to browse.
   startupAllowanceMs: 150,
+  followsChanges: 'avahi-browse -r resolves each instance once and prints one = line for it (one address)',
   browse(host, type, watch, timeoutMs) {
     let daemon: Avahi | undefined;
     let proc: LabProcess | undefined;

@@ -4,6 +4,8 @@
 usage: zc_browser.py INTERFACE_IPV4 [TYPE]. Prints JSON lines:
   {"kind": "ready", "at": ms}        at: taken right before ServiceBrowser() (or, idle, after Zeroconf())
   {"kind": "up" | "down", "name": instance, "at": ms}   add / remove callbacks
+  {"kind": "seen", "name": instance, "txt": [...], "addresses": [...], "at": ms}
+      on add and update: the ServiceInfo the library gives for it then (get_service_info)
 Without TYPE it runs idle (a Zeroconf instance, nothing browsed). SIGTERM
 ends it (exit 0); it exits by itself after 120 s.
 """
@@ -17,6 +19,19 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lab", "py"))
 from lab_common import IP_VERSIONS  # noqa: E402
 from zeroconf import ServiceBrowser, ServiceStateChange, Zeroconf  # noqa: E402
+
+
+INFO_TIMEOUT_MS = 1500
+
+
+def _txt_strings(raw):
+    """The character-strings of TXT rdata (RFC 6763 §6: length-prefixed)."""
+    out, i = [], 0
+    while i < len(raw):
+        n = raw[i]
+        out.append(raw[i + 1 : i + 1 + n])
+        i += 1 + n
+    return [s for s in out if s]
 
 
 def emit(kind, **data):
@@ -35,6 +50,11 @@ def main():
         kind = {ServiceStateChange.Added: "up", ServiceStateChange.Removed: "down"}.get(state_change)
         if kind:
             emit(kind, name=instance, at=int(time.time() * 1000))
+        if state_change in (ServiceStateChange.Added, ServiceStateChange.Updated):
+            info = zeroconf.get_service_info(service_type, name, timeout=INFO_TIMEOUT_MS)
+            if info is not None:
+                txt = [t.decode("utf-8", "replace") for t in _txt_strings(info.text or b"")]
+                emit("seen", name=instance, txt=txt, addresses=info.parsed_addresses(), at=int(time.time() * 1000))
 
     try:
         at = int(time.time() * 1000)
