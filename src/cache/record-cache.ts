@@ -46,6 +46,8 @@ export interface CachedRecord {
   expiresAt: number;
   /** §10.5: unanswered queries for it since `since`. */
   poof: { since: number; count: number; last: number } | undefined;
+  /** Its known-answer form (see {@link RecordCache.knownAnswer}), made on first use. */
+  listed: ResourceRecord | undefined;
 }
 
 /** Why a record left the cache. */
@@ -75,11 +77,31 @@ export interface RecordCacheStats {
 
 const NONE: readonly CachedRecord[] = Object.freeze([]);
 
+/** The records of one name on one interface, by record key, with their list kept until they change. */
+class NameEntries extends Map<string, CachedRecord> {
+  private listed: readonly CachedRecord[] | undefined;
+
+  override set(key: string, entry: CachedRecord): this {
+    this.listed = undefined;
+    return super.set(key, entry);
+  }
+
+  override delete(key: string): boolean {
+    this.listed = undefined;
+    return super.delete(key);
+  }
+
+  /** Every entry, as one frozen list (made again only after a change). */
+  list(): readonly CachedRecord[] {
+    return (this.listed ??= Object.freeze([...this.values()]));
+  }
+}
+
 /** Records of others, per interface. */
 export class RecordCache extends EventEmitter<RecordCacheEvents> {
   readonly maxRecords: number;
   /** interface → owner name key → record key → entry. */
-  private readonly byInterface = new Map<string, Map<string, Map<string, CachedRecord>>>();
+  private readonly byInterface = new Map<string, Map<string, NameEntries>>();
   private readonly deadlines = new DeadlineHeap<CachedRecord>();
   private count = 0;
   private evictions = 0;
@@ -131,6 +153,7 @@ export class RecordCache extends EventEmitter<RecordCacheEvents> {
       const plain: ResourceRecord = record.cacheFlush ? { ...record, cacheFlush: false } : record;
       if (known) {
         known.record = plain;
+        known.listed = undefined;
         known.source = source;
         known.receivedAt = now;
         known.poof = undefined;
@@ -140,10 +163,10 @@ export class RecordCache extends EventEmitter<RecordCacheEvents> {
       }
       if (this.count >= this.maxRecords) this.evictOne();
       if (!atName) {
-        atName = new Map();
+        atName = new NameEntries();
         names.set(name, atName);
       }
-      const entry: CachedRecord = { record: plain, interfaceName, key, nameKey: name, source, receivedAt: now, expiresAt: now + record.ttl * 1000, poof: undefined };
+      const entry: CachedRecord = { record: plain, interfaceName, key, nameKey: name, source, receivedAt: now, expiresAt: now + record.ttl * 1000, poof: undefined, listed: undefined };
       atName.set(key, entry);
       this.count++;
       this.schedule(entry);
@@ -153,8 +176,7 @@ export class RecordCache extends EventEmitter<RecordCacheEvents> {
 
   /** Records cached on the interface owned by the name with key `nameKey`. */
   atName(interfaceName: string, nameKey: string): readonly CachedRecord[] {
-    const atName = this.byInterface.get(interfaceName)?.get(nameKey);
-    return atName ? [...atName.values()] : NONE;
+    return this.byInterface.get(interfaceName)?.get(nameKey)?.list() ?? NONE;
   }
 
   /** Cached records answering `question` on the interface (type ANY: every type). */
@@ -178,6 +200,17 @@ export class RecordCache extends EventEmitter<RecordCacheEvents> {
   /** The record's remaining TTL in seconds (whole, as a known answer carries it, §7.1). */
   remainingTtl(entry: CachedRecord): number {
     return Math.max(0, Math.floor((entry.expiresAt - this.clock.now()) / 1000));
+  }
+
+  /**
+   * The record as a known answer (RFC 6762 §7.1): its TTL the remaining one.
+   * One object per cached copy, its TTL updated at each call, so the names
+   * the encoder prepares for a record are prepared once, not per query.
+   */
+  knownAnswer(entry: CachedRecord): ResourceRecord {
+    const listed = (entry.listed ??= { ...entry.record });
+    listed.ttl = this.remainingTtl(entry);
+    return listed;
   }
 
   /**
@@ -219,7 +252,7 @@ export class RecordCache extends EventEmitter<RecordCacheEvents> {
     this.timerAt = Infinity;
   }
 
-  private namesOn(interfaceName: string): Map<string, Map<string, CachedRecord>> {
+  private namesOn(interfaceName: string): Map<string, NameEntries> {
     let names = this.byInterface.get(interfaceName);
     if (!names) {
       names = new Map();

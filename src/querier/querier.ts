@@ -300,12 +300,11 @@ export class Querier {
     interest.intervalMs = Math.min(interest.intervalMs * 2, QUERY_INTERVAL_MAX_MS);
   }
 
-  /** RFC 6762 §7.1: the cached answers worth listing, with their remaining TTL. */
-  private knownAnswers(nic: NetworkInterface, question: Question): ResourceRecord[] {
-    const out: ResourceRecord[] = [];
+  /** RFC 6762 §7.1: the cached answers worth listing: those with more than half their TTL left. */
+  private knownAnswers(nic: NetworkInterface, question: Question): CachedRecord[] {
+    const out: CachedRecord[] = [];
     for (const entry of this.cache.answers(nic.name, question, nameKey(question.name))) {
-      const remaining = this.cache.remainingTtl(entry);
-      if (remaining > entry.record.ttl * KNOWN_ANSWER_MIN_TTL_FRACTION) out.push({ ...entry.record, ttl: remaining });
+      if (this.cache.remainingTtl(entry) > entry.record.ttl * KNOWN_ANSWER_MIN_TTL_FRACTION) out.push(entry);
     }
     return out;
   }
@@ -315,7 +314,7 @@ export class Querier {
     const questions = wanted.filter((q) => !this.cache.deniedType(nic.name, nameKey(q.name), q.type));
     if (questions.length === 0) return;
     const known = new Map<string, ResourceRecord>();
-    for (const q of questions) for (const r of this.knownAnswers(nic, q)) known.set(recordKey(r), r);
+    for (const q of questions) for (const e of this.knownAnswers(nic, q)) if (!known.has(e.key)) known.set(e.key, this.cache.knownAnswer(e));
     const records = [...known.values()];
     this.core.sender
       .sendPacked(nic, (budget) => queryPackets(questions, records, budget))
@@ -341,7 +340,7 @@ export class Querier {
       // would not list ourselves (what it lists, responders leave out: we must already have it).
       const interest = this.interests.get(interestKey(key, question.type));
       if (!interest || interest.sent === 0) continue;
-      const ours = new Set(this.knownAnswers(nic, question).map((r) => recordKey(r)));
+      const ours = new Set(this.knownAnswers(nic, question).map((e) => e.key));
       const theirs = packet.answers.slice(0, MAX_RECORDS_PER_SECTION).filter((r) => ownerKey(r) === key && (question.type === 'ANY' || r.type === question.type));
       if (theirs.every((r) => ours.has(recordKey(r)))) {
         this.sent(interest, now);

@@ -166,4 +166,22 @@ describe('RecordCache', () => {
     vi.advanceTimersByTime(30_500);
     expect(cache.remainingTtl(cache.atName('eth0', 'a.local')[0] as CachedRecord)).toBe(89);
   });
+
+  it('lists a record as a known answer with its remaining TTL, one object per cached copy (§7.1)', () => {
+    const { cache } = watched();
+    cache.absorb('eth0', PEER, [ptr('a._http._tcp.local', 100)]);
+    const [entry] = cache.atName('eth0', '_http._tcp.local');
+    if (!entry) throw new Error('not cached');
+    const first = cache.knownAnswer(entry);
+    expect(first).toMatchObject({ name: '_http._tcp.local', type: 'PTR', ttl: 100, data: 'a._http._tcp.local' });
+    vi.advanceTimersByTime(30_500);
+    const again = cache.knownAnswer(entry);
+    expect(again).toBe(first);
+    expect(again.ttl).toBe(69);
+    expect(entry.record.ttl).toBe(100);
+    cache.absorb('eth0', PEER, [ptr('a._http._tcp.local', 100)]);
+    const renewed = cache.knownAnswer(entry);
+    expect(renewed).not.toBe(first);
+    expect(renewed.ttl).toBe(100);
+  });
 });
