@@ -14,7 +14,7 @@ import type { InterfaceSelection } from '../transport/interfaces.js';
 import type { Transport } from '../transport/transport.js';
 import { UdpTransport } from '../transport/udp-transport.js';
 import { RecordCache, type RecordCacheOptions } from '../cache/record-cache.js';
-import { MAX_RECORDS_PER_SECTION } from '../constants.js';
+import { ERROR_REPORT_INTERVAL_MS, MAX_RECORDS_PER_SECTION } from '../constants.js';
 import { Intake } from './intake.js';
 
 /** Options of an {@link MdnsCore}. */
@@ -74,7 +74,31 @@ export class MdnsCore {
     // RFC 6762 §10.3/§10.4: what was learnt through an address the interface lost may be stale.
     this.transport.on('addressRemoved', (nic) => cache.flushInterface(nic.name));
     this.sender.onMulticast = (nic, family, data) => this.intake.loopback(nic, family, data, this.scheduler.now());
+    this.reportEvictions(cache);
     return cache;
+  }
+
+  /**
+   * A full cache drops records (soonest-expiring first) that a browser or a
+   * lookup may still want: say so, at most once per ERROR_REPORT_INTERVAL_MS,
+   * with how many went, rather than let services vanish without a word.
+   */
+  private reportEvictions(cache: RecordCache): void {
+    let reportedAt = -Infinity;
+    let evicted = 0;
+    cache.on('removed', (_entry, reason) => {
+      if (reason !== 'evicted') return;
+      evicted++;
+      const now = this.scheduler.now();
+      if (now - reportedAt < ERROR_REPORT_INTERVAL_MS) return;
+      reportedAt = now;
+      this.report(
+        new BoasterError(
+          'CACHE_FULL',
+          `The cache of other hosts' records is full (${cache.maxRecords} records): ${evicted} evicted so far, soonest to expire first, so browsers and lookups can miss what was evicted (browsing N instances holds about 3N records). Raise the bound with new Mdns({ cache: { maxRecords } })`,
+        ),
+      );
+    });
   }
 
   /** Whether the cache exists (a querier has used it). */

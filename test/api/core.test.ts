@@ -2,6 +2,7 @@
  * One mDNS core per process: a Responder built on a shared core uses its
  * transport, intake and timers, leaves it open on close(), and another
  * consumer attached to the same intake sees the same packets decoded once.
+ * A full cache says so (CACHE_FULL), once per interval.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Responder } from '../../src/api/responder.js';
@@ -50,5 +51,34 @@ describe('MdnsCore', () => {
     expect(start).toHaveBeenCalledTimes(1);
     await core.close();
     await expect(core.start()).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+
+  it('a full cache reports CACHE_FULL with the count evicted, at most once per 10 s', async () => {
+    const transport = fakeTransport();
+    const core = new MdnsCore({ transport, random: () => 0.5, cache: { maxRecords: 3 } });
+    const errors: { code: string; message: string }[] = [];
+    core.onError((e) => errors.push({ code: e.code, message: e.message }));
+    void core.cache;
+    const announce = (first: number, count: number): void =>
+      transport.deliver({
+        data: encodePacket({ id: 0, flags: 0x8400, answers: Array.from({ length: count }, (_, i) => ({ name: `h${first + i}.local`, type: 'A' as const, class: 1, ttl: 120, data: PEER.address })) }),
+        interface: 'eth0',
+        source: { ...PEER },
+      });
+    announce(0, 3);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(errors).toEqual([]);
+    announce(3, 2);
+    await vi.advanceTimersByTimeAsync(9_000);
+    expect(errors.map((e) => e.code)).toEqual(['CACHE_FULL']);
+    expect(errors[0]?.message).toMatch(/full \(3 records\): 1 evicted.*maxRecords/);
+    announce(5, 1);
+    await vi.advanceTimersByTimeAsync(1_100);
+    announce(6, 1);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(errors.map((e) => e.code)).toEqual(['CACHE_FULL', 'CACHE_FULL']);
+    expect(errors[1]?.message).toMatch(/: 4 evicted/);
+    expect(core.cache.stats).toEqual({ records: 3, evicted: 4 });
+    await core.close();
   });
 });
