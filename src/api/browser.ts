@@ -8,7 +8,7 @@ import type { CachedRecord, RecordCache } from '../cache/record-cache.js';
 import type { MdnsCore } from '../core/core.js';
 import { BoasterError } from '../errors.js';
 import type { Querier } from '../querier/querier.js';
-import { sameInstance, serviceInstance, srvTarget, type ServiceInstance } from '../querier/service-view.js';
+import { foundInstance, sameInstance, serviceInstance, srvTarget, type FoundInstance, type ServiceInstance } from '../querier/service-view.js';
 import { nameKey } from '../wire/name.js';
 
 /** Options of {@link Mdns.browse}. */
@@ -29,6 +29,14 @@ export type BrowseEvent =
 
 /** Events of a {@link Browser}. */
 export interface BrowserEvents {
+  /**
+   * A PTR names an instance on an interface, before it is resolved (as
+   * avahi-browse's `+` line): once per interface it is found on. Not part
+   * of the async iteration, which reports resolved instances only.
+   */
+  found: (instance: FoundInstance) => void;
+  /** The PTR naming an instance on an interface left (goodbye, expiry, flush): `found`'s end. */
+  lost: (instance: FoundInstance) => void;
   /** An instance was found and resolved: SRV, TXT and at least one address. */
   up: (service: ServiceInstance) => void;
   /** A resolved instance changed: TXT, port, host, addresses or interfaces. */
@@ -163,16 +171,29 @@ export class Browser extends EventEmitter<BrowserEvents> implements AsyncIterabl
           pointers = new Set();
           this.pointers.set(key, pointers);
         }
-        pointers.add(entry);
-      } else if (change === -1 && pointers) {
-        pointers.delete(entry);
+        if (!pointers.has(entry)) {
+          pointers.add(entry);
+          this.place(entry, 'found');
+        }
+      } else if (change === -1 && pointers?.delete(entry)) {
         if (pointers.size === 0) this.pointers.delete(key);
+        this.place(entry, 'lost');
       }
       this.mark(key, String(entry.record.data));
     } else if ((type === 'SRV' || type === 'TXT') && this.instances.has(entry.nameKey)) {
       this.mark(entry.nameKey);
     } else if (type === 'A' || type === 'AAAA') {
       for (const key of this.byTarget.get(entry.nameKey) ?? []) this.mark(key);
+    }
+  }
+
+  /** Tell `found` / `lost` listeners of a PTR that came or went (one per interface and instance). */
+  private place(entry: CachedRecord, event: 'found' | 'lost'): void {
+    if (this.listenerCount(event) === 0) return;
+    try {
+      this.emit(event, foundInstance(entry));
+    } catch (error) {
+      this.core.internalError(error, `a browser "${event}" listener`);
     }
   }
 

@@ -75,9 +75,13 @@ export function parsableResolvedLine(place: Place, service: ServiceInstance, raw
 }
 
 /** A readable line: like avahi-browse without `-p`. */
-export function readableBrowseLine(kind: '+' | '-' | '=', place: Place, service: ServiceInstance, raw: boolean): string {
-  const head = `${kind} ${place.interface.padStart(6)} ${protocol(place.family)} ${service.name.padEnd(40)} ${typeColumn(service.type, raw).padEnd(20)} ${service.domain}`;
-  if (kind !== '=') return head;
+export function readableBrowseLine(kind: '+' | '-' | '=', place: Place, service: Pick<ServiceInstance, 'name' | 'type' | 'domain'>, raw: boolean): string {
+  return `${kind} ${place.interface.padStart(6)} ${protocol(place.family)} ${service.name.padEnd(40)} ${typeColumn(service.type, raw).padEnd(20)} ${service.domain}`;
+}
+
+/** avahi-browse -r's readable resolved block: the `=` line, then host, address, port and TXT. */
+export function readableResolvedLine(place: Place, service: ServiceInstance, raw: boolean): string {
+  const head = readableBrowseLine('=', place, service, raw);
   const addresses = service.addresses.filter((a) => a.interface === place.interface).map((a) => a.address);
   return [head, `   hostname = [${service.host}]`, `   address = [${addresses.join(', ')}]`, `   port = [${service.port}]`, `   txt = [${txtColumn(service.txtRaw)}]`].join('\n');
 }

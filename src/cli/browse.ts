@@ -9,7 +9,7 @@ import type { Browser } from '../api/browser.js';
 import { Mdns } from '../api/mdns.js';
 import type { ServiceInstance } from '../querier/service-view.js';
 import { nameKey } from '../wire/name.js';
-import { parsableBrowseLine, parsableResolvedLine, readableBrowseLine, type Place } from './avahi-format.js';
+import { parsableBrowseLine, parsableResolvedLine, readableBrowseLine, readableResolvedLine, type Place } from './avahi-format.js';
 
 export const BROWSE_USAGE = `usage: boaster browse [options] TYPE | --all
   -a, --all             browse every service type on the link (RFC 6763 §9)
@@ -97,28 +97,26 @@ export async function browse(args: string[], fail: (message: string) => never): 
       fail(error instanceof Error ? error.message : String(error));
     }
     browsers.push(browser);
+    // As avahi-browse: `+` when a PTR names an instance, `=` once it is resolved (-r), `-` when the PTR goes.
+    browser.on('found', (found) => {
+      if (values.json) return;
+      out(values.parsable ? parsableBrowseLine('+', found, found, raw) : readableBrowseLine('+', found, found, raw));
+    });
+    browser.on('lost', (lost) => {
+      if (values.json) return;
+      out(values.parsable ? parsableBrowseLine('-', lost, lost, raw) : readableBrowseLine('-', lost, lost, raw));
+    });
     browser.on('up', (service) => {
       if (values.json) return out(JSON.stringify({ event: 'up', service: jsonService(service) }));
-      for (const place of placesOf(mdns, browser.browsing, service)) {
-        if (values.parsable) {
-          out(parsableBrowseLine('+', place, service, raw));
-          if (values.resolve) out(parsableResolvedLine(place, service, raw));
-        } else {
-          out(readableBrowseLine('+', place, service, raw));
-          if (values.resolve) out(readableBrowseLine('=', place, service, raw));
-        }
-      }
+      if (!values.resolve) return;
+      for (const place of placesOf(mdns, browser.browsing, service)) out(values.parsable ? parsableResolvedLine(place, service, raw) : readableResolvedLine(place, service, raw));
     });
     browser.on('update', (service) => {
       lastChange = Date.now();
       if (values.json) out(JSON.stringify({ event: 'update', service: jsonService(service) }));
     });
     browser.on('down', (service) => {
-      if (values.json) return out(JSON.stringify({ event: 'down', service: jsonService(service) }));
-      for (const name of service.interfaces) {
-        const place: Place = { interface: name, family: service.addresses.some((a) => a.interface === name && a.family === 4) ? 4 : 6 };
-        out(values.parsable ? parsableBrowseLine('-', place, service, raw) : readableBrowseLine('-', place, service, raw));
-      }
+      if (values.json) out(JSON.stringify({ event: 'down', service: jsonService(service) }));
     });
   };
   if (values.all) {

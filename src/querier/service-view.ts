@@ -49,7 +49,33 @@ export interface ServiceInstance {
   readonly expiresAt: number;
 }
 
+/**
+ * An instance a PTR names, before it is resolved: what avahi-browse's `+`
+ * line shows (one per interface and protocol the PTR came over).
+ */
+export interface FoundInstance {
+  /** The instance name as its owner wrote it. */
+  readonly name: string;
+  /** Service type with protocol, e.g. `_http._tcp`. */
+  readonly type: string;
+  /** `local`. */
+  readonly domain: string;
+  /** The full instance name in presentation form. */
+  readonly fqdn: string;
+  /** The interface the PTR came in on. */
+  readonly interface: string;
+  /** The IP version of the packet that brought it. */
+  readonly family: 4 | 6;
+}
+
 const utf8 = new TextDecoder();
+
+/** The instance a cached PTR names, where it was learnt. */
+export function foundInstance(ptr: CachedRecord): FoundInstance {
+  const fqdn = String(ptr.record.data);
+  const { name, rest } = splitInstanceName(fqdn);
+  return { name, ...typeAndDomain(rest), fqdn, interface: ptr.interfaceName, family: ptr.source.includes(':') ? 6 : 4 };
+}
 
 /** The instance label of `fqdn` as text, and the rest (`_type._proto.domain`). */
 export function splitInstanceName(fqdn: string): { name: string; rest: string } {

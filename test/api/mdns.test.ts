@@ -98,6 +98,26 @@ describe('Mdns.browse', () => {
     await mdns.close();
   });
 
+  it('tells found when a PTR names an instance, before it resolves, and lost when the PTR goes (avahi-browse + and -)', async () => {
+    const { mdns, announce } = await setup();
+    const browser = mdns.browse('_http._tcp');
+    const events: string[] = [];
+    browser.on('found', (f) => events.push(`found ${f.name} ${f.type} ${f.domain} ${f.interface} IPv${f.family} ${Date.now() - T0}`));
+    browser.on('lost', (f) => events.push(`lost ${f.name} ${Date.now() - T0}`));
+    browser.on('up', (s) => events.push(`up ${s.name}`));
+    await vi.advanceTimersByTimeAsync(100);
+    const [ptrRecord] = peerRecords('v=1');
+    announce([ptrRecord as ResourceRecord]);
+    await vi.advanceTimersByTimeAsync(10);
+    announce([ptrRecord as ResourceRecord]);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(events).toEqual(['found Büro Drucker. 2 _http._tcp local eth0 IPv4 100']);
+    announce([{ ...(ptrRecord as ResourceRecord), ttl: 0 }]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(events).toEqual(['found Büro Drucker. 2 _http._tcp local eth0 IPv4 100', 'lost Büro Drucker. 2 1120']);
+    await mdns.close();
+  });
+
   it('refuses a malformed type with BAD_OPTION', async () => {
     const { mdns } = await setup();
     expect(() => mdns.browse('http')).toThrow(expect.objectContaining({ code: 'BAD_OPTION' }));

@@ -4,7 +4,8 @@
  * two hosts of one link: h1 publishes with avahi (names with spaces, dots,
  * backslashes and UTF-8), h2 runs avahi-browse and avahi-resolve against its
  * own avahi-daemon, h0 runs boaster's CLI. IPv4 only on every host, so the
- * rows compare one to one.
+ * rows compare one to one. A service whose host has no address shows a `+`
+ * line and no `=` in both.
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +25,9 @@ const SERVICES = [
   { name: 'plain', type: '_http._tcp', port: 8082, txt: [] },
 ];
 
+/** An instance whose SRV names a host nobody announces: found, never resolved. */
+const UNRESOLVABLE = { name: 'no host', type: '_ipp._tcp', port: 631, txt: ['x=1'], targetHost: 'nobody-announces-this.local' };
+
 /** The + and = lines of a -p run, sorted (the order of arrival differs). */
 function rows(stdout: string): string[] {
   return stdout
@@ -40,13 +44,14 @@ describe.skipIf(skip)('boaster browse and resolve print what avahi-browse and av
     watcher = await startAvahi(l.host(2), { hostName: 'watcher', useIPv6: false });
     published = [];
     for (const spec of SERVICES) published.push(await avahiPublish(publisher, spec));
+    published.push(await avahiPublish(publisher, UNRESOLVABLE));
   });
 
   const boaster = (args: string[]) => lab().host(0).run(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: root, timeoutMs: 30_000 });
   const avahi = (cmd: string, args: string[]) => watcher.host.run(cmd, args, { env: watcher.env, timeoutMs: 30_000 });
 
   it('-k -r -p -t: the same + and = lines, names escaped as avahi escapes them', async () => {
-    expect(published.map((p) => p.establishedName)).toEqual(SERVICES.map((s) => s.name));
+    expect(published.map((p) => p.establishedName)).toEqual([...SERVICES, UNRESOLVABLE].map((s) => s.name));
     const theirs = await avahi('avahi-browse', ['-k', '-r', '-p', '-t', '_http._tcp']);
     const ours = await boaster(['browse', '-k', '-r', '-p', '-t', '--no-ipv6', '_http._tcp']);
     expect(ours.code, ours.stderr).toBe(0);
@@ -60,6 +65,15 @@ describe.skipIf(skip)('boaster browse and resolve print what avahi-browse and av
     const ours = await boaster(['browse', '-r', '-p', '-t', '--no-ipv6', '_http._tcp']);
     expect(rows(ours.stdout)).toEqual(rows(theirs.stdout));
     expect(rows(ours.stdout)[0]).toContain(';Web Site;');
+  });
+
+  it('-k -r -p -t for a service whose host never resolves: the + line alone in both', async () => {
+    const theirs = await avahi('avahi-browse', ['-k', '-r', '-p', '-t', UNRESOLVABLE.type]);
+    const ours = await boaster(['browse', '-k', '-r', '-p', '-t', '--no-ipv6', UNRESOLVABLE.type]);
+    expect(ours.code, ours.stderr).toBe(0);
+    expect(rows(theirs.stdout)).toHaveLength(1);
+    expect(rows(theirs.stdout)[0]).toMatch(/^\+;[^;]+;IPv4;no\\032host;_ipp\._tcp;local$/);
+    expect(rows(ours.stdout)).toEqual(rows(theirs.stdout));
   });
 
   it('resolve NAME.local: the same line as avahi-resolve -n', async () => {
