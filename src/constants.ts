@@ -31,6 +31,12 @@ export const MAX_CHARACTER_STRING_BYTES = 255;
  * 9000 bytes. boaster applies the limit to the DNS payload, which is stricter.
  */
 export const MAX_MDNS_PACKET_BYTES = 9000;
+/**
+ * RFC 6763 §6.2: TXT data should stay under 1,300 bytes and must fit in one
+ * mDNS packet (RFC 6762 §17: 9,000 bytes with the headers and the other
+ * records); boaster refuses more than this many bytes of TXT RDATA.
+ */
+export const MAX_TXT_RDATA_BYTES = 8900;
 /** RFC 791: IPv4 header without options. */
 export const IPV4_HEADER_BYTES = 20;
 /** RFC 8200: fixed IPv6 header. */

@@ -67,3 +67,37 @@ export class ErrorReports {
     this.quiet.clear();
   }
 }
+
+/** What {@link followErrors} reports to: an emitter of `error` events, and an optional logger. */
+export interface ErrorTarget {
+  listenerCount(event: 'error'): number;
+  emit(event: 'error', error: BoasterError): boolean;
+}
+
+/**
+ * Report the core's and the transport's problems to `target`, rate-limited
+ * per kind. Each goes to the logger's `warn` (when there is one) and as an
+ * `error` event; with no `error` listener and no logger it becomes a process
+ * warning (`process.emitWarning`, code `BOASTER_<code>`), so it is never
+ * lost. Returns the function that stops it.
+ */
+export function followErrors(
+  core: { scheduler: Clock; onError(listener: (error: BoasterError) => void): () => void; transport: { on(event: 'error', l: (e: BoasterError) => void): unknown; off(event: 'error', l: (e: BoasterError) => void): unknown } },
+  target: ErrorTarget,
+  logger: { warn?(message: string): void } | undefined,
+): () => void {
+  const reports = new ErrorReports(core.scheduler, (e) => {
+    logger?.warn?.(e.message);
+    if (target.listenerCount('error') > 0) target.emit('error', e);
+    else if (!logger?.warn) process.emitWarning(e.message, { code: `BOASTER_${e.code}` });
+  });
+  const add = (e: BoasterError): void => reports.add(e);
+  const stopCore = core.onError(add);
+  core.transport.on('error', add);
+  return () => {
+    stopCore();
+    core.transport.off('error', add);
+    reports.clear();
+  };
+}
+

@@ -14,6 +14,8 @@ import { EventEmitter } from 'eventemitter3';
 import type { CachedRecord } from '../cache/record-cache.js';
 import { MdnsCore, type MdnsCoreOptions } from '../core/core.js';
 import { BoasterError } from '../errors.js';
+import { checkHostLabel, checkTtl } from '../records/service-records.js';
+import { followErrors } from './error-reports.js';
 import { Querier } from '../querier/querier.js';
 import { serviceInstance, srvTarget, zoned, type ServiceInstance } from '../querier/service-view.js';
 import type { ServiceSpec } from '../records/service-records.js';
@@ -68,13 +70,17 @@ export class Mdns extends EventEmitter<MdnsEvents> {
   private querierInstance: Querier | undefined;
   private readonly browsers = new Set<Browser>();
   private closed = false;
+  private readonly stopErrors: () => void;
 
   constructor(private readonly options: MdnsOptions = {}) {
     super();
     const { core, ...rest } = options;
+    // The responder is made on first publish; its options are checked now, where they were given.
+    if (options.hostName !== undefined) checkHostLabel(options.hostName);
+    if (options.hostTtl !== undefined) checkTtl(options.hostTtl, 'hostTtl');
     this.ownsCore = core === undefined;
     this.core = core ?? new MdnsCore(rest satisfies MdnsCoreOptions);
-    this.core.onError((error) => this.emit('error', error));
+    this.stopErrors = followErrors(this.core, this, options.logger);
   }
 
   /** The responder side, made on first use. */
@@ -82,7 +88,7 @@ export class Mdns extends EventEmitter<MdnsEvents> {
     this.open();
     if (!this.responderInstance) {
       const { core: _core, transport: _transport, clock: _clock, random: _random, interfaces: _interfaces, ...rest } = this.options;
-      this.responderInstance = new Responder({ ...rest, core: this.core });
+      this.responderInstance = new Responder({ ...rest, core: this.core, reportErrors: false });
     }
     return this.responderInstance;
   }
@@ -202,6 +208,7 @@ export class Mdns extends EventEmitter<MdnsEvents> {
     this.browsers.clear();
     this.querierInstance?.close();
     await this.responderInstance?.close();
+    this.stopErrors();
     if (this.ownsCore) await this.core.close();
   }
 

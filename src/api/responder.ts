@@ -6,15 +6,15 @@ import os from 'node:os';
 import { EventEmitter } from 'eventemitter3';
 import { BoasterError } from '../errors.js';
 import type { TxtInput } from '../dnssd/txt.js';
-import { txtWarnings } from '../dnssd/txt.js';
+import { decodeTxt, txtWarnings, type DecodedTxt } from '../dnssd/txt.js';
 import { MdnsEngine } from '../protocol/engine.js';
 import type { Registration } from '../protocol/registration.js';
 import { HostRegistration, ServiceRegistration } from '../protocol/registration.js';
 import type { ServiceSpec } from '../records/service-records.js';
-import { serviceNames, serviceRecords } from '../records/service-records.js';
-import type { MdnsCoreOptions } from '../core/core.js';
+import { checkHostLabel, checkTtl, serviceNames, serviceRecords } from '../records/service-records.js';
+import type { CoreStats, MdnsCoreOptions } from '../core/core.js';
 import { MdnsCore } from '../core/core.js';
-import { ErrorReports } from './error-reports.js';
+import { followErrors } from './error-reports.js';
 
 /** Where log lines go; every method optional. */
 export interface Logger {
@@ -41,6 +41,14 @@ export interface ResponderOptions extends MdnsCoreOptions {
   autoRename?: boolean;
   /** Where to log announcements, renames and transport problems; default: nowhere. */
   logger?: Logger;
+  /** @internal False when the owner (an `Mdns`) reports the core's errors itself. */
+  reportErrors?: boolean;
+}
+
+/** A responder's counters: its core's, and the name conflicts it met. */
+export interface ResponderStats extends CoreStats {
+  /** Conflicts for its names: each rename, and each service or host name lost with autoRename off. */
+  conflicts: number;
 }
 
 /** Events of a {@link Service}. */
@@ -80,12 +88,27 @@ const SRV_CHANGED: ReadonlySet<string> = new Set(['SRV']);
 
 /** A published service. */
 export class Service extends EventEmitter<ServiceEvents> {
-  /** @internal */
+  /**
+   * Settles once the service is first announced (with the service), or with
+   * the error that kept it from being announced (`NO_INTERFACE`,
+   * `NAME_CONFLICT` without autoRename, `CLOSED`, `STOPPED`, the signal's
+   * reason). Left unobserved, a rejection is not an unhandled rejection:
+   * the service's state says `stopped` instead.
+   */
+  readonly announced: Promise<Service>;
+
+  /** @internal Use {@link Responder.register} or {@link Responder.publish}. */
   constructor(
     private readonly responder: Responder,
     /** @internal */ readonly registration: ServiceRegistration,
+    announce: (service: Service) => Promise<void>,
   ) {
     super();
+    this.announced = announce(this).then(() => this);
+    // Every way this rejects ends the service (never added, withdrawn, or lost its name).
+    this.announced.catch(() => {
+      registration.life.state = 'stopped';
+    });
   }
 
   /** Current instance name (changes on rename). */
@@ -106,6 +129,33 @@ export class Service extends EventEmitter<ServiceEvents> {
   /** `probing`, `announcing`, `announced` or `stopped`. */
   get state(): Registration['state'] {
     return this.registration.state;
+  }
+
+  /** The port its SRV record gives. */
+  get port(): number {
+    return this.registration.spec.port;
+  }
+
+  /** Its TXT as key/value pairs (RFC 6763 §6: a key without `=` is `true`). */
+  get txt(): DecodedTxt {
+    return decodeTxt(this.txtRaw);
+  }
+
+  /** Its TXT strings as they go on the wire. */
+  get txtRaw(): readonly Uint8Array[] {
+    const txt = this.registration.records().find((r) => r.record.type === 'TXT')?.record;
+    return txt?.type === 'TXT' ? txt.data : [];
+  }
+
+  /** Its subtypes, e.g. `['_printer']` (RFC 6763 §7.1). */
+  get subtypes(): readonly string[] {
+    return [...(this.registration.spec.subtypes ?? [])];
+  }
+
+  /** The host its SRV record points at, e.g. `myhost.local` (follows a host rename). */
+  get host(): string {
+    const srv = this.registration.records().find((r) => r.record.type === 'SRV')?.record;
+    return srv?.type === 'SRV' ? srv.data.target : '';
   }
 
   /** Replace the TXT record and announce it (RFC 6762 §8.4). */
@@ -164,16 +214,17 @@ export class Responder extends EventEmitter<ResponderEvents> {
   private readonly ownsCore: boolean;
   private readonly stopErrors: () => void;
   private readonly host: HostRegistration;
-  private readonly services = new Map<Registration, Service>();
+  private readonly registered = new Map<Registration, Service>();
   private starting: Promise<void> | undefined;
   private closed = false;
+  /** Name conflicts met (renames and services lost), for {@link stats}. */
+  private conflicts = 0;
   /** Set when the host name was lost with autoRename off: nothing more can be published. */
   private hostConflict: BoasterError | undefined;
   /** Rejecters of publish() and rename() calls still waiting for their announcement, with their service. */
   private readonly waiting = new Map<(error: BoasterError) => void, Service>();
 
   private readonly logger: Logger | undefined;
-  private readonly errors: ErrorReports;
 
   constructor(options: ResponderOptions = {}) {
     super();
@@ -181,51 +232,50 @@ export class Responder extends EventEmitter<ResponderEvents> {
     if (options.core && (options.transport || options.clock || options.random || options.interfaces)) {
       throw new BoasterError('BAD_OPTION', 'A responder on a shared core takes its transport, clock, random and interfaces from the core; pass them to new MdnsCore() instead');
     }
+    // Checked before any socket opens: a bad option is an error here, not in a timer later.
+    const hostName = checkHostLabel(options.hostName ?? defaultHostLabel());
+    const hostTtl = options.hostTtl === undefined ? undefined : checkTtl(options.hostTtl, 'hostTtl');
     this.ownsCore = options.core === undefined;
     this.core = options.core ?? new MdnsCore(options);
-    if (options.hostTtl !== undefined && (!Number.isInteger(options.hostTtl) || options.hostTtl < 1 || options.hostTtl > 0x7fffffff)) {
-      throw new BoasterError('BAD_OPTION', `hostTtl ${options.hostTtl} must be a whole number of seconds from 1 to 2147483647`);
-    }
-    this.host = new HostRegistration(options.hostName ?? defaultHostLabel(), 'local', options.hostTtl);
-    this.engine = new MdnsEngine(this.core, options.autoRename !== undefined ? { autoRename: options.autoRename } : {});
-    // A stranger on the link can cause one failure thousands of times a second: report each kind once per interval.
-    this.errors = new ErrorReports(this.core.scheduler, (e) => {
-      options.logger?.warn?.(e.message);
-      this.emit('error', e);
+    this.host = new HostRegistration(hostName, 'local', hostTtl);
+    const debug = options.logger?.debug?.bind(options.logger);
+    this.engine = new MdnsEngine(this.core, { ...(options.autoRename !== undefined ? { autoRename: options.autoRename } : {}), ...(debug ? { debug } : {}) });
+    // A stranger on the link can cause one failure thousands of times a second: each kind once per
+    // interval. Inside an Mdns, the Mdns reports them (once, to its own listeners).
+    this.stopErrors = options.reportErrors === false ? () => undefined : followErrors(this.core, this, options.logger);
+    this.engine.on('probing', (r) => {
+      debug?.(`probing ${r.kind} "${r.name}" (RFC 6762 §8.1)`);
+      this.registered.get(r)?.emit('probing');
     });
-    const onTransportError = (e: BoasterError): void => this.errors.add(e);
-    const stopCoreErrors = this.core.onError((e) => this.errors.add(e));
-    this.core.transport.on('error', onTransportError);
-    this.stopErrors = () => {
-      stopCoreErrors();
-      this.core.transport.off('error', onTransportError);
-    };
-    this.engine.on('probing', (r) => this.services.get(r)?.emit('probing'));
     this.engine.on('announced', (r) => {
       options.logger?.info?.(`announced ${r.kind} "${r.name}"`);
-      this.services.get(r)?.emit('announced', r.name);
+      this.registered.get(r)?.emit('announced', r.name);
     });
     this.engine.on('renamed', (r, from, to) => {
+      this.conflicts++;
+      debug?.(`conflict for ${r.kind} "${from}": another host holds the name (RFC 6762 §9); trying "${to}"`);
       options.logger?.info?.(`renamed ${r.kind} "${from}" to "${to}"`);
       if (r === this.host) {
         this.emit('hostRenamed', from, to);
         // SRV targets follow the host name.
-        for (const reg of this.services.keys()) this.engine.reannounce(reg, SRV_CHANGED);
+        for (const reg of this.registered.keys()) this.engine.reannounce(reg, SRV_CHANGED);
       } else {
-        this.services.get(r)?.emit('renamed', from, to);
+        this.registered.get(r)?.emit('renamed', from, to);
       }
     });
     this.engine.on('conflict', (r, name) => {
+      this.conflicts++;
+      debug?.(`conflict for ${r.kind} "${name}" with autoRename off: it stops`);
       if (r !== this.host) {
-        const service = this.services.get(r);
-        this.services.delete(r);
+        const service = this.registered.get(r);
+        this.registered.delete(r);
         service?.emit('conflict', name);
         return;
       }
       // The host name is taken and may not change: no service can point at it, now or later.
       this.hostConflict = new BoasterError('NAME_CONFLICT', `The host name "${name}.local" is taken on the network; choose another hostName or enable autoRename`);
-      for (const [reg, service] of [...this.services]) {
-        this.services.delete(reg);
+      for (const [reg, service] of [...this.registered]) {
+        this.registered.delete(reg);
         void this.engine.remove(reg);
         service.emit('conflict', `${name}.local`);
       }
@@ -237,6 +287,16 @@ export class Responder extends EventEmitter<ResponderEvents> {
     return this.host.fullName;
   }
 
+  /** The services published now (probing, announcing or announced), in the order they were registered. */
+  get services(): Service[] {
+    return [...this.registered.values()];
+  }
+
+  /** Counters since the start: packets in and out, drops by reason, conflicts met. */
+  get stats(): ResponderStats {
+    return { ...this.core.stats, conflicts: this.conflicts };
+  }
+
   private start(): Promise<void> {
     this.starting ??= this.core.start().then(() => this.engine.add(this.host));
     return this.starting;
@@ -245,27 +305,52 @@ export class Responder extends EventEmitter<ResponderEvents> {
   /**
    * Publish a service: probe its name (renaming on conflict unless
    * `autoRename` is off), then announce it. Resolves with its handle once
-   * it is announced; rejects on a conflict without renaming, or when
-   * `signal` aborts first (the service is then withdrawn).
+   * it is announced; rejects on a conflict without renaming, when there is
+   * no interface to send on (`NO_INTERFACE`), or when `signal` aborts first
+   * (the service is then withdrawn). To see renames during the first probe,
+   * use {@link register}.
    */
   async publish(spec: ServiceSpec, options: { signal?: AbortSignal } = {}): Promise<Service> {
+    return this.register(spec, options).announced;
+  }
+
+  /**
+   * Start publishing a service and return its handle at once, before the
+   * first probe: its events (`probing`, `renamed`, `announced`) are there
+   * from the start, and `service.announced` settles as {@link publish}
+   * would. Bad input throws here, typed.
+   */
+  register(spec: ServiceSpec, options: { signal?: AbortSignal } = {}): Service {
     if (this.closed) throw new BoasterError('CLOSED', 'The responder is closed; create a new one');
     if (this.hostConflict) throw this.hostConflict;
     options.signal?.throwIfAborted();
-    const service = new Service(this, new ServiceRegistration(spec, this.host));
+    const registration = new ServiceRegistration(spec, this.host);
     // RFC 6763 §6.2, §6.4: oversized records and long keys work but deserve a word.
-    const txtRecord = service.registration.records().find((r) => r.record.type === 'TXT')?.record;
+    const txtRecord = registration.records().find((r) => r.record.type === 'TXT')?.record;
     if (txtRecord?.type === 'TXT') for (const warning of txtWarnings(txtRecord.data)) this.logger?.warn?.(`${spec.name}: ${warning}`);
+    return new Service(this, registration, (service) => this.announce(service, spec, options.signal));
+  }
+
+  /** Start the core if needed, then probe and announce `service`; settles when it is announced. */
+  private async announce(service: Service, spec: ServiceSpec, signal: AbortSignal | undefined): Promise<void> {
+    // The handle is returned before this runs on: let the caller attach its listeners first.
+    await Promise.resolve();
+    const options = { signal };
     await this.start();
     // close() or abort() may have come while the transport was starting.
     if (this.closed) throw new BoasterError('CLOSED', 'The responder was closed before the service was announced');
     if (this.hostConflict) throw this.hostConflict;
     options.signal?.throwIfAborted();
-    this.services.set(service.registration, service);
+    if (this.core.transport.interfaces.length === 0) {
+      throw new BoasterError(
+        'NO_INTERFACE',
+        `No interface to announce "${spec.name}" on: none matches the selection (interfaces, ipv4/ipv6, subnets) or none is up with an address. Check the interface names (e.g. \`ip -br addr\`) and the options, then publish again`,
+      );
+    }
+    this.registered.set(service.registration, service);
     const announced = this.whenAnnounced(service, options.signal);
     this.engine.add(service.registration);
     await announced;
-    return service;
   }
 
   /**
@@ -293,7 +378,7 @@ export class Responder extends EventEmitter<ResponderEvents> {
       };
       const onConflict = (name: string): void => {
         done();
-        this.services.delete(service.registration);
+        this.registered.delete(service.registration);
         reject(new BoasterError('NAME_CONFLICT', `The name "${name}" is taken on the network; choose another or enable autoRename`));
       };
       const onAbort = (): void => {
@@ -309,7 +394,7 @@ export class Responder extends EventEmitter<ResponderEvents> {
 
   /** @internal Withdraw `service`; whatever of it still waits for an announcement rejects with `STOPPED`. */
   async unpublish(service: Service): Promise<void> {
-    this.services.delete(service.registration);
+    this.registered.delete(service.registration);
     for (const [reject, of] of [...this.waiting]) {
       if (of === service) reject(new BoasterError('STOPPED', `The service "${service.name}" was stopped before it was announced; publish it again to announce it`));
     }
@@ -324,12 +409,11 @@ export class Responder extends EventEmitter<ResponderEvents> {
     if (this.starting) {
       await this.starting.catch(() => undefined);
       // Every goodbye at once, packed (RFC 6762 §10.1).
-      const registrations = [...this.services.keys(), this.host];
-      this.services.clear();
+      const registrations = [...this.registered.keys(), this.host];
+      this.registered.clear();
       await this.engine.removeAll(registrations);
     }
     this.engine.dispose();
-    this.errors.clear();
     this.stopErrors();
     if (this.ownsCore) await this.core.close();
   }

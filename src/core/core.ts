@@ -10,12 +10,12 @@ import type { Clock, Random } from '../protocol/clock.js';
 import { systemClock } from '../protocol/clock.js';
 import { PacketSender } from '../protocol/packet-sender.js';
 import { Scheduler } from '../protocol/scheduler.js';
-import type { InterfaceSelection } from '../transport/interfaces.js';
-import type { Transport } from '../transport/transport.js';
+import { checkSelection, type InterfaceSelection } from '../transport/interfaces.js';
+import type { Transport, TransportStats } from '../transport/transport.js';
 import { UdpTransport } from '../transport/udp-transport.js';
-import { RecordCache, type RecordCacheOptions } from '../cache/record-cache.js';
+import { RecordCache, type RecordCacheOptions, type RecordCacheStats } from '../cache/record-cache.js';
 import { ERROR_REPORT_INTERVAL_MS, MAX_RECORDS_PER_SECTION } from '../constants.js';
-import { Intake } from './intake.js';
+import { Intake, type IntakeDrop } from './intake.js';
 
 /** Options of an {@link MdnsCore}. */
 export interface MdnsCoreOptions extends InterfaceSelection {
@@ -29,6 +29,18 @@ export interface MdnsCoreOptions extends InterfaceSelection {
   random?: Random;
   /** The cache of others' records (made when a querier first needs it). */
   cache?: RecordCacheOptions;
+}
+
+/** Counters of a core since it started. */
+export interface CoreStats {
+  /** The transport's: packets received, delivered, sent, send errors, drops by reason. */
+  transport: Readonly<TransportStats>;
+  /** Packets (or records) that did not decode, by error code. */
+  malformed: Record<string, number>;
+  /** Decoded packets the intake dropped, by rule (RFC 6762 §6, §18). */
+  dropped: Record<IntakeDrop, number>;
+  /** The cache of others' records, when a querier made it. */
+  cache: RecordCacheStats | undefined;
 }
 
 /** Sockets, intake, timers and sending, shared by every mDNS consumer of a process. */
@@ -49,6 +61,7 @@ export class MdnsCore {
   private recordCache: RecordCache | undefined;
 
   constructor(options: MdnsCoreOptions = {}) {
+    checkSelection(options);
     this.transport = options.transport ?? new UdpTransport(options);
     this.random = options.random ?? Math.random;
     this.scheduler = new Scheduler(options.clock ?? systemClock, (error) => this.internalError(error, 'running a timer'));
@@ -99,6 +112,16 @@ export class MdnsCore {
         ),
       );
     });
+  }
+
+  /** Counters since the start (a copy). */
+  get stats(): CoreStats {
+    return {
+      transport: { ...this.transport.stats, dropped: { ...this.transport.stats.dropped } },
+      malformed: Object.fromEntries(this.intake.malformed),
+      dropped: { ...this.intake.dropped },
+      cache: this.recordCache?.stats,
+    };
   }
 
   /** Whether the cache exists (a querier has used it). */

@@ -42,6 +42,8 @@ import { UpdateAnnouncer } from './update-announcer.js';
 export interface EngineOptions {
   /** Rename on conflict (default true); when false a conflict stops the registration with a `conflict` event. */
   autoRename?: boolean;
+  /** Where to say how each query was answered; off when absent. */
+  debug?: (message: string) => void;
 }
 
 /** Events of the engine. */
@@ -118,6 +120,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       isAnnounced: (nic, owned) => this.store.has(nic.name, owned),
       wire: forWire,
       interfaces: () => this.transport.interfaces,
+      ...(options.debug ? { debug: options.debug } : {}),
     });
     this.updates = new UpdateAnnouncer(this.clock, (registration, types) => this.sendUpdate(registration, types));
     this.announcer = new Announcer(this.clock, {

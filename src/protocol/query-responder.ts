@@ -50,6 +50,8 @@ export interface QueryResponderDeps {
   wire(owned: OwnedRecord, ttl?: number): ResourceRecord;
   /** The interfaces in use now. */
   interfaces(): readonly NetworkInterface[];
+  /** Where to say how each query was answered (a person debugging mDNS wants it); off when absent. */
+  debug?: (message: string) => void;
 }
 
 /** Multicasts held back by the one-second rule at one place (interface and family), with their additional records. */
@@ -104,8 +106,11 @@ export class QueryResponder {
     const questions = packet.questions.slice(0, MAX_QUESTIONS_PER_QUERY);
     const legacy = received.source.port !== MDNS_PORT;
     const { answers, additionals } = answerQuery(questions, this.deps.lookup(nic), legacy ? [] : knownAnswers);
-    if (answers.length === 0 && additionals.length === 0) return;
+    const debug = this.deps.debug;
+    const about = debug ? `query from ${requester} on ${nic.name} (${questions.map((q) => `${q.name} ${q.type}${q.unicastResponse ? ' QU' : ''}`).join(', ')}; ${knownAnswers.length} known answers)` : '';
+    if (answers.length === 0 && additionals.length === 0) return void debug?.(`${about}: nothing of ours answers it`);
     if (legacy) {
+      debug?.(`${about}: legacy unicast reply with ${answers.length} answers (RFC 6762 §6.7)`);
       const reply = legacyReply(packet, answers, additionals);
       void this.deps.sender.send(nic, reply.packet, { address: received.source.address, port: received.source.port, budget: reply.budget, legacy: true });
       return;
@@ -115,7 +120,7 @@ export class QueryResponder {
     // RFC 6762 §5.5: a query sent straight to our address is answered by unicast;
     // §5.4: so are QU questions, unless a record was not multicast within a quarter of its TTL.
     const unicast = received.destination === 'unicast' || (questions.every((q) => q.unicastResponse) && answers.every(quarterFresh));
-    if (answers.length === 0 && !additionals.some((r) => r.record.type === 'NSEC')) return;
+    if (answers.length === 0 && !additionals.some((r) => r.record.type === 'NSEC')) return void debug?.(`${about}: every answer is a known answer (RFC 6762 §7.1)`);
     const truncatedQuery = (packet.flags & FLAG_TRUNCATED) !== 0;
     // RFC 6762 §6: unique answers at once, shared ones after 20–120 ms; §7.2: 400–500 ms after a TC query.
     const delay = truncatedQuery
@@ -123,6 +128,7 @@ export class QueryResponder {
       : answers.every((r) => r.unique) || probe
         ? 0
         : RESPONSE_DELAY_MIN_MS + this.deps.random() * (RESPONSE_DELAY_MAX_MS - RESPONSE_DELAY_MIN_MS);
+    debug?.(`${about}: ${answers.length} answers, ${unicast ? 'unicast' : 'multicast'}${delay > 0 ? ` in ${Math.round(delay)} ms${truncatedQuery ? ' (after a TC query, §7.2)' : ' (shared, §6)'}` : ' at once'}`);
     if (unicast) {
       this.unicastReply(nic, received, requester, answers, additionals, delay);
     } else if (delay === 0) {

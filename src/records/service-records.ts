@@ -3,7 +3,7 @@
  * (RFC 6762), built from what the user gives. Pure functions: the engine
  * decides when they are probed, announced and sent.
  */
-import { CLASS_IN, HOST_NAME_TTL, OTHER_TTL } from '../constants.js';
+import { CLASS_IN, HOST_NAME_TTL, MAX_TXT_RDATA_BYTES, OTHER_TTL } from '../constants.js';
 import { BoasterError } from '../errors.js';
 import type { TxtInput } from '../dnssd/txt.js';
 import { encodeTxt } from '../dnssd/txt.js';
@@ -40,7 +40,52 @@ export interface ServiceSpec {
 }
 
 /** Why a service or host definition is refused. */
-export class ServiceError extends BoasterError {}
+export type ServiceErrorCode = 'BAD_NAME' | 'BAD_TYPE' | 'BAD_SUBTYPE' | 'BAD_PORT' | 'BAD_DOMAIN' | 'BAD_TTL' | 'BAD_HOST_NAME' | 'RECORD_TOO_LARGE';
+
+/** A service or host definition given through the API is refused: `code` says which rule it breaks. */
+export class ServiceError extends BoasterError {
+  declare readonly code: ServiceErrorCode;
+
+  constructor(code: ServiceErrorCode, message: string) {
+    super(code, message);
+  }
+}
+
+/** ASCII control characters (C0 and DEL), which RFC 6763 §4.1.1 keeps out of instance names. */
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** What a string looks like in an error message: quoted, control characters visible. */
+function shown(text: string): string {
+  return JSON.stringify(text);
+}
+
+/**
+ * RFC 6762 §16 / RFC 1035 §2.3.4: a host name label, as `hostName` takes it:
+ * one label of 1–63 bytes of UTF-8, no dots, no control characters or
+ * backslashes (CVE-2021-3502, CVE-2023-38470: names like "a.", ".a",
+ * "a..b" or with escapes). A trailing `.local` is the domain, taken off,
+ * never doubled.
+ */
+export function checkHostLabel(hostName: unknown): string {
+  if (typeof hostName !== 'string') throw new ServiceError('BAD_HOST_NAME', `hostName must be a string such as "myhost", got ${typeof hostName}`);
+  const label = hostName.replace(/\.local\.?$/i, '');
+  const fix = 'pass one label such as "myhost" (boaster adds ".local")';
+  if (label.length === 0) throw new ServiceError('BAD_HOST_NAME', `hostName ${shown(hostName)} has an empty label; ${fix}`);
+  if (label.includes('.')) throw new ServiceError('BAD_HOST_NAME', `hostName ${shown(hostName)} is more than one label (it has a dot); ${fix}`);
+  if (CONTROL.test(label) || label.includes('\\')) throw new ServiceError('BAD_HOST_NAME', `hostName ${shown(hostName)} holds a control character or a backslash; ${fix}`);
+  const bytes = new TextEncoder().encode(label).length;
+  if (bytes > 63) throw new ServiceError('BAD_HOST_NAME', `hostName ${shown(hostName)} is ${bytes} bytes of UTF-8; a DNS label holds at most 63 (RFC 1035 §2.3.4): shorten it`);
+  return label;
+}
+
+/** RFC 2181 §8: a TTL is 31 bits; 0 means goodbye (RFC 6762 §10.1), so a record we publish needs at least 1 s. */
+export function checkTtl(ttl: unknown, what: string): number {
+  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > 0x7fffffff) {
+    throw new ServiceError('BAD_TTL', `${what} ${String(ttl)} must be a whole number of seconds from 1 to 2147483647 (0 would make every record a goodbye, RFC 6762 §10.1)`);
+  }
+  return ttl;
+}
+
 
 const TYPE_PATTERN = /^_[A-Za-z0-9](?:[A-Za-z0-9-]{0,13}[A-Za-z0-9])?\._(tcp|udp)$/;
 
@@ -70,12 +115,24 @@ export interface ServiceNames {
 
 /** Names of a service with instance name `name` (plain text). */
 export function serviceNames(spec: ServiceSpec, name = spec.name): ServiceNames {
-  const domain = spec.domain ?? 'local';
+  const domain = checkDomain(spec.domain);
+  if (typeof spec.type !== 'string') throw new ServiceError('BAD_TYPE', `The service type must be a string such as "_http._tcp", got ${typeof spec.type}`);
   const type = `${checkServiceType(spec.type)}.${domain}`;
+  if (typeof name !== 'string') throw new ServiceError('BAD_NAME', `The instance name must be a string, got ${typeof name}`);
   if (name.length === 0) throw new ServiceError('BAD_NAME', 'A service needs a non-empty instance name');
+  if (CONTROL.test(name)) throw new ServiceError('BAD_NAME', `The instance name ${shown(name)} holds a control character, which RFC 6763 §4.1.1 forbids (browsers such as avahi do not list it); remove it`);
   const instance = `${escapeLabel(name)}.${type}`;
   nameToLabels(instance); // throws LABEL_TOO_LONG / NAME_TOO_LONG with advice
   return { instance, type, subtypes: (spec.subtypes ?? []).map((s) => `${checkSubtype(s)}._sub.${type}`) };
+}
+
+/** The domain of a service: `local` unless given; given, a name of non-empty labels. */
+function checkDomain(domain: unknown): string {
+  if (domain === undefined) return 'local';
+  if (typeof domain !== 'string' || domain.length === 0 || domain.startsWith('.') || domain.replace(/\.$/, '').split('.').some((l) => l.length === 0)) {
+    throw new ServiceError('BAD_DOMAIN', `domain ${typeof domain === 'string' ? shown(domain) : typeof domain} must be a domain name such as "local" (leave it out for "local")`);
+  }
+  return domain.replace(/\.$/, '');
 }
 
 /**
@@ -87,10 +144,14 @@ export function serviceRecords(spec: ServiceSpec, names: ServiceNames, hostName:
   if (!Number.isInteger(spec.port) || spec.port < 0 || spec.port > 0xffff) {
     throw new ServiceError('BAD_PORT', `Port ${spec.port} must be an integer from 0 to 65535`);
   }
-  const hostTtl = spec.ttl?.host ?? HOST_NAME_TTL;
-  const otherTtl = spec.ttl?.other ?? OTHER_TTL;
+  const hostTtl = spec.ttl?.host === undefined ? HOST_NAME_TTL : checkTtl(spec.ttl.host, 'ttl.host');
+  const otherTtl = spec.ttl?.other === undefined ? OTHER_TTL : checkTtl(spec.ttl.other, 'ttl.other');
   const txt = Array.isArray(spec.txt) && spec.txt.every((s) => s instanceof Uint8Array) ? spec.txt : encodeTxt((spec.txt ?? {}) as TxtInput);
-  const domain = spec.domain ?? 'local';
+  const txtBytes = txt.reduce((n, s) => n + 1 + s.length, 0);
+  if (txtBytes > MAX_TXT_RDATA_BYTES) {
+    throw new ServiceError('RECORD_TOO_LARGE', `The TXT record is ${txtBytes} bytes; it must fit in one mDNS packet (RFC 6762 §17), so boaster takes at most ${MAX_TXT_RDATA_BYTES} (RFC 6763 §6.2 advises under 1300): move bulky data elsewhere, e.g. behind a URL`);
+  }
+  const domain = checkDomain(spec.domain);
   const shared = (name: string, data: string): OwnedRecord => ({ unique: false, record: { name, type: 'PTR', class: CLASS_IN, ttl: otherTtl, data } });
   return [
     shared(names.type, names.instance),

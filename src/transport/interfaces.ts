@@ -180,6 +180,32 @@ export function inSubnet(address: string, network: string, prefixLength: number)
  *
  * @throws {TransportError} `BAD_OPTION` for a malformed CIDR.
  */
+/**
+ * Check an interface selection where it is given (a constructor), so a
+ * mistake is an error at that call, not a silent socket set of nothing
+ * later: lists must be arrays of strings (a bare string from JavaScript
+ * would be read letter by letter), flags booleans, subnets CIDRs, and at
+ * least one of IPv4 and IPv6 on.
+ *
+ * @throws {TransportError} `BAD_OPTION`, saying which option and what to pass.
+ */
+export function checkSelection(selection: InterfaceSelection): void {
+  for (const key of ['interfaces', 'excludeInterfaces', 'subnets'] as const) {
+    const list: unknown = selection[key];
+    if (list === undefined) continue;
+    if (!Array.isArray(list) || !list.every((x) => typeof x === 'string' && x.length > 0)) {
+      const got = typeof list === 'string' ? `the string ${JSON.stringify(list)}` : typeof list;
+      throw new TransportError('BAD_OPTION', `${key} must be an array of non-empty strings, e.g. ${key === 'subnets' ? '["192.0.2.0/24"]' : '["eth0"]'}; got ${got}`);
+    }
+  }
+  for (const key of ['ipv4', 'ipv6', 'loopback', 'virtual'] as const) {
+    const flag: unknown = selection[key];
+    if (flag !== undefined && typeof flag !== 'boolean') throw new TransportError('BAD_OPTION', `${key} must be true or false, got ${typeof flag}`);
+  }
+  if (selection.ipv4 === false && selection.ipv6 === false) throw new TransportError('BAD_OPTION', 'ipv4 and ipv6 are both false, so nothing could be sent; leave one of them on');
+  parseCidrs(selection.subnets ?? []);
+}
+
 export function selectInterfaces(all: readonly NetworkInterface[], selection: InterfaceSelection = {}): NetworkInterface[] {
   const subnets = parseCidrs(selection.subnets ?? []);
   const named = selection.interfaces !== undefined ? new Set(selection.interfaces) : undefined;

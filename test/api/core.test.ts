@@ -81,4 +81,49 @@ describe('MdnsCore', () => {
     expect(core.cache.stats).toEqual({ records: 3, evicted: 4 });
     await core.close();
   });
+
+  it('a responder lists its services and counts; a service tells its port, TXT, subtypes, host and state', async () => {
+    const transport = fakeTransport();
+    const responder = new Responder({ transport, hostName: 'testhost', random: () => 0.5 });
+    const published = responder.publish({ ...SPEC, subtypes: ['_printer'], txt: { path: '/', flag: true } });
+    await vi.advanceTimersByTimeAsync(FIRST_ANNOUNCE);
+    const service = await published;
+    expect(responder.services).toEqual([service]);
+    expect({ port: service.port, txt: service.txt, subtypes: service.subtypes, host: service.host, state: service.state }).toEqual({
+      port: 8080,
+      txt: { path: '/', flag: true },
+      subtypes: ['_printer'],
+      host: 'testhost.local',
+      state: 'announced',
+    });
+    service.updatePort(9090);
+    expect(service.port).toBe(9090);
+    transport.deliver({ data: Uint8Array.of(1, 2, 3), interface: 'eth0', source: { ...PEER } });
+    const stats = responder.stats;
+    expect(stats.transport.sent).toBeGreaterThan(0);
+    expect(stats.malformed).toEqual({ TRUNCATED: 1 });
+    expect(stats.conflicts).toBe(0);
+    await service.stop();
+    expect(responder.services).toEqual([]);
+    await responder.close();
+  });
+
+  it('logger.debug hears each probe and how each query was answered; without it nothing is built', async () => {
+    const transport = fakeTransport();
+    const lines: string[] = [];
+    const responder = new Responder({ transport, hostName: 'testhost', random: () => 0.5, logger: { debug: (m) => lines.push(m) } });
+    const published = responder.publish(SPEC);
+    await vi.advanceTimersByTimeAsync(FIRST_ANNOUNCE);
+    await published;
+    await vi.advanceTimersByTimeAsync(5000);
+    transport.deliver({ data: encodePacket({ id: 0, flags: 0, questions: [q(INSTANCE, 'SRV')] }), interface: 'eth0', source: { ...PEER } });
+    transport.deliver({ data: encodePacket({ id: 0, flags: 0, questions: [q('nobody.local', 'A')] }), interface: 'eth0', source: { ...PEER } });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(lines).toContain('probing host "testhost" (RFC 6762 §8.1)');
+    expect(lines).toContain('probing service "Svc" (RFC 6762 §8.1)');
+    expect(lines).toContain(`query from ${PEER.address}|${PEER.port} on eth0 (${INSTANCE} SRV; 0 known answers): 1 answers, multicast at once`);
+    expect(lines).toContain(`query from ${PEER.address}|${PEER.port} on eth0 (nobody.local A; 0 known answers): nothing of ours answers it`);
+    await responder.close();
+  });
 });
+

@@ -130,6 +130,22 @@ describe('conflicts while probing (RFC 6762 §8.1, §9)', () => {
     await responder.close();
   });
 
+  it('register() hands the service over before its first probe: a rename while probing reaches its renamed listener, and announced settles with it', async () => {
+    const { transport, responder } = responderHarness();
+    const service = responder.register(SPEC);
+    const events: string[] = [];
+    service.on('probing', () => events.push('probing'));
+    service.on('renamed', (from, to) => events.push(`renamed ${from} → ${to}`));
+    service.on('announced', (name) => events.push(`announced ${name}`));
+    expect(service.state).toBe('probing');
+    await advanceTo(200);
+    deliver(transport, response([srv(INSTANCE, 9999, 'otherhost.local')], [a('otherhost.local', '192.0.2.77')]));
+    await advanceTo(FIRST_ANNOUNCE + 200);
+    await expect(service.announced).resolves.toBe(service);
+    expect(events).toEqual(['probing', 'renamed Svc → Svc (2)', 'probing', 'announced Svc (2)']);
+    await responder.close();
+  });
+
   it('RFC 6762 §8.1, §9: a response with a different A record for our host name renames the host "testhost-2"; SRV targets follow', async () => {
     const { transport, responder } = responderHarness();
     const hostRenamed = vi.fn();

@@ -178,7 +178,7 @@ describe('TTLs the user sets', () => {
     const hostRecordTtls = hostAnnouncement?.packet.answers.filter((r) => r.name === HOST || r.data === HOST).map((r) => r.ttl);
     expect(hostRecordTtls).toEqual([60, 60, 60, 60]);
     await responder.close();
-    expect(() => new Responder({ transport, hostTtl: 0 })).toThrow(expect.objectContaining({ code: 'BAD_OPTION' }));
+    expect(() => new Responder({ transport, hostTtl: 0 })).toThrow(expect.objectContaining({ code: 'BAD_TTL' }));
   });
 });
 
