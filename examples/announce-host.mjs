@@ -64,8 +64,12 @@ if (process.argv.includes('--dry-run')) {
   console.log('\n--dry-run: nothing was sent.');
 } else {
   const responder = new Responder({ hostName: hostLabel });
-  const service = await responder.publish({ name: `boaster on ${hostLabel}`, type: '_boaster._tcp', port: 9, txt });
-  console.log(`\nAnnounced as "${service.name}" on ${responder.hostName}; Ctrl-C sends goodbyes and exits.`);
+  // SIGTERM (what systemd and kill send) like Ctrl-C: goodbyes, so caches drop us at once instead of in 4,500 s.
+  const stop = () => void responder.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  const service = responder.register({ name: `boaster on ${hostLabel}`, type: '_boaster._tcp', port: 9, txt });
   service.on('renamed', (from, to) => console.log(`renamed "${from}" -> "${to}"`));
-  process.on('SIGINT', () => void responder.close().then(() => process.exit(0)));
+  await service.announced;
+  console.log(`\nAnnounced as "${service.name}" on ${responder.hostName}; Ctrl-C or SIGTERM sends goodbyes and exits.`);
 }

@@ -83,7 +83,7 @@ describe.skipIf(skip)('hostile names: a conflict on a name at the label limit', 
     const h1 = lab().host(1);
     const theirSrv: Answer = { type: 'SRV', name: fqdn, ttl: 120, flush: true, data: { priority: 0, weight: 0, port: 9, target: 'intruder.local' } };
     const conflict = response([theirSrv]);
-    const renameLine = pub.process.waitForOutput(/Renamed from '(.*?)' to '(.*?)'\n/, 12_000).catch((e: unknown) => e as Error);
+    const renameLine = pub.process.waitForOutput(/Service name collision, renaming service to '(.*?)' \(was '(.*?)'\)\n/, 12_000).catch((e: unknown) => e as Error);
     const run = await runPeer(h1, {
       durationMs: 10_000,
       sockets: standardSockets(h1),
@@ -98,7 +98,7 @@ describe.skipIf(skip)('hostile names: a conflict on a name at the label limit', 
     expect(pub.process.running, `boaster died after conflicting SRV records\n${pub.process.tail()}`).toBe(true);
     const line = await renameLine;
     if (line instanceof Error) throw new Error(`no rename: ${line.message}`);
-    const [, from, to = ''] = line;
+    const [, to = '', from] = line;
     expect(from).toBe(instance);
     expect(utf8Bytes(to), `renamed to "${to}"`).toBeLessThanOrEqual(63);
     expect(to).not.toContain('\uFFFD');
