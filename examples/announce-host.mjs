@@ -8,23 +8,8 @@
 //
 // Run from a checkout after `npm run build`:  node examples/announce-host.mjs [--dry-run]
 import os from 'node:os';
-import {
-  HOST_NAME_TTL,
-  OTHER_TTL,
-  FLAG_AUTHORITATIVE,
-  FLAG_RESPONSE,
-  decodePacket,
-  decodeTxt,
-  encodeTxt,
-  escapeLabel,
-  identityTxt,
-  IDENTITY_MAX_MACS,
-  payloadBudget,
-  readHostIdentity,
-  Responder,
-  splitPacket,
-  txtWarnings,
-} from 'boaster';
+import { decodeTxt, encodeTxt, identityTxt, IDENTITY_MAX_MACS, readHostIdentity, Responder, txtWarnings } from 'boaster';
+import { HOST_NAME_TTL, OTHER_TTL, FLAG_AUTHORITATIVE, FLAG_RESPONSE, decodePacket, escapeLabel, payloadBudget, splitPacket } from 'boaster/wire';
 
 const identity = await readHostIdentity();
 const txt = encodeTxt(identityTxt({ ...identity, mac: identity.mac.slice(0, IDENTITY_MAX_MACS) }, { txtvers: '1' }));

@@ -13,7 +13,8 @@
  * engine: a deliberately broken boaster, for the fault-injection runs.
  */
 import { createInterface } from 'node:readline';
-import { Responder, UdpTransport, type Service } from '../../src/index.js';
+import { Responder, type Service } from '../../src/index.js';
+import { UdpTransport } from '../../src/entries/transport.js';
 import { FaultyTransport, isFault, type FaultName } from './faults.js';
 
 interface DriverConfig {
