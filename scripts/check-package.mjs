@@ -8,6 +8,7 @@
 // - an ESM TypeScript program (.mts) and a CommonJS one (.cts) compile
 //   against the installed types with the strictest options (nodenext,
 //   strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess), and run;
+// - the README's Quick start compiles against it as it stands;
 // - the `boaster` bin prints its usage and version;
 // - the tarball carries no TypeScript sources (maps without sourcesContent).
 // Run after `npm run build` (or pass --build). Prints one summary line;
@@ -92,16 +93,21 @@ const seen = (s: ServiceInstance): string => s.name;
 const bytes: number = encodePacket({ answers: [record] }).length + encodeTxt({ k: 'v' }).length;
 void responder;
 void seen;
-console.log(JSON.stringify({ ok: bytes > 0 && code === 'BAD_PORT' && new BoasterError('X', 'y') instanceof Error }));
+console.log(JSON.stringify({ ok: bytes > 0 && code === 'BAD_PORT' && new BoasterError('INTERNAL', 'y') instanceof Error }));
 void mdns.close();
 `;
 writeFileSync(join(scratch, 'program.mts'), program);
+// The README's Quick start, verbatim: it must compile against the package as installed (it is not run: it would open sockets).
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const quick = /## Quick start\n[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+if (!quick) fail('README.md has no ```ts block under "## Quick start"');
+writeFileSync(join(scratch, 'quickstart.mts'), `${quick}export {};\n`);
 writeFileSync(join(scratch, 'program.cts'), program);
 const tsconfig = (file, module) => ({
   compilerOptions: { module, moduleResolution: module, target: 'ES2022', lib: ['ES2022'], types: ['node'], strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, noImplicitOverride: true, skipLibCheck: false, outDir: 'out', typeRoots: [join(root, 'node_modules', '@types')] },
-  files: [file],
+  files: Array.isArray(file) ? file : [file],
 });
-writeFileSync(join(scratch, 'tsconfig.json'), JSON.stringify(tsconfig('program.mts', 'nodenext')));
+writeFileSync(join(scratch, 'tsconfig.json'), JSON.stringify(tsconfig(['program.mts', 'quickstart.mts'], 'nodenext')));
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 try {
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: scratch, encoding: 'utf8', timeout: 120_000 });
@@ -124,4 +130,4 @@ const expected = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).ve
 if (version !== `boaster ${expected}`) fail(`boaster --version printed "${version}", not "boaster ${expected}"`);
 
 rmSync(scratch, { recursive: true, force: true });
-console.log(`package ok: ${packed.filename} ${packed.size} B (${packed.files.length} files), installed; ESM and CJS load every entry (${results['esm.mjs']} root exports); strict ESM and CJS TypeScript programs compile and run; the bin works`);
+console.log(`package ok: ${packed.filename} ${packed.size} B (${packed.files.length} files), installed; ESM and CJS load every entry (${results['esm.mjs']} root exports); strict ESM and CJS TypeScript programs compile and run; the README's Quick start compiles; the bin works`);

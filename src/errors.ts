@@ -4,12 +4,35 @@
  * messages. Messages say what went wrong and what to do next.
  */
 
+/**
+ * Codes of the API's own checks and life cycle (the codec, TXT, service and
+ * transport codes are their classes' own unions below).
+ */
+export type ApiErrorCode =
+  | 'BAD_OPTION'
+  | 'BAD_STATE'
+  | 'CLOSED'
+  | 'STOPPED'
+  | 'ABORTED'
+  | 'TIMEOUT'
+  | 'NAME_CONFLICT'
+  | 'NO_INTERFACE'
+  | 'SEND_FAILED'
+  | 'CACHE_FULL'
+  | 'INTERNAL';
+
+/** Why a service or host definition is refused ({@link ServiceError}). */
+export type ServiceErrorCode = 'BAD_NAME' | 'BAD_TYPE' | 'BAD_SUBTYPE' | 'BAD_PORT' | 'BAD_DOMAIN' | 'BAD_TTL' | 'BAD_HOST_NAME' | 'RECORD_TOO_LARGE';
+
+/** Every code a {@link BoasterError} can carry; README's "Error codes" says what each means and what to do. */
+export type BoasterErrorCode = ApiErrorCode | ServiceErrorCode | WireDecodeErrorCode | WireEncodeErrorCode | TxtErrorCode | TransportErrorCode;
+
 /** Base class of every error boaster throws on purpose. */
 export class BoasterError extends Error {
   /** Stable, machine-readable code (e.g. `LABEL_TOO_LONG`). */
-  readonly code: string;
+  readonly code: BoasterErrorCode;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: BoasterErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;

@@ -27,7 +27,7 @@ export type { ServiceSpec } from './records/service-records.js';
 export { ServiceError } from './records/service-records.js';
 export type { ServiceErrorCode } from './records/service-records.js';
 export { BoasterError, TransportError, TxtError, WireDecodeError, WireEncodeError } from './errors.js';
-export type { TransportErrorCode, TxtErrorCode, WireDecodeErrorCode, WireEncodeErrorCode } from './errors.js';
+export type { ApiErrorCode, BoasterErrorCode, TransportErrorCode, TxtErrorCode, WireDecodeErrorCode, WireEncodeErrorCode } from './errors.js';
 export { encodeTxt, decodeTxt, decodeTxtBinary, decodeTxtEntries, txtRdataLength, txtWarnings } from './dnssd/txt.js';
 export type { DecodedTxt, DecodedTxtBinary, EncodeTxtOptions, TxtEntry, TxtInput, TxtValue } from './dnssd/txt.js';
 export { identityTxt, readHostIdentity, IDENTITY_MAX_MACS, IDENTITY_TXT_KEYS } from './dnssd/identity.js';

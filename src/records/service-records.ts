@@ -4,7 +4,9 @@
  * decides when they are probed, announced and sent.
  */
 import { CLASS_IN, HOST_NAME_TTL, MAX_TXT_RDATA_BYTES, OTHER_TTL } from '../constants.js';
-import { BoasterError } from '../errors.js';
+import { BoasterError, type ServiceErrorCode } from '../errors.js';
+
+export type { ServiceErrorCode } from '../errors.js';
 import type { TxtInput } from '../dnssd/txt.js';
 import { encodeTxt } from '../dnssd/txt.js';
 import type { InterfaceAddress } from '../transport/interfaces.js';
@@ -39,8 +41,6 @@ export interface ServiceSpec {
   ttl?: { host?: number; other?: number };
 }
 
-/** Why a service or host definition is refused. */
-export type ServiceErrorCode = 'BAD_NAME' | 'BAD_TYPE' | 'BAD_SUBTYPE' | 'BAD_PORT' | 'BAD_DOMAIN' | 'BAD_TTL' | 'BAD_HOST_NAME' | 'RECORD_TOO_LARGE';
 
 /** A service or host definition given through the API is refused: `code` says which rule it breaks. */
 export class ServiceError extends BoasterError {
