@@ -10,13 +10,22 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'main', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/conformance/**', 'test/hardening/flood.lab.test.ts'], sequence: { groupOrder: 0 } },
+        test: {
+          name: 'main',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/conformance/**', 'test/hardening/flood.lab.test.ts'],
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         // The conformance suite measures timing, and the flood test loads both cores:
         // they run after everything else, not beside it.
         extends: true,
-        test: { name: 'conformance', include: ['test/conformance/**/*.test.ts', 'test/hardening/flood.lab.test.ts'], sequence: { groupOrder: 1 } },
+        test: {
+          name: 'conformance',
+          include: ['test/conformance/**/*.test.ts', 'test/hardening/flood.lab.test.ts'],
+          sequence: { groupOrder: 1 },
+        },
       },
     ],
   },

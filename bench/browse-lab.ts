@@ -66,7 +66,11 @@ function build(): { dist: string; gitHead: string; srcNewerThanDist: string[] } 
     };
     walk(join(ROOT, 'src'));
     const sha = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 12);
-    return { dist: `dist/index.js sha256 ${sha}, built ${new Date(built).toISOString()}`, gitHead: output('git', ['-C', ROOT, 'log', '-1', '--format=%h %cI']), srcNewerThanDist: newer.sort() };
+    return {
+      dist: `dist/index.js sha256 ${sha}, built ${new Date(built).toISOString()}`,
+      gitHead: output('git', ['-C', ROOT, 'log', '-1', '--format=%h %cI']),
+      srcNewerThanDist: newer.sort(),
+    };
   } catch (error) {
     return { dist: `unreadable: ${String(error)}`, gitHead: 'unknown', srcNewerThanDist: [] };
   }
@@ -81,7 +85,15 @@ function size(text: string | undefined, fallback: number, what: string): number 
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { n: { type: 'string' }, runs: { type: 'string' }, hold: { type: 'string' }, big: { type: 'string' }, diagnose: { type: 'boolean' }, src: { type: 'boolean' }, 'pinned-runs': { type: 'string' } },
+    options: {
+      n: { type: 'string' },
+      runs: { type: 'string' },
+      hold: { type: 'string' },
+      big: { type: 'string' },
+      diagnose: { type: 'boolean' },
+      src: { type: 'boolean' },
+      'pinned-runs': { type: 'string' },
+    },
     allowPositionals: false,
   });
   const n = size(values.n, 1_000, '--n');
@@ -91,9 +103,17 @@ async function main(): Promise<void> {
   if (!(holdS >= 0 && holdS <= 60)) fail('--hold takes 0 to 60 (seconds)');
   const big = values.big === undefined ? undefined : size(values.big, 10_000, '--big');
   const pinnedRuns = values['pinned-runs'] === undefined ? 0 : Number(values['pinned-runs']);
-  if (!Number.isInteger(pinnedRuns) || pinnedRuns < 0 || pinnedRuns > MAX_RUNS) fail(`--pinned-runs must be 0..${MAX_RUNS}`);
+  if (!Number.isInteger(pinnedRuns) || pinnedRuns < 0 || pinnedRuns > MAX_RUNS)
+    fail(`--pinned-runs must be 0..${MAX_RUNS}`);
   if (pinnedRuns > 0 && os.cpus().length < 2) fail('--pinned-runs needs at least 2 CPUs');
-  const reason = labUnavailableReason(['avahi-daemon', 'dbus-daemon', 'avahi-browse', 'unshare', 'tshark', 'python-zeroconf']);
+  const reason = labUnavailableReason([
+    'avahi-daemon',
+    'dbus-daemon',
+    'avahi-browse',
+    'unshare',
+    'tshark',
+    'python-zeroconf',
+  ]);
   if (reason) fail(`needs the network lab: ${reason}`);
   const machine = {
     date: new Date().toISOString(),
@@ -112,7 +132,9 @@ async function main(): Promise<void> {
   const log = (line: string): void => {
     process.stdout.write(`${line}\n`);
   };
-  log(`${command}\n${machine.cpu} × ${machine.cores}, Linux ${machine.kernel}, Node ${machine.node}, ${machine.avahi}, python-zeroconf ${machine.zeroconf}`);
+  log(
+    `${command}\n${machine.cpu} × ${machine.cores}, Linux ${machine.kernel}, Node ${machine.node}, ${machine.avahi}, python-zeroconf ${machine.zeroconf}`,
+  );
   const started = Date.now();
   const holdMs = holdS * 1000;
   const labs: LabResult[] = [];
@@ -121,7 +143,11 @@ async function main(): Promise<void> {
     const t = Date.now();
     const browsers: BrowserSpec[] = [{ kind: 'boaster' }, { kind: 'avahi-browse' }, { kind: 'zeroconf' }];
     if (run === 1) browsers.unshift({ kind: 'boaster', baseline: true });
-    if (values.diagnose) browsers.push({ kind: 'boaster', noSrvTxtQueries: true }, { kind: 'boaster', noSrvTxtQueries: true, earliestFirstQuery: true });
+    if (values.diagnose)
+      browsers.push(
+        { kind: 'boaster', noSrvTxtQueries: true },
+        { kind: 'boaster', noSrvTxtQueries: true, earliestFirstQuery: true },
+      );
     if (values.src) browsers.push({ kind: 'boaster', src: true });
     labs.push(await runLab({ n, run, browsers, maxMs: 60_000, holdMs, publishTimeoutMs: 120_000 }, log));
     log(`  done in ${((Date.now() - t) / 1000).toFixed(0)} s`);
@@ -148,12 +174,30 @@ async function main(): Promise<void> {
   const out = join(dirname(fileURLToPath(import.meta.url)), 'results');
   mkdirSync(out, { recursive: true });
   const elapsedS = Math.round((Date.now() - started) / 1000);
-  writeFileSync(join(out, 'browse-lab.json'), `${JSON.stringify({ machine, command, elapsedS, targets: targets(labs.filter((l) => !l.pinned), n), labs }, null, 2)}\n`);
+  writeFileSync(
+    join(out, 'browse-lab.json'),
+    `${JSON.stringify(
+      {
+        machine,
+        command,
+        elapsedS,
+        targets: targets(
+          labs.filter((l) => !l.pinned),
+          n,
+        ),
+        labs,
+      },
+      null,
+      2,
+    )}\n`,
+  );
   writeFileSync(join(out, 'browse-lab.md'), `${md}\n(${elapsedS} s in all.)\n`);
   log(`\n${md}\n(${elapsedS} s; written to bench/results/browse-lab.json and browse-lab.md)`);
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench:browse:lab: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `bench:browse:lab: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

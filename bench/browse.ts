@@ -45,7 +45,14 @@ const WORKER_TIMEOUT_MS = 10 * 60_000;
 const MAX_RUNS = 9;
 
 function worker(n: number, maxRecords: number | undefined): Promise<BrowseWorkerResult> {
-  const args = ['--expose-gc', '--import', 'tsx', join(here, 'browse', 'worker.ts'), String(n), ...(maxRecords === undefined ? [] : [String(maxRecords)])];
+  const args = [
+    '--expose-gc',
+    '--import',
+    'tsx',
+    join(here, 'browse', 'worker.ts'),
+    String(n),
+    ...(maxRecords === undefined ? [] : [String(maxRecords)]),
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -71,7 +78,10 @@ const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[
 const f0 = (x: number): string => Math.round(x).toLocaleString('en-US');
 const f1 = (x: number): string => (Math.round(x * 10) / 10).toLocaleString('en-US');
 const mib = (kib: number): string => f1(kib / 1024);
-const questions = (q: Record<string, number>): string => Object.entries(q).map(([t, c]) => `${t} ${c}`).join(', ') || 'none';
+const questions = (q: Record<string, number>): string =>
+  Object.entries(q)
+    .map(([t, c]) => `${t} ${c}`)
+    .join(', ') || 'none';
 
 interface Row {
   first: BrowseWorkerResult;
@@ -140,7 +150,10 @@ async function main(): Promise<void> {
   if (values.quick) return;
   const out = join(root, 'bench', 'results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'browse.json'), `${JSON.stringify({ at: new Date().toISOString(), machine: { cpu: cpuModel(), cores: os.cpus().length, kernel: kernel(), node: process.version }, command, rows }, null, 2)}\n`);
+  writeFileSync(
+    join(out, 'browse.json'),
+    `${JSON.stringify({ at: new Date().toISOString(), machine: { cpu: cpuModel(), cores: os.cpus().length, kernel: kernel(), node: process.version }, command, rows }, null, 2)}\n`,
+  );
   writeFileSync(join(out, 'browse.md'), md);
   process.stderr.write('bench:browse: wrote bench/results/browse.json and browse.md\n');
 }

@@ -16,7 +16,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { labUnavailableReason } from '../test/lab/availability.js';
 import { createLab } from '../test/lab/lab.js';
-import { FLOOD_SERVICE, formatFloodReport, runFloodScenario, type FloodReport } from '../test/hardening/flood-scenario.js';
+import {
+  FLOOD_SERVICE,
+  formatFloodReport,
+  runFloodScenario,
+  type FloodReport,
+} from '../test/hardening/flood-scenario.js';
 import { cpuModel, kernel } from './machine.js';
 
 const MAX_SECONDS = 600;
@@ -33,7 +38,10 @@ function positive(text: string | undefined, fallback: number, max: number, what:
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { seconds: { type: 'string' }, rate: { type: 'string' } }, allowPositionals: false });
+  const { values } = parseArgs({
+    options: { seconds: { type: 'string' }, rate: { type: 'string' } },
+    allowPositionals: false,
+  });
   const seconds = positive(values.seconds, 60, MAX_SECONDS, 'seconds');
   const rate = positive(values.rate, 3_000, MAX_RATE, 'rate');
   const reason = labUnavailableReason([]);
@@ -70,7 +78,7 @@ async function main(): Promise<void> {
     `h1 floods 224.0.0.251:5353 with a mix of QM/QU/legacy queries for its names and for bogus ones, a 1,000-question query every 100 packets,`,
     'junk, truncated packets and responses for unrelated names; h2 sends a legacy unicast SRV query and a QU SRV query every',
     `${report.options.legitIntervalMs} ms and times each answer (a miss after 1 s). "QU, own reply": one unicast reply per query; "QU, any answer":`,
-    'the first response with the SRV after the query, unicast or multicast (RFC 6762 §18.1). CPU is boaster\'s utime + stime over the flood.',
+    "the first response with the SRV after the query, unicast or multicast (RFC 6762 §18.1). CPU is boaster's utime + stime over the flood.",
     '',
     text,
     '',

@@ -42,7 +42,8 @@ function output(cmd: string, args: readonly string[]): string {
 function parseNs(text: string | undefined): number[] {
   if (text === undefined) return [1, 1_000];
   const ns = text.split(',').map((s) => Number(s.trim().replace(/_/g, '')));
-  for (const n of ns) if (!Number.isInteger(n) || n < 1 || n > MAX_N) fail(`--n takes sizes from 1 to ${MAX_N}, got ${text}`);
+  for (const n of ns)
+    if (!Number.isInteger(n) || n < 1 || n > MAX_N) fail(`--n takes sizes from 1 to ${MAX_N}, got ${text}`);
   return [...new Set(ns)];
 }
 
@@ -103,7 +104,10 @@ async function main(): Promise<void> {
   const out = join(dirname(fileURLToPath(import.meta.url)), 'results');
   mkdirSync(out, { recursive: true });
   const elapsedS = Math.round((Date.now() - started) / 1000);
-  writeFileSync(join(out, 'scale-lab.json'), `${JSON.stringify({ machine, command, elapsedS, targets: targets(results, ns), results }, null, 2)}\n`);
+  writeFileSync(
+    join(out, 'scale-lab.json'),
+    `${JSON.stringify({ machine, command, elapsedS, targets: targets(results, ns), results }, null, 2)}\n`,
+  );
   writeFileSync(join(out, 'scale-lab.md'), md);
   log(`\n${md}\n(${elapsedS} s; written to bench/results/scale-lab.json and scale-lab.md)`);
 }

@@ -134,21 +134,37 @@ function mergeRuns(each: readonly WorkerResult[]): WorkerResult | undefined {
   const kinds = ['srv', 'legacy', 'ptr', 'knownAnswers'] as const;
   const merged: WorkerResult = { ...first, queries: { ...first.queries }, runs: each.length, mainUsByRun: {} };
   for (const kind of kinds) {
-    const pick = (f: (q: WorkerResult['queries'][typeof kind]) => number): number => median(each.map((r) => f(r.queries[kind])));
-    merged.queries[kind] = { ...first.queries[kind], mainUs: pick((q) => q.mainUs), mainUsMedian: pick((q) => q.mainUsMedian), cpuUs: pick((q) => q.cpuUs) };
+    const pick = (f: (q: WorkerResult['queries'][typeof kind]) => number): number =>
+      median(each.map((r) => f(r.queries[kind])));
+    merged.queries[kind] = {
+      ...first.queries[kind],
+      mainUs: pick((q) => q.mainUs),
+      mainUsMedian: pick((q) => q.mainUsMedian),
+      cpuUs: pick((q) => q.cpuUs),
+    };
     if (merged.mainUsByRun) merged.mainUsByRun[kind] = each.map((r) => r.queries[kind].mainUs);
   }
   return merged;
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, n: { type: 'string' }, runs: { type: 'string' }, write: { type: 'boolean' } }, allowPositionals: false });
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean' },
+      n: { type: 'string' },
+      runs: { type: 'string' },
+      write: { type: 'boolean' },
+    },
+    allowPositionals: false,
+  });
   const runs = values.runs === undefined ? (values.quick ? 1 : DEFAULT_RUNS) : Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1 || runs > MAX_RUNS) fail(`--runs takes a whole number from 1 to ${MAX_RUNS}, got ${values.runs}`);
+  if (!Number.isInteger(runs) || runs < 1 || runs > MAX_RUNS)
+    fail(`--runs takes a whole number from 1 to ${MAX_RUNS}, got ${values.runs}`);
   let sizes = values.quick ? QUICK : FULL;
   if (values.n !== undefined) {
     sizes = values.n.split(',').map((s) => Number(s.trim().replace(/_/g, '')));
-    if (sizes.some((x) => !Number.isInteger(x) || x < 1 || x > 100_000)) fail(`--n takes sizes from 1 to 100000 separated by commas, got ${values.n}`);
+    if (sizes.some((x) => !Number.isInteger(x) || x < 1 || x > 100_000))
+      fail(`--n takes sizes from 1 to 100000 separated by commas, got ${values.n}`);
   }
   const full = !values.quick && values.n === undefined && values.runs === undefined;
   const write = full || values.write === true;
@@ -162,14 +178,28 @@ async function main(): Promise<void> {
     /** 1-minute load average when the run began: other work on the machine moves the figures. */
     loadAverage: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
   };
-  const flags = [values.quick ? '--quick' : '', values.n !== undefined ? `--n ${sizes.join(',')}` : '', values.runs !== undefined ? `--runs ${runs}` : '', values.write && !full ? '--write' : ''].filter(Boolean);
+  const flags = [
+    values.quick ? '--quick' : '',
+    values.n !== undefined ? `--n ${sizes.join(',')}` : '',
+    values.runs !== undefined ? `--runs ${runs}` : '',
+    values.write && !full ? '--write' : '',
+  ].filter(Boolean);
   const command = `npm run bench:scale${flags.length > 0 ? ` -- ${flags.join(' ')}` : ''}`;
-  process.stderr.write(`${command}: N = ${sizes.join(', ')}, ${runs} fresh worker process${runs > 1 ? 'es' : ''} each\n`);
+  process.stderr.write(
+    `${command}: N = ${sizes.join(', ')}, ${runs} fresh worker process${runs > 1 ? 'es' : ''} each\n`,
+  );
 
   const results: WorkerResult[] = [];
   const failures: string[] = [];
   for (const n of sizes) {
-    const args = ['--expose-gc', '--import', 'tsx', join('bench', 'scale', 'worker.ts'), String(n), ...(values.quick ? ['--quick'] : [])];
+    const args = [
+      '--expose-gc',
+      '--import',
+      'tsx',
+      join('bench', 'scale', 'worker.ts'),
+      String(n),
+      ...(values.quick ? ['--quick'] : []),
+    ];
     const each: WorkerResult[] = [];
     for (let i = 0; i < runs; i++) {
       try {
@@ -193,7 +223,9 @@ async function main(): Promise<void> {
   // At the end the load includes this run itself (about one core); at the start it is the rest of the machine.
   const busy = machine.loadAverage > machine.cores / 2;
   const out = join(here, 'results');
-  const written = write ? 'Results: `bench/results/scale.json`, `bench/results/scale.md`.' : 'Printed only: this run writes no file.';
+  const written = write
+    ? 'Results: `bench/results/scale.json`, `bench/results/scale.md`.'
+    : 'Printed only: this run writes no file.';
   const md = markdown({
     title: values.quick ? 'Scale benchmark (offline, quick)' : 'Scale benchmark (offline)',
     machineLine: `${machine.date} · ${machine.cpu} × ${machine.cores} · Linux ${machine.kernel} · Node ${machine.node} · ${machine.memoryGiB} GiB · load average ${machine.loadAverage} at the start, ${loadAtEnd} at the end${busy ? ' (**the machine was busy: CPU and wall figures are inflated by other work**)' : ''}`,
@@ -215,11 +247,16 @@ async function main(): Promise<void> {
       importCost: cost,
       targets: targets(results),
       oddities: oddities(results),
-      lab: { measured: false, note: 'No socket in this run: the lab half of issue 10 is npm run bench:scale:lab (bench/results/scale-lab.json).' },
+      lab: {
+        measured: false,
+        note: 'No socket in this run: the lab half of issue 10 is npm run bench:scale:lab (bench/results/scale-lab.json).',
+      },
     };
     // One line per key, and per N in results: short enough to read and to diff.
     const lines = Object.entries(json).map(([key, value]) =>
-      Array.isArray(value) && key === 'results' ? `  "${key}": [\n${value.map((v) => `    ${JSON.stringify(v)}`).join(',\n')}\n  ]` : `  "${key}": ${JSON.stringify(value)}`,
+      Array.isArray(value) && key === 'results'
+        ? `  "${key}": [\n${value.map((v) => `    ${JSON.stringify(v)}`).join(',\n')}\n  ]`
+        : `  "${key}": ${JSON.stringify(value)}`,
     );
     writeFileSync(join(out, 'scale.json'), `{\n${lines.join(',\n')}\n}\n`);
     writeFileSync(join(out, 'scale.md'), md);

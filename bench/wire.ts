@@ -47,7 +47,13 @@ function syntheticResponse(count: number): PacketInput {
   for (let i = 0; i < count; i++) {
     const instance = `Device ${i} on rack ${i % 7}._http._tcp.local`;
     answers.push({ name: '_http._tcp.local', type: 'PTR', ttl: 4500, data: instance });
-    answers.push({ name: instance, type: 'SRV', ttl: 120, cacheFlush: true, data: { priority: 0, weight: 0, port: 8000 + i, target: `host-${i % 7}.local` } });
+    answers.push({
+      name: instance,
+      type: 'SRV',
+      ttl: 120,
+      cacheFlush: true,
+      data: { priority: 0, weight: 0, port: 8000 + i, target: `host-${i % 7}.local` },
+    });
   }
   return { flags: 0x8400, answers };
 }

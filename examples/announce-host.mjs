@@ -8,12 +8,33 @@
 //
 // Run from a checkout after `npm run build`:  node examples/announce-host.mjs [--dry-run]
 import os from 'node:os';
-import { decodeTxt, encodeTxt, identityTxt, IDENTITY_MAX_MACS, readHostIdentity, Responder, txtWarnings } from 'boaster';
-import { HOST_NAME_TTL, OTHER_TTL, FLAG_AUTHORITATIVE, FLAG_RESPONSE, decodePacket, escapeLabel, payloadBudget, splitPacket } from 'boaster/wire';
+import {
+  decodeTxt,
+  encodeTxt,
+  identityTxt,
+  IDENTITY_MAX_MACS,
+  readHostIdentity,
+  Responder,
+  txtWarnings,
+} from 'boaster';
+import {
+  HOST_NAME_TTL,
+  OTHER_TTL,
+  FLAG_AUTHORITATIVE,
+  FLAG_RESPONSE,
+  decodePacket,
+  escapeLabel,
+  payloadBudget,
+  splitPacket,
+} from 'boaster/wire';
 
 const identity = await readHostIdentity();
 const txt = encodeTxt(identityTxt({ ...identity, mac: identity.mac.slice(0, IDENTITY_MAX_MACS) }, { txtvers: '1' }));
-const hostLabel = os.hostname().split('.')[0].replace(/[^A-Za-z0-9-]/g, '-') || 'boaster';
+const hostLabel =
+  os
+    .hostname()
+    .split('.')[0]
+    .replace(/[^A-Za-z0-9-]/g, '-') || 'boaster';
 const host = `${hostLabel}.local`;
 const type = '_boaster._tcp.local';
 const instance = `${escapeLabel(`boaster on ${hostLabel}`)}.${type}`;
@@ -23,7 +44,13 @@ const addresses = Object.values(os.networkInterfaces())
   .filter((info) => info && !info.internal);
 const records = [
   { name: type, type: 'PTR', ttl: OTHER_TTL, data: instance },
-  { name: instance, type: 'SRV', ttl: HOST_NAME_TTL, cacheFlush: true, data: { priority: 0, weight: 0, port: 9, target: host } },
+  {
+    name: instance,
+    type: 'SRV',
+    ttl: HOST_NAME_TTL,
+    cacheFlush: true,
+    data: { priority: 0, weight: 0, port: 9, target: host },
+  },
   { name: instance, type: 'TXT', ttl: OTHER_TTL, cacheFlush: true, data: txt },
   ...addresses.map((info) => ({
     name: host,
@@ -34,11 +61,16 @@ const records = [
   })),
 ];
 
-const packets = splitPacket({ flags: FLAG_RESPONSE | FLAG_AUTHORITATIVE, answers: records }, { budget: payloadBudget(1500, 4) });
+const packets = splitPacket(
+  { flags: FLAG_RESPONSE | FLAG_AUTHORITATIVE, answers: records },
+  { budget: payloadBudget(1500, 4) },
+);
 console.log(`boaster will announce ${instance} (host ${host}) with TXT:`);
 console.log(decodeTxt(txt));
 for (const warning of txtWarnings(txt)) console.log(`warning: ${warning}`);
-console.log(`\n${records.length} records in ${packets.length} packet(s) of ${packets.map((p) => p.length).join(', ')} bytes:`);
+console.log(
+  `\n${records.length} records in ${packets.length} packet(s) of ${packets.map((p) => p.length).join(', ')} bytes:`,
+);
 for (const packet of packets) {
   for (const r of decodePacket(packet).answers) {
     const data = r.type === 'TXT' ? `${r.data.length} strings` : JSON.stringify(r.data);

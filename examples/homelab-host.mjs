@@ -23,7 +23,8 @@ const services = [
 
 const neighbours = mdns.browse('_ssh._tcp');
 neighbours.on('up', (s) => {
-  if (s.host !== mdns.responder.hostName) console.log(`neighbour up: ${s.name} at ${s.addresses.map((a) => a.address).join(', ')} port ${s.port}`);
+  if (s.host !== mdns.responder.hostName)
+    console.log(`neighbour up: ${s.name} at ${s.addresses.map((a) => a.address).join(', ')} port ${s.port}`);
 });
 neighbours.on('down', (s) => console.log(`neighbour gone: ${s.name}`));
 

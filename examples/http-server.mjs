@@ -18,7 +18,12 @@ const { port } = server.address();
 
 const mdns = new Mdns();
 mdns.on('error', (e) => console.error(`mdns: ${e.message}`));
-const service = mdns.responder.register({ name: `Web on ${os.hostname().split('.')[0]}`, type: '_http._tcp', port, txt: { path: '/' } });
+const service = mdns.responder.register({
+  name: `Web on ${os.hostname().split('.')[0]}`,
+  type: '_http._tcp',
+  port,
+  txt: { path: '/' },
+});
 service.on('renamed', (from, to) => console.log(`"${from}" was taken; now "${to}"`));
 
 const stop = () => {

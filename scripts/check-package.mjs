@@ -28,21 +28,34 @@ function fail(message) {
 }
 
 for (const base of ENTRIES) {
-  for (const ext of ['js', 'cjs', 'd.ts', 'd.cts']) if (!existsSync(join(root, 'dist', `${base}.${ext}`))) fail(`missing dist/${base}.${ext}: run "npm run build" first`);
+  for (const ext of ['js', 'cjs', 'd.ts', 'd.cts'])
+    if (!existsSync(join(root, 'dist', `${base}.${ext}`)))
+      fail(`missing dist/${base}.${ext}: run "npm run build" first`);
 }
 if (!existsSync(join(root, 'dist', 'cli.js'))) fail('missing dist/cli.js: run "npm run build" first');
 
 const scratch = join(root, '.ci-out', 'consumer');
 rmSync(scratch, { recursive: true, force: true });
 mkdirSync(scratch, { recursive: true });
-const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: root, encoding: 'utf8' }))[0];
+const packed = JSON.parse(
+  execFileSync('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: root, encoding: 'utf8' }),
+)[0];
 const tarball = join(scratch, packed.filename);
-for (const f of packed.files) if (/\.tsx?$/.test(f.path) && !f.path.endsWith('.d.ts') && !f.path.endsWith('.d.cts')) fail(`the tarball carries a source file: ${f.path}`);
+for (const f of packed.files)
+  if (/\.tsx?$/.test(f.path) && !f.path.endsWith('.d.ts') && !f.path.endsWith('.d.cts'))
+    fail(`the tarball carries a source file: ${f.path}`);
 for (const f of packed.files.filter((x) => x.path.endsWith('.map'))) {
   if ('sourcesContent' in JSON.parse(readFileSync(join(root, f.path), 'utf8'))) fail(`${f.path} embeds the sources`);
 }
-writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'boaster-consumer', private: true, type: 'module' }));
-execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', tarball], { cwd: scratch, stdio: 'ignore', timeout: 120_000 });
+writeFileSync(
+  join(scratch, 'package.json'),
+  JSON.stringify({ name: 'boaster-consumer', private: true, type: 'module' }),
+);
+execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', tarball], {
+  cwd: scratch,
+  stdio: 'ignore',
+  timeout: 120_000,
+});
 
 // Each script loads every entry, uses a few exports, and reports what it sees.
 const probe = (load) => `
@@ -64,20 +77,33 @@ const probe = (load) => `
     console.log(JSON.stringify({ count: Object.keys(root).length, back, txt, kinds, shared, handles }));
   }, 20);
 `;
-writeFileSync(join(scratch, 'esm.mjs'), probe((m) => `await import('${m}')`));
-writeFileSync(join(scratch, 'cjs.cjs'), probe((m) => `require('${m}')`));
+writeFileSync(
+  join(scratch, 'esm.mjs'),
+  probe((m) => `await import('${m}')`),
+);
+writeFileSync(
+  join(scratch, 'cjs.cjs'),
+  probe((m) => `require('${m}')`),
+);
 
 const results = {};
 for (const script of ['esm.mjs', 'cjs.cjs']) {
-  const out = execFileSync(process.execPath, [join(scratch, script)], { cwd: scratch, encoding: 'utf8', timeout: 20_000 });
+  const out = execFileSync(process.execPath, [join(scratch, script)], {
+    cwd: scratch,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   const r = JSON.parse(out.trim());
-  if (r.back !== 'boaster.local' || r.txt.model !== 'x' || r.txt.ok !== true) fail(`${script}: the package did not work: ${out}`);
-  if (r.kinds.some((k) => k !== 'function')) fail(`${script}: an entry point lacks its main export: ${r.kinds.join(', ')}`);
+  if (r.back !== 'boaster.local' || r.txt.model !== 'x' || r.txt.ok !== true)
+    fail(`${script}: the package did not work: ${out}`);
+  if (r.kinds.some((k) => k !== 'function'))
+    fail(`${script}: an entry point lacks its main export: ${r.kinds.join(', ')}`);
   if (!r.shared) fail(`${script}: boaster/wire's errors are not the root's BoasterError (two copies of the library)`);
   if (r.handles.length > 0) fail(`${script}: importing boaster left handles open: ${r.handles.join(', ')}`);
   results[script] = r.count;
 }
-if (results['esm.mjs'] !== results['cjs.cjs']) fail(`ESM exposes ${results['esm.mjs']} root exports but CJS ${results['cjs.cjs']}`);
+if (results['esm.mjs'] !== results['cjs.cjs'])
+  fail(`ESM exposes ${results['esm.mjs']} root exports but CJS ${results['cjs.cjs']}`);
 
 // TypeScript programs against the installed types, strictest options.
 const program = `
@@ -104,7 +130,20 @@ if (!quick) fail('README.md has no ```ts block under "## Quick start"');
 writeFileSync(join(scratch, 'quickstart.mts'), `${quick}export {};\n`);
 writeFileSync(join(scratch, 'program.cts'), program);
 const tsconfig = (file, module) => ({
-  compilerOptions: { module, moduleResolution: module, target: 'ES2022', lib: ['ES2022'], types: ['node'], strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, noImplicitOverride: true, skipLibCheck: false, outDir: 'out', typeRoots: [join(root, 'node_modules', '@types')] },
+  compilerOptions: {
+    module,
+    moduleResolution: module,
+    target: 'ES2022',
+    lib: ['ES2022'],
+    types: ['node'],
+    strict: true,
+    exactOptionalPropertyTypes: true,
+    noUncheckedIndexedAccess: true,
+    noImplicitOverride: true,
+    skipLibCheck: false,
+    outDir: 'out',
+    typeRoots: [join(root, 'node_modules', '@types')],
+  },
   files: Array.isArray(file) ? file : [file],
 });
 writeFileSync(join(scratch, 'tsconfig.json'), JSON.stringify(tsconfig(['program.mts', 'quickstart.mts'], 'nodenext')));
@@ -117,17 +156,28 @@ try {
   fail(`a TypeScript program does not compile against the package:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
 }
 for (const js of ['program.mjs', 'program.cjs']) {
-  const out = execFileSync(process.execPath, [join(scratch, 'out', js)], { cwd: scratch, encoding: 'utf8', timeout: 20_000 });
+  const out = execFileSync(process.execPath, [join(scratch, 'out', js)], {
+    cwd: scratch,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   if (!out.includes('{"ok":true}')) fail(`out/${js} did not run: ${out}`);
 }
 
 // The command-line tool is installed as the package's bin.
 const bin = join(scratch, 'node_modules', '.bin', 'boaster');
 const help = execFileSync(bin, ['--help'], { encoding: 'utf8', timeout: 20_000 });
-if (!['usage: boaster COMMAND', 'publish NAME TYPE PORT', 'browse TYPE', 'resolve NAME.local'].every((s) => help.includes(s))) fail(`the boaster bin printed no usage: ${help}`);
+if (
+  !['usage: boaster COMMAND', 'publish NAME TYPE PORT', 'browse TYPE', 'resolve NAME.local'].every((s) =>
+    help.includes(s),
+  )
+)
+  fail(`the boaster bin printed no usage: ${help}`);
 const version = execFileSync(bin, ['--version'], { encoding: 'utf8', timeout: 20_000 }).trim();
 const expected = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 if (version !== `boaster ${expected}`) fail(`boaster --version printed "${version}", not "boaster ${expected}"`);
 
 rmSync(scratch, { recursive: true, force: true });
-console.log(`package ok: ${packed.filename} ${packed.size} B (${packed.files.length} files), installed; ESM and CJS load every entry (${results['esm.mjs']} root exports); strict ESM and CJS TypeScript programs compile and run; the README's Quick start compiles; the bin works`);
+console.log(
+  `package ok: ${packed.filename} ${packed.size} B (${packed.files.length} files), installed; ESM and CJS load every entry (${results['esm.mjs']} root exports); strict ESM and CJS TypeScript programs compile and run; the README's Quick start compiles; the bin works`,
+);

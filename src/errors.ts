@@ -22,10 +22,19 @@ export type ApiErrorCode =
   | 'INTERNAL';
 
 /** Why a service or host definition is refused ({@link ServiceError}). */
-export type ServiceErrorCode = 'BAD_NAME' | 'BAD_TYPE' | 'BAD_SUBTYPE' | 'BAD_PORT' | 'BAD_DOMAIN' | 'BAD_TTL' | 'BAD_HOST_NAME' | 'RECORD_TOO_LARGE';
+export type ServiceErrorCode =
+  | 'BAD_NAME'
+  | 'BAD_TYPE'
+  | 'BAD_SUBTYPE'
+  | 'BAD_PORT'
+  | 'BAD_DOMAIN'
+  | 'BAD_TTL'
+  | 'BAD_HOST_NAME'
+  | 'RECORD_TOO_LARGE';
 
 /** Every code a {@link BoasterError} can carry; README's "Error codes" says what each means and what to do. */
-export type BoasterErrorCode = ApiErrorCode | ServiceErrorCode | WireDecodeErrorCode | WireEncodeErrorCode | TxtErrorCode | TransportErrorCode;
+export type BoasterErrorCode =
+  ApiErrorCode | ServiceErrorCode | WireDecodeErrorCode | WireEncodeErrorCode | TxtErrorCode | TransportErrorCode;
 
 /** Base class of every error boaster throws on purpose. */
 export class BoasterError extends Error {
@@ -98,12 +107,7 @@ export class WireEncodeError extends BoasterError {
 }
 
 /** Why a TXT record (RFC 6763 §6) given through the API is invalid. */
-export type TxtErrorCode =
-  | 'EMPTY_KEY'
-  | 'BAD_KEY'
-  | 'DUPLICATE_KEY'
-  | 'STRING_TOO_LONG'
-  | 'BAD_VALUE';
+export type TxtErrorCode = 'EMPTY_KEY' | 'BAD_KEY' | 'DUPLICATE_KEY' | 'STRING_TOO_LONG' | 'BAD_VALUE';
 
 /** A TXT record given through the API breaks a rule of RFC 6763 §6. */
 export class TxtError extends BoasterError {

@@ -68,7 +68,13 @@ function isQu(q: { class?: string | number }): boolean {
 }
 
 /** Everything `src` sent in [from, to] (epoch ms); burst times count from `origin`. */
-export function traffic(datagrams: readonly CapturedDatagram[], src: string, from: number, to: number, origin = from): Traffic {
+export function traffic(
+  datagrams: readonly CapturedDatagram[],
+  src: string,
+  from: number,
+  to: number,
+  origin = from,
+): Traffic {
   const list = datagrams.filter((d) => d.src === src && d.at >= from && d.at <= to);
   const questions: Record<string, number> = {};
   let queries = 0;
@@ -79,7 +85,14 @@ export function traffic(datagrams: readonly CapturedDatagram[], src: string, fro
   let responseRecords = 0;
   let undecodable = 0;
   let questionTotal = 0;
-  const bursts: { start: number; end: number; packets: number; bytes: number; questions: number; knownAnswers: number }[] = [];
+  const bursts: {
+    start: number;
+    end: number;
+    packets: number;
+    bytes: number;
+    questions: number;
+    knownAnswers: number;
+  }[] = [];
   for (const d of list) {
     const m = decode(d.payload);
     let nq = 0;
@@ -124,7 +137,16 @@ export function traffic(datagrams: readonly CapturedDatagram[], src: string, fro
     responseRecords,
     largestBytes: Math.max(0, ...list.map((d) => d.payload.length)),
     undecodable,
-    bursts: bursts.slice(0, 12).map((b) => ({ atMs: b.start - origin, packets: b.packets, bytes: b.bytes, questions: b.questions, knownAnswers: b.knownAnswers, spanMs: b.end - b.start })),
+    bursts: bursts
+      .slice(0, 12)
+      .map((b) => ({
+        atMs: b.start - origin,
+        packets: b.packets,
+        bytes: b.bytes,
+        questions: b.questions,
+        knownAnswers: b.knownAnswers,
+        spanMs: b.end - b.start,
+      })),
     burstCount: bursts.length,
     firstAt: list[0]?.at ?? null,
     lastAt: list[list.length - 1]?.at ?? null,
@@ -135,6 +157,11 @@ export function traffic(datagrams: readonly CapturedDatagram[], src: string, fro
 /** "PTR 2, SRV 1000, …" in a fixed order. */
 export function questionsText(q: Readonly<Record<string, number>>): string {
   const order = ['PTR', 'SRV', 'TXT', 'A', 'AAAA', 'ANY'];
-  const keys = [...order.filter((k) => q[k] !== undefined), ...Object.keys(q).filter((k) => !order.includes(k)).sort()];
+  const keys = [
+    ...order.filter((k) => q[k] !== undefined),
+    ...Object.keys(q)
+      .filter((k) => !order.includes(k))
+      .sort(),
+  ];
   return keys.length === 0 ? 'none' : keys.map((k) => `${k} ${(q[k] ?? 0).toLocaleString('en-US')}`).join(', ');
 }

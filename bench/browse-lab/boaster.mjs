@@ -37,9 +37,15 @@ const n = cfg.n;
 const maxMs = Math.min(cfg.maxMs ?? 60_000, 900_000);
 const holdMs = Math.min(cfg.holdMs ?? 0, 120_000);
 
-const guard = setTimeout(() => {
-  process.stdout.write(`${JSON.stringify({ kind: 'error', error: `ran past ${maxMs + holdMs + 30_000} ms` })}\n`, () => process.exit(4));
-}, maxMs + holdMs + 30_000);
+const guard = setTimeout(
+  () => {
+    process.stdout.write(
+      `${JSON.stringify({ kind: 'error', error: `ran past ${maxMs + holdMs + 30_000} ms` })}\n`,
+      () => process.exit(4),
+    );
+  },
+  maxMs + holdMs + 30_000,
+);
 
 function status(key) {
   const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
@@ -48,7 +54,13 @@ function status(key) {
 
 function memory() {
   const mu = process.memoryUsage();
-  return { rssKiB: status('VmRSS'), hwmKiB: status('VmHWM'), heapUsedKiB: Math.round(mu.heapUsed / 1024), heapTotalKiB: Math.round(mu.heapTotal / 1024), externalKiB: Math.round(mu.external / 1024) };
+  return {
+    rssKiB: status('VmRSS'),
+    hwmKiB: status('VmHWM'),
+    heapUsedKiB: Math.round(mu.heapUsed / 1024),
+    heapTotalKiB: Math.round(mu.heapTotal / 1024),
+    externalKiB: Math.round(mu.external / 1024),
+  };
 }
 
 const cpu = () => {
@@ -97,7 +109,8 @@ async function main() {
       if (s.port !== servicePort(i)) wrong.push(`port ${s.port}`);
       if (s.txt?.hwid !== hwid(i)) wrong.push(`txt ${JSON.stringify(s.txt)}`);
     }
-    if (cfg.address && !s.addresses.some((a) => a.address === cfg.address)) wrong.push(`addresses ${s.addresses.map((a) => a.address).join(',')}`);
+    if (cfg.address && !s.addresses.some((a) => a.address === cfg.address))
+      wrong.push(`addresses ${s.addresses.map((a) => a.address).join(',')}`);
     if (wrong.length > 0 && bad.length < 10) bad.push(`${s.name}: ${wrong.join('; ')}`);
   };
   const cpu0 = cpu();
@@ -173,5 +186,8 @@ async function main() {
 }
 
 main().catch((e) => {
-  process.stdout.write(`${JSON.stringify({ kind: 'error', error: e instanceof Error ? (e.stack ?? e.message) : String(e) })}\n`, () => process.exit(1));
+  process.stdout.write(
+    `${JSON.stringify({ kind: 'error', error: e instanceof Error ? (e.stack ?? e.message) : String(e) })}\n`,
+    () => process.exit(1),
+  );
 });

@@ -124,7 +124,13 @@ export interface LabResult {
   readonly n: number;
   readonly run: number;
   readonly pinned: boolean;
-  readonly publish: { readonly announcedMs: number | null; readonly seen: number; readonly quietAt: number; readonly avahiRssKiB: number; readonly idleAfterMs: number | null };
+  readonly publish: {
+    readonly announcedMs: number | null;
+    readonly seen: number;
+    readonly quietAt: number;
+    readonly avahiRssKiB: number;
+    readonly idleAfterMs: number | null;
+  };
   readonly browsers: readonly BrowserResult[];
   readonly captureDrops: string | null;
   readonly notes: readonly string[];
@@ -136,10 +142,15 @@ interface Window {
   readonly holdEnd: number;
 }
 
-type Partial = Omit<BrowserResult, 'sentToDone' | 'sentInHold' | 'publisherToDone' | 'publisherBefore'> & { window: Window };
+type Partial = Omit<BrowserResult, 'sentToDone' | 'sentInHold' | 'publisherToDone' | 'publisherBefore'> & {
+  window: Window;
+};
 
 function lastJson(proc: LabProcess): Record<string, unknown> | undefined {
-  const line = proc.stdout.split('\n').filter((l) => l.startsWith('{')).pop();
+  const line = proc.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .pop();
   if (line === undefined) return undefined;
   try {
     return JSON.parse(line) as Record<string, unknown>;
@@ -174,7 +185,8 @@ export function labelOf(spec: BrowserSpec): string {
   if (spec.baseline) return 'boaster baseline (N = 0)';
   const parts: string[] = [];
   if (spec.src) parts.push('src/ via tsx');
-  if (spec.cacheMaxRecords !== undefined) parts.push(`cache.maxRecords ${spec.cacheMaxRecords.toLocaleString('en-US')}`);
+  if (spec.cacheMaxRecords !== undefined)
+    parts.push(`cache.maxRecords ${spec.cacheMaxRecords.toLocaleString('en-US')}`);
   const diag: string[] = [];
   if (spec.noSrvTxtQueries) diag.push('no SRV/TXT queries');
   if (spec.earliestFirstQuery) diag.push('first query at 20 ms');
@@ -197,7 +209,12 @@ async function runBoaster(h0: Host, h1: Host, spec: BrowserSpec, opts: LabOption
     ...(spec.src ? { src: true } : {}),
   };
   const spawnAt = Date.now();
-  const [cmd, args] = onCpu(opts.pin ? BROWSER_CPU : undefined, process.execPath, [...(spec.src ? ['--import', 'tsx'] : []), ...(spec.nodeArgs ?? []), BOASTER, JSON.stringify(cfg)]);
+  const [cmd, args] = onCpu(opts.pin ? BROWSER_CPU : undefined, process.execPath, [
+    ...(spec.src ? ['--import', 'tsx'] : []),
+    ...(spec.nodeArgs ?? []),
+    BOASTER,
+    JSON.stringify(cfg),
+  ]);
   const proc = h0.spawn(cmd, args, { cwd: ROOT, label: 'boaster-browse@h0' });
   const exited = await exitWithin(proc, opts.maxMs + opts.holdMs + 45_000);
   const r = lastJson(proc);
@@ -220,7 +237,11 @@ async function runBoaster(h0: Host, h1: Host, spec: BrowserSpec, opts: LabOption
     n: opts.n,
     run: opts.run,
     ok: ok && (allUpAt !== null || n === 0),
-    error: ok ? (allUpAt === null && n > 0 ? `never all ${n} up at once within ${opts.maxMs} ms: ${String(r?.['found'])} reported up at some time, at most ${String(r?.['maxUpAtOnce'])} up at once, ${String(r?.['upAtDone'])} then` : null) : String(r?.['error'] ?? `no result: ${proc.tail(600)}`),
+    error: ok
+      ? allUpAt === null && n > 0
+        ? `never all ${n} up at once within ${opts.maxMs} ms: ${String(r?.['found'])} reported up at some time, at most ${String(r?.['maxUpAtOnce'])} up at once, ${String(r?.['upAtDone'])} then`
+        : null
+      : String(r?.['error'] ?? `no result: ${proc.tail(600)}`),
     spawnAt,
     startAt: browseAt,
     allFoundAt: allUpAt,
@@ -260,7 +281,12 @@ async function runBoaster(h0: Host, h1: Host, spec: BrowserSpec, opts: LabOption
 async function runAvahiBrowse(h0: Host, h1: Host, opts: LabOptions): Promise<Partial> {
   const notes: string[] = [];
   const daemonStartAt = Date.now();
-  const avahi = await startAvahi(h0, { hostName: 'bench-h0', useIPv6: false, extraConfig: { publish: { 'disable-publishing': 'yes' } }, timeoutMs: 30_000 });
+  const avahi = await startAvahi(h0, {
+    hostName: 'bench-h0',
+    useIPv6: false,
+    extraConfig: { publish: { 'disable-publishing': 'yes' } },
+    timeoutMs: 30_000,
+  });
   try {
     const daemonReadyMs = Date.now() - daemonStartAt;
     if (opts.pin) {
@@ -270,7 +296,13 @@ async function runAvahiBrowse(h0: Host, h1: Host, opts: LabOptions): Promise<Par
     await sleep(500);
     const daemonCpu0 = cpuSeconds(avahi.daemon.pid);
     const spawnAt = Date.now();
-    const [cmd, args] = onCpu(opts.pin ? BROWSER_CPU : undefined, 'avahi-browse', ['-r', '-t', '-p', '-k', SERVICE_TYPE]);
+    const [cmd, args] = onCpu(opts.pin ? BROWSER_CPU : undefined, 'avahi-browse', [
+      '-r',
+      '-t',
+      '-p',
+      '-k',
+      SERVICE_TYPE,
+    ]);
     const proc = h0.spawn(cmd, args, { env: avahi.env, label: 'avahi-browse@h0' });
     const state: { exitAt: number | null } = { exitAt: null };
     void proc.exited.then(() => {
@@ -318,7 +350,8 @@ async function runAvahiBrowse(h0: Host, h1: Host, opts: LabOptions): Promise<Par
     const res = entries.filter((e) => e.event === '=');
     const names = new Set(res.map((e) => e.name));
     if (allResolvedAt === null && names.size >= opts.n) allResolvedAt = exitAt ?? Date.now();
-    if (allFoundAt === null && new Set(entries.filter((e) => e.event === '+').map((e) => e.name)).size >= opts.n) allFoundAt = allResolvedAt;
+    if (allFoundAt === null && new Set(entries.filter((e) => e.event === '+').map((e) => e.name)).size >= opts.n)
+      allFoundAt = allResolvedAt;
     const wrong: string[] = [];
     for (const e of res) {
       const i = Number(/^svc-(\d+)$/.exec(e.name)?.[1] ?? -1);
@@ -332,7 +365,10 @@ async function runAvahiBrowse(h0: Host, h1: Host, opts: LabOptions): Promise<Par
       if (e.address !== h1.ipv4 && e.address !== h1.ipv6) bad.push(`address ${String(e.address)}`);
       if (bad.length && wrong.length < 10) wrong.push(`${e.name}: ${bad.join('; ')}`);
     }
-    const failures = proc.stderr.split('\n').filter((l) => l.trim()).slice(0, 5);
+    const failures = proc.stderr
+      .split('\n')
+      .filter((l) => l.trim())
+      .slice(0, 5);
     if (failures.length) notes.push(`avahi-browse stderr: ${failures.join(' | ')}`);
     const doneAt = allResolvedAt ?? exitAt ?? Date.now();
     const rssKiB = procStatusKiB(avahi.daemon.pid, 'VmRSS');
@@ -349,7 +385,10 @@ async function runAvahiBrowse(h0: Host, h1: Host, opts: LabOptions): Promise<Par
       n: opts.n,
       run: opts.run,
       ok: allResolvedAt !== null && exitAt !== null,
-      error: allResolvedAt === null ? `${names.size} of ${opts.n} resolved (= lines) by ${exitAt === null ? 'the bound' : 'its exit'}` : null,
+      error:
+        allResolvedAt === null
+          ? `${names.size} of ${opts.n} resolved (= lines) by ${exitAt === null ? 'the bound' : 'its exit'}`
+          : null,
       spawnAt,
       startAt: spawnAt,
       allFoundAt,
@@ -383,7 +422,15 @@ async function runAvahiBrowse(h0: Host, h1: Host, opts: LabOptions): Promise<Par
 }
 
 async function runZeroconf(h0: Host, h1: Host, opts: LabOptions): Promise<Partial> {
-  const cfg = { n: opts.n, type: SERVICE_TYPE, interface: h0.ipv4, address: h1.ipv4, maxMs: opts.maxMs, holdMs: opts.holdMs, resolveTimeoutMs: 3_000 };
+  const cfg = {
+    n: opts.n,
+    type: SERVICE_TYPE,
+    interface: h0.ipv4,
+    address: h1.ipv4,
+    maxMs: opts.maxMs,
+    holdMs: opts.holdMs,
+    resolveTimeoutMs: 3_000,
+  };
   const spawnAt = Date.now();
   const [cmd, args] = onCpu(opts.pin ? BROWSER_CPU : undefined, PYTHON, ['-u', '-B', ZEROCONF, JSON.stringify(cfg)]);
   const proc = h0.spawn(cmd, args, { label: 'zc_browse_all@h0' });
@@ -405,7 +452,11 @@ async function runZeroconf(h0: Host, h1: Host, opts: LabOptions): Promise<Partia
     n: opts.n,
     run: opts.run,
     ok: ok && allResolvedAt !== null,
-    error: ok ? (allResolvedAt === null ? `${String(r?.['resolved'])} of ${opts.n} resolved after ${opts.maxMs} ms` : null) : String(r?.['error'] ?? `no result: ${proc.tail(600)}`),
+    error: ok
+      ? allResolvedAt === null
+        ? `${String(r?.['resolved'])} of ${opts.n} resolved after ${opts.maxMs} ms`
+        : null
+      : String(r?.['error'] ?? `no result: ${proc.tail(600)}`),
     spawnAt,
     startAt: browseAt,
     allFoundAt: num(r?.['allFoundAt']),
@@ -448,16 +499,37 @@ export async function runLab(opts: LabOptions, log: (line: string) => void): Pro
   try {
     const [h0, h1] = [lab.host(0), lab.host(1)];
     const cap = await startCapture(lab.link(0), { dir: lab.dir, filter: 'udp port 5353' });
-    const watch = h0.spawn(process.execPath, [WATCHER, JSON.stringify({ phase: 'watch', source: h0.ipv4, target: h1.ipv4, n: opts.n, type: SERVICE_TYPE, quietMs: QUIET_MS, maxMs: opts.publishTimeoutMs })], { label: 'watch@h0' });
+    const watch = h0.spawn(
+      process.execPath,
+      [
+        WATCHER,
+        JSON.stringify({
+          phase: 'watch',
+          source: h0.ipv4,
+          target: h1.ipv4,
+          n: opts.n,
+          type: SERVICE_TYPE,
+          quietMs: QUIET_MS,
+          maxMs: opts.publishTimeoutMs,
+        }),
+      ],
+      { label: 'watch@h0' },
+    );
     await watch.waitForOutput(/^READY$/m, 10_000);
     const publishAt = Date.now();
     log(`  N=${opts.n} run ${opts.run}: avahi-daemon on h1 publishing ${opts.n} services`);
-    publisher = await startAvahi(h1, { hostName: AVAHI_HOST, useIPv6: false, services: avahiServices(opts.n), timeoutMs: opts.publishTimeoutMs });
+    publisher = await startAvahi(h1, {
+      hostName: AVAHI_HOST,
+      useIPv6: false,
+      services: avahiServices(opts.n),
+      timeoutMs: opts.publishTimeoutMs,
+    });
     await exitWithin(watch, opts.publishTimeoutMs + 15_000);
     const w = lastJson(watch);
     const seen = num(w?.['seen']) ?? 0;
     const allSeenAt = num(w?.['allSeenAt']);
-    if (seen < opts.n) notes.push(`the watcher saw ${seen} of ${opts.n} SRVs announced within ${opts.publishTimeoutMs} ms`);
+    if (seen < opts.n)
+      notes.push(`the watcher saw ${seen} of ${opts.n} SRVs announced within ${opts.publishTimeoutMs} ms`);
     // Quiet on the wire is not idle: at 10,000 services avahi-daemon stays busy long after its last announcement.
     const idleFrom = Date.now();
     let idleAfterMs: number | null = null;
@@ -470,8 +542,14 @@ export async function runLab(opts: LabOptions, log: (line: string) => void): Pro
       }
       last = now;
     }
-    if (idleAfterMs === null) notes.push(`avahi-daemon on h1 was still busy (≥ ${IDLE_CPU_S} s CPU a second) ${opts.publishTimeoutMs} ms after it went quiet`);
-    else if (idleAfterMs > 1_500) notes.push(`avahi-daemon on h1 went on using CPU for ${Math.round(idleAfterMs / 1000)} s after its last announcement; the browsers started once it idled`);
+    if (idleAfterMs === null)
+      notes.push(
+        `avahi-daemon on h1 was still busy (≥ ${IDLE_CPU_S} s CPU a second) ${opts.publishTimeoutMs} ms after it went quiet`,
+      );
+    else if (idleAfterMs > 1_500)
+      notes.push(
+        `avahi-daemon on h1 went on using CPU for ${Math.round(idleAfterMs / 1000)} s after its last announcement; the browsers started once it idled`,
+      );
     const avahiRssKiB = procStatusKiB(publisher.daemon.pid, 'VmRSS');
     if (opts.pin) pinPid(publisher.daemon.pid, PUBLISHER_CPU);
     log(`  announced: ${seen} SRVs${allSeenAt === null ? '' : ` in ${allSeenAt - publishAt} ms`}; quiet`);
@@ -480,14 +558,45 @@ export async function runLab(opts: LabOptions, log: (line: string) => void): Pro
       await sleep(PAUSE_MS);
       log(`  ${labelOf(spec)}…`);
       try {
-        const p = spec.kind === 'boaster' ? await runBoaster(h0, h1, spec, opts) : spec.kind === 'avahi-browse' ? await runAvahiBrowse(h0, h1, opts) : await runZeroconf(h0, h1, opts);
+        const p =
+          spec.kind === 'boaster'
+            ? await runBoaster(h0, h1, spec, opts)
+            : spec.kind === 'avahi-browse'
+              ? await runAvahiBrowse(h0, h1, opts)
+              : await runZeroconf(h0, h1, opts);
         partials.push(p);
-        log(`    ${p.ok ? 'ok' : `FAILED: ${p.error ?? ''}`}: headline ${p.headlineMs ?? '—'} ms, spawn → all resolved ${p.spawnToResolvedMs ?? '—'} ms, ${p.resolved}/${opts.n} resolved`);
+        log(
+          `    ${p.ok ? 'ok' : `FAILED: ${p.error ?? ''}`}: headline ${p.headlineMs ?? '—'} ms, spawn → all resolved ${p.spawnToResolvedMs ?? '—'} ms, ${p.resolved}/${opts.n} resolved`,
+        );
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         log(`    FAILED: ${message}`);
         const now = Date.now();
-        partials.push({ kind: spec.kind, label: labelOf(spec), n: opts.n, run: opts.run, ok: false, error: message, spawnAt: now, startAt: now, allFoundAt: null, allResolvedAt: null, exitAt: null, found: 0, resolved: 0, headlineMs: null, spawnToResolvedMs: null, milestones: {}, cpuS: null, rssKiB: null, rssEndKiB: null, wrong: [], extra: {}, notes: [], window: { spawnAt: now, doneAt: now, holdEnd: now } });
+        partials.push({
+          kind: spec.kind,
+          label: labelOf(spec),
+          n: opts.n,
+          run: opts.run,
+          ok: false,
+          error: message,
+          spawnAt: now,
+          startAt: now,
+          allFoundAt: null,
+          allResolvedAt: null,
+          exitAt: null,
+          found: 0,
+          resolved: 0,
+          headlineMs: null,
+          spawnToResolvedMs: null,
+          milestones: {},
+          cpuS: null,
+          rssKiB: null,
+          rssEndKiB: null,
+          wrong: [],
+          extra: {},
+          notes: [],
+          window: { spawnAt: now, doneAt: now, holdEnd: now },
+        });
       }
     }
     await sleep(1_000);
@@ -498,7 +607,8 @@ export async function runLab(opts: LabOptions, log: (line: string) => void): Pro
     const drops = /received\/dropped on interface '[^']*': (\d+)\/(\d+)/.exec(cap.process.output);
     const captureDrops = drops ? `${drops[2]} of ${drops[1]}` : null;
     if (!drops) notes.push('dumpcap printed no capture statistics');
-    else if (Number(drops[2]) > 0) notes.push(`dumpcap dropped ${drops[2]} of ${drops[1]} packets: the packet counts are incomplete`);
+    else if (Number(drops[2]) > 0)
+      notes.push(`dumpcap dropped ${drops[2]} of ${drops[1]} packets: the packet counts are incomplete`);
     const datagrams = readPcapUdp(cap.file);
     const browsers: BrowserResult[] = partials.map(({ window, ...p }) => ({
       ...p,
@@ -509,7 +619,21 @@ export async function runLab(opts: LabOptions, log: (line: string) => void): Pro
     }));
     const v6 = datagrams.filter((d) => d.family === 6).length;
     if (v6 > 0) notes.push(`${v6} IPv6 packets captured (expected none)`);
-    return { n: opts.n, run: opts.run, pinned: opts.pin === true, publish: { announcedMs: allSeenAt === null ? null : allSeenAt - publishAt, seen, quietAt: num(w?.['end']) ?? 0, avahiRssKiB, idleAfterMs }, browsers, captureDrops, notes };
+    return {
+      n: opts.n,
+      run: opts.run,
+      pinned: opts.pin === true,
+      publish: {
+        announcedMs: allSeenAt === null ? null : allSeenAt - publishAt,
+        seen,
+        quietAt: num(w?.['end']) ?? 0,
+        avahiRssKiB,
+        idleAfterMs,
+      },
+      browsers,
+      captureDrops,
+      notes,
+    };
   } finally {
     await publisher?.stop().catch(() => undefined);
     await lab.destroy();

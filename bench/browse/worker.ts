@@ -99,7 +99,14 @@ function instanceRecords(i: number): ResourceRecord[] {
   return [
     { name: TYPE_NAME, type: 'PTR', class: 1, ttl: 4500, data: name },
     { name, type: 'TXT', class: 1, ttl: 4500, cacheFlush: true, data: [enc.encode(`hwid=${hwid(i)}`)] },
-    { name, type: 'SRV', class: 1, ttl: 120, cacheFlush: true, data: { priority: 0, weight: 0, port: 8000 + (i % 1000), target: PEER_HOST } },
+    {
+      name,
+      type: 'SRV',
+      class: 1,
+      ttl: 120,
+      cacheFlush: true,
+      data: { priority: 0, weight: 0, port: 8000 + (i % 1000), target: PEER_HOST },
+    },
   ];
 }
 
@@ -130,12 +137,19 @@ function countQuestions(data: readonly Uint8Array[], into: Record<string, number
 async function main(): Promise<void> {
   const n = Number(process.argv[2]);
   const maxArg = process.argv[3] === undefined ? undefined : Number(process.argv[3]);
-  if (!Number.isInteger(n) || n < 1 || (maxArg !== undefined && !(Number.isInteger(maxArg) && maxArg > 0))) throw new Error('usage: worker.ts N [MAX_RECORDS] (whole numbers ≥ 1)');
+  if (!Number.isInteger(n) || n < 1 || (maxArg !== undefined && !(Number.isInteger(maxArg) && maxArg > 0)))
+    throw new Error('usage: worker.ts N [MAX_RECORDS] (whole numbers ≥ 1)');
   const packets = answerPackets(n);
   const baseline = memory();
   const clock = new ManualClock(T0);
   const transport = new FakeTransport([fakeInterface()], () => clock.now());
-  const core = new MdnsCore({ transport, clock, random: seeded(1), interfaces: ['eth0'], ...(maxArg === undefined ? {} : { cache: { maxRecords: maxArg } }) });
+  const core = new MdnsCore({
+    transport,
+    clock,
+    random: seeded(1),
+    interfaces: ['eth0'],
+    ...(maxArg === undefined ? {} : { cache: { maxRecords: maxArg } }),
+  });
   const mdns = new Mdns({ core, hostName: 'bench-browser' });
   await core.start();
   const up = new Set<string>();

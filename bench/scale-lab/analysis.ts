@@ -78,7 +78,12 @@ function records(msg: DecodedPacket | undefined): { type: string; name: string; 
   if (!msg) return [];
   return [...(msg.answers ?? []), ...(msg.authorities ?? []), ...(msg.additionals ?? [])]
     .filter((r) => r.type !== 'OPT')
-    .map((r) => ({ type: r.type, name: r.name, ttl: 'ttl' in r ? (r.ttl ?? 0) : 0, data: 'data' in r ? r.data : undefined }));
+    .map((r) => ({
+      type: r.type,
+      name: r.name,
+      ttl: 'ttl' in r ? (r.ttl ?? 0) : 0,
+      data: 'data' in r ? r.data : undefined,
+    }));
 }
 
 function rounds(list: readonly Decoded[], origin: number): Round[] {
@@ -93,18 +98,30 @@ function rounds(list: readonly Decoded[], origin: number): Round[] {
       out.push({ start: d.at, end: d.at, packets: 1, maxBytes: d.payload.length });
     }
   }
-  return out.map((r) => ({ atMs: r.start - origin, packets: r.packets, maxBytes: r.maxBytes, spanMs: r.end - r.start }));
+  return out.map((r) => ({
+    atMs: r.start - origin,
+    packets: r.packets,
+    maxBytes: r.maxBytes,
+    spanMs: r.end - r.start,
+  }));
 }
 
 /** Probes, announcements and the moment every SRV was out, in [origin, until]. */
-export function startupFigures(datagrams: readonly CapturedDatagram[], from: string, n: number, origin: number, until: number): StartupFigures {
+export function startupFigures(
+  datagrams: readonly CapturedDatagram[],
+  from: string,
+  n: number,
+  origin: number,
+  until: number,
+): StartupFigures {
   const list = decodeAll(datagrams, from).filter((x) => x.d.at >= origin - 1000 && x.d.at <= until);
   const probes = list.filter((x) => x.msg?.type === 'query' && (x.msg.authorities?.length ?? 0) > 0);
   const announces = list.filter((x) => x.msg?.type === 'response');
   const seen = new Set<string>();
   let allAt: number | null = null;
   for (const x of announces) {
-    for (const r of records(x.msg)) if (r.type === 'SRV' && r.ttl > 0 && instanceRe.test(r.name)) seen.add(r.name.toLowerCase());
+    for (const r of records(x.msg))
+      if (r.type === 'SRV' && r.ttl > 0 && instanceRe.test(r.name)) seen.add(r.name.toLowerCase());
     if (allAt === null && seen.size >= n) allAt = x.d.at;
   }
   const first = probes[0];
@@ -122,14 +139,27 @@ export function startupFigures(datagrams: readonly CapturedDatagram[], from: str
 }
 
 /** Every datagram h0 sent in [from, to] (epoch ms). */
-export function packetsBetween(datagrams: readonly CapturedDatagram[], src: string, from: number, to: number): { packets: number; bytes: number } {
+export function packetsBetween(
+  datagrams: readonly CapturedDatagram[],
+  src: string,
+  from: number,
+  to: number,
+): { packets: number; bytes: number } {
   const list = datagrams.filter((d) => d.src === src && d.at >= from && d.at <= to);
   return { packets: list.length, bytes: list.reduce((s, d) => s + d.payload.length, 0) };
 }
 
 /** Responses carrying PTRs of the type in [sentAt, sentAt + windowMs]; `toPort` picks legacy replies. */
-export function ptrFigures(datagrams: readonly CapturedDatagram[], from: string, sentAt: number, windowMs: number, toPort: number): PtrFigures {
-  const list = decodeAll(datagrams, from).filter((x) => x.d.at >= sentAt && x.d.at <= sentAt + windowMs && x.d.dstPort === toPort);
+export function ptrFigures(
+  datagrams: readonly CapturedDatagram[],
+  from: string,
+  sentAt: number,
+  windowMs: number,
+  toPort: number,
+): PtrFigures {
+  const list = decodeAll(datagrams, from).filter(
+    (x) => x.d.at >= sentAt && x.d.at <= sentAt + windowMs && x.d.dstPort === toPort,
+  );
   const names = new Set<string>();
   const hits = list.filter((x) => {
     const ptrs = records(x.msg).filter((r) => r.type === 'PTR' && r.name.toLowerCase() === TYPE_FQDN);
@@ -150,11 +180,17 @@ export function ptrFigures(datagrams: readonly CapturedDatagram[], from: string,
 }
 
 /** Responses after SIGTERM (epoch ms): the goodbyes. */
-export function goodbyeFigures(datagrams: readonly CapturedDatagram[], from: string, sigtermAt: number): GoodbyeFigures {
+export function goodbyeFigures(
+  datagrams: readonly CapturedDatagram[],
+  from: string,
+  sigtermAt: number,
+): GoodbyeFigures {
   const list = decodeAll(datagrams, from).filter((x) => x.d.at >= sigtermAt && x.msg?.type === 'response');
   const byes = list.filter((x) => records(x.msg).some((r) => r.ttl === 0));
   const srvs = new Set<string>();
-  for (const x of byes) for (const r of records(x.msg)) if (r.type === 'SRV' && r.ttl === 0 && instanceRe.test(r.name)) srvs.add(r.name.toLowerCase());
+  for (const x of byes)
+    for (const r of records(x.msg))
+      if (r.type === 'SRV' && r.ttl === 0 && instanceRe.test(r.name)) srvs.add(r.name.toLowerCase());
   const last = byes[byes.length - 1];
   const first = byes[0];
   return {

@@ -50,7 +50,9 @@ async function main() {
   say(`publish ${Date.now()}`);
   const all = [];
   for (let i = 0; i < cfg.n; i++) {
-    all.push(responder.publish({ name: instanceName(i), type: SERVICE_TYPE, port: servicePort(i), txt: { hwid: hwid(i) } }));
+    all.push(
+      responder.publish({ name: instanceName(i), type: SERVICE_TYPE, port: servicePort(i), txt: { hwid: hwid(i) } }),
+    );
   }
   await Promise.all(all);
   say(`ready ${Date.now()}`);

@@ -32,7 +32,7 @@ export function readPcapUdp(file: string): CapturedDatagram[] {
   if (linkType !== 1) throw new Error(`${file}: link type ${linkType}, expected Ethernet (1)`);
   const out: CapturedDatagram[] = [];
   let first: number | undefined;
-  for (let off = 24; off + 16 <= buf.length; ) {
+  for (let off = 24; off + 16 <= buf.length;) {
     const at = u32(off) * 1000 + u32(off + 4) / (nano ? 1e6 : 1e3);
     const caplen = u32(off + 8);
     const frame = buf.subarray(off + 16, Math.min(buf.length, off + 16 + caplen));

@@ -28,7 +28,10 @@ const maxMs = Math.min(cfg.maxMs || 60_000, 900_000);
 const typeFqdn = `${cfg.type}.local`.toLowerCase();
 const instRe = new RegExp(`^svc-(\\d+)\\.${cfg.type.replace(/[.]/g, '\\.')}\\.local$`, 'i');
 
-const guard = setTimeout(() => finish({ kind: 'error', error: `phase ${cfg.phase} ran past ${maxMs} ms` }, 1), maxMs + 5_000);
+const guard = setTimeout(
+  () => finish({ kind: 'error', error: `phase ${cfg.phase} ran past ${maxMs} ms` }, 1),
+  maxMs + 5_000,
+);
 
 function finish(result, code = 0) {
   clearTimeout(guard);
@@ -102,7 +105,8 @@ async function watch() {
     lastAt = Date.now();
     const m = decode(msg);
     if (!m || m.type !== 'response') return;
-    for (const r of recordsOf(m)) if (r.type === 'SRV' && r.ttl > 0 && instRe.test(r.name)) seen.add(r.name.toLowerCase());
+    for (const r of recordsOf(m))
+      if (r.type === 'SRV' && r.ttl > 0 && instRe.test(r.name)) seen.add(r.name.toLowerCase());
     if (allSeenAt === null && seen.size >= cfg.n) allSeenAt = lastAt;
   });
   ready();
@@ -120,7 +124,11 @@ async function ptr() {
   const onMessage = (via) => (msg, rinfo) => {
     if (rinfo.address !== cfg.target) return;
     const m = decode(msg);
-    const names = m ? recordsOf(m).filter((r) => r.type === 'PTR' && r.name.toLowerCase() === typeFqdn).map((r) => String(r.data).toLowerCase()) : [];
+    const names = m
+      ? recordsOf(m)
+          .filter((r) => r.type === 'PTR' && r.name.toLowerCase() === typeFqdn)
+          .map((r) => String(r.data).toLowerCase())
+      : [];
     got.push({ at: Date.now(), size: msg.length, via, tc: m ? Boolean(m.flags & 0x200) : false, names });
   };
   const legacy = cfg.mode === 'legacy';
@@ -151,7 +159,8 @@ async function ptr() {
 async function legacySeq() {
   let waiting;
   const sock = await open(cfg.source, 0, (msg) => {
-    if (waiting && msg.length >= 12 && msg.readUInt16BE(0) === waiting.id && msg.readUInt16BE(6) > 0) waiting.done(hrMs());
+    if (waiting && msg.length >= 12 && msg.readUInt16BE(0) === waiting.id && msg.readUInt16BE(6) > 0)
+      waiting.done(hrMs());
   });
   ready();
   const start = Date.now();
@@ -250,7 +259,17 @@ async function legacyRate() {
   const seconds = (hrMs() - start) / 1000;
   clearInterval(sweep);
   await sleep(Math.min(cfg.timeoutMs, 1000));
-  finish({ kind: 'done', ids: cfg.ids, seconds, sent: sends, answered, perSecond: answered / seconds, timeouts, unmatched, p50Ms: summary(latencies).p50Ms });
+  finish({
+    kind: 'done',
+    ids: cfg.ids,
+    seconds,
+    sent: sends,
+    answered,
+    perSecond: answered / seconds,
+    timeouts,
+    unmatched,
+    p50Ms: summary(latencies).p50Ms,
+  });
 }
 
 async function qm() {
@@ -258,7 +277,12 @@ async function qm() {
   const onGroup = (msg, rinfo) => {
     if (!waiting || rinfo.address !== cfg.target) return;
     const m = decode(msg);
-    if (m && m.type === 'response' && recordsOf(m).some((r) => r.type === 'SRV' && r.ttl > 0 && r.name.toLowerCase() === waiting.name)) waiting.done(hrMs());
+    if (
+      m &&
+      m.type === 'response' &&
+      recordsOf(m).some((r) => r.type === 'SRV' && r.ttl > 0 && r.name.toLowerCase() === waiting.name)
+    )
+      waiting.done(hrMs());
   };
   await open(GROUP, 5353, onGroup);
   const sock = await open(cfg.source, 5353, () => undefined);

@@ -21,7 +21,15 @@ import type { Host } from '../../test/lab/host.js';
 import type { LabProcess } from '../../test/lab/process.js';
 import { sleep } from '../../test/lab/wait.js';
 import { cpuSeconds, procStatusKiB } from '../../test/hardening/flood-scenario.js';
-import { goodbyeFigures, packetsBetween, ptrFigures, startupFigures, type GoodbyeFigures, type PtrFigures, type StartupFigures } from './analysis.js';
+import {
+  goodbyeFigures,
+  packetsBetween,
+  ptrFigures,
+  startupFigures,
+  type GoodbyeFigures,
+  type PtrFigures,
+  type StartupFigures,
+} from './analysis.js';
 import { AVAHI_HOST, SERVICE_TYPE, avahiServiceFile } from './spec.mjs';
 
 export type Impl = 'boaster' | 'avahi';
@@ -53,18 +61,59 @@ export interface RunOptions {
   readonly floor?: boolean;
 }
 
-export interface SeqResult { sent: number; timeouts: number; answered: number; p50Ms: number | null; p99Ms: number | null; maxMs: number | null; warmup?: number; warmupTimeouts?: number }
+export interface SeqResult {
+  sent: number;
+  timeouts: number;
+  answered: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  maxMs: number | null;
+  warmup?: number;
+  warmupTimeouts?: number;
+}
 /** The same timed queries answered by floor.cjs: what Node itself costs, with no mDNS logic. */
-export interface FloorResult { legacySeq: SeqResult; qm: SeqResult; rssKiB: number }
-export interface RateResult { ids: string; seconds: number; sent: number; answered: number; perSecond: number; timeouts: number; unmatched: number; p50Ms: number | null }
-interface WatchResult { start: number; end: number; packets: number; seen: number; allSeenAt: number | null; lastAt: number }
-interface PtrQuerier { sentAt: number; packets: number; instances: number; maxSize: number; firstMs: number | null; truncated: boolean }
+export interface FloorResult {
+  legacySeq: SeqResult;
+  qm: SeqResult;
+  rssKiB: number;
+}
+export interface RateResult {
+  ids: string;
+  seconds: number;
+  sent: number;
+  answered: number;
+  perSecond: number;
+  timeouts: number;
+  unmatched: number;
+  p50Ms: number | null;
+}
+interface WatchResult {
+  start: number;
+  end: number;
+  packets: number;
+  seen: number;
+  allSeenAt: number | null;
+  lastAt: number;
+}
+interface PtrQuerier {
+  sentAt: number;
+  packets: number;
+  instances: number;
+  maxSize: number;
+  firstMs: number | null;
+  truncated: boolean;
+}
 
 export interface RunResult {
   readonly impl: Impl;
   readonly n: number;
   readonly pid: number;
-  readonly startup: StartupFigures & { publishCallMs: number | null; readyMs: number | null; originSource: string; watcherSeen: number };
+  readonly startup: StartupFigures & {
+    publishCallMs: number | null;
+    readyMs: number | null;
+    originSource: string;
+    watcherSeen: number;
+  };
   readonly rssKiB: number;
   readonly rssAfterQueriesKiB: number;
   readonly hwmKiB: number;
@@ -102,7 +151,10 @@ function processStartMs(pid: number): number {
 
 /** The last JSON line a lab script printed. */
 function lastJson<T>(proc: LabProcess, what: string): T {
-  const line = proc.stdout.split('\n').filter((l) => l.startsWith('{')).pop();
+  const line = proc.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .pop();
   if (line === undefined) throw new Error(`${what} printed no result\n${proc.tail()}`);
   const parsed = JSON.parse(line) as { kind: string; error?: string };
   if (parsed.kind !== 'done') throw new Error(`${what} failed: ${parsed.error ?? line}`);
@@ -110,8 +162,13 @@ function lastJson<T>(proc: LabProcess, what: string): T {
 }
 
 /** Run one querier phase in `host`: resolves once it is bound; `result` waits (bounded) for its line. */
-async function querier<T>(host: Host, cfg: Record<string, unknown> & { phase: string; maxMs: number }): Promise<() => Promise<T>> {
-  const proc = host.spawn(process.execPath, [QUERIER, JSON.stringify(cfg)], { label: `querier-${cfg.phase}@${host.name}` });
+async function querier<T>(
+  host: Host,
+  cfg: Record<string, unknown> & { phase: string; maxMs: number },
+): Promise<() => Promise<T>> {
+  const proc = host.spawn(process.execPath, [QUERIER, JSON.stringify(cfg)], {
+    label: `querier-${cfg.phase}@${host.name}`,
+  });
   await proc.waitForOutput(/^READY$/m, 10_000);
   return async () => {
     const exited = await Promise.race([proc.exited.then(() => true), sleep(cfg.maxMs + 15_000).then(() => false)]);
@@ -133,7 +190,10 @@ async function exitWithin(proc: LabProcess, ms: number): Promise<boolean> {
 }
 
 async function baselineRss(h0: Host): Promise<number> {
-  const proc = h0.spawn(process.execPath, [DRIVER, JSON.stringify({ n: 0, ifname: h0.ifname, maxLifeMs: 60_000 })], { cwd: ROOT, label: 'driver-baseline@h0' });
+  const proc = h0.spawn(process.execPath, [DRIVER, JSON.stringify({ n: 0, ifname: h0.ifname, maxLifeMs: 60_000 })], {
+    cwd: ROOT,
+    label: 'driver-baseline@h0',
+  });
   try {
     await proc.waitForOutput(/^ready \d+$/m, 30_000);
     await sleep(1_000);
@@ -150,11 +210,31 @@ function avahiServices(n: number): Record<string, string> {
 }
 
 /** 500 sequential legacy SRV queries, then 32 outstanding for 5 s with unique and with random ids. */
-async function legacyPhases(h1: Host, common: Record<string, unknown>, opts: RunOptions): Promise<{ legacySeq: SeqResult; rateUnique: RateResult; rateRandom: RateResult }> {
-  const legacySeq = await runPhase<SeqResult>(h1, { ...common, phase: 'legacy-seq', count: opts.seqQueries, warmup: WARMUP_QUERIES, pauseMs: PAUSE_MS, timeoutMs: 1_000, maxMs: 120_000 });
+async function legacyPhases(
+  h1: Host,
+  common: Record<string, unknown>,
+  opts: RunOptions,
+): Promise<{ legacySeq: SeqResult; rateUnique: RateResult; rateRandom: RateResult }> {
+  const legacySeq = await runPhase<SeqResult>(h1, {
+    ...common,
+    phase: 'legacy-seq',
+    count: opts.seqQueries,
+    warmup: WARMUP_QUERIES,
+    pauseMs: PAUSE_MS,
+    timeoutMs: 1_000,
+    maxMs: 120_000,
+  });
   await sleep(PAUSE_MS);
   const rate = (ids: string): Promise<RateResult> =>
-    runPhase<RateResult>(h1, { ...common, phase: 'legacy-rate', ids, outstanding: opts.outstanding, durationMs: opts.rateMs, timeoutMs: 1_000, maxMs: opts.rateMs + 10_000 });
+    runPhase<RateResult>(h1, {
+      ...common,
+      phase: 'legacy-rate',
+      ids,
+      outstanding: opts.outstanding,
+      durationMs: opts.rateMs,
+      timeoutMs: 1_000,
+      maxMs: opts.rateMs + 10_000,
+    });
   const rateUnique = await rate('unique');
   await sleep(PAUSE_MS);
   const rateRandom = await rate('random');
@@ -163,16 +243,38 @@ async function legacyPhases(h1: Host, common: Record<string, unknown>, opts: Run
 }
 
 /** The legacy and QM timings against floor.cjs on h0 (the responder gone): Node's own cost, for scale. */
-async function floorPhases(h0: Host, h1: Host, common: Record<string, unknown>, opts: RunOptions): Promise<FloorResult> {
-  const proc = h0.spawn(process.execPath, [FLOOR, JSON.stringify({ address: h0.ipv4, maxLifeMs: 600_000 })], { label: 'floor@h0' });
+async function floorPhases(
+  h0: Host,
+  h1: Host,
+  common: Record<string, unknown>,
+  opts: RunOptions,
+): Promise<FloorResult> {
+  const proc = h0.spawn(process.execPath, [FLOOR, JSON.stringify({ address: h0.ipv4, maxLifeMs: 600_000 })], {
+    label: 'floor@h0',
+  });
   try {
     await proc.waitForOutput(/^READY$/m, 10_000);
     await sleep(500);
     const rssKiB = procStatusKiB(proc.pid, 'VmRSS');
-    const legacySeq = await runPhase<SeqResult>(h1, { ...common, phase: 'legacy-seq', count: opts.seqQueries, warmup: WARMUP_QUERIES, pauseMs: PAUSE_MS, timeoutMs: 1_000, maxMs: 120_000 });
+    const legacySeq = await runPhase<SeqResult>(h1, {
+      ...common,
+      phase: 'legacy-seq',
+      count: opts.seqQueries,
+      warmup: WARMUP_QUERIES,
+      pauseMs: PAUSE_MS,
+      timeoutMs: 1_000,
+      maxMs: 120_000,
+    });
     await sleep(PAUSE_MS);
     const spacingMs = opts.n >= opts.qmQueries ? 250 : 1_100;
-    const qm = await runPhase<SeqResult>(h1, { ...common, phase: 'qm', count: opts.qmQueries, spacingMs, timeoutMs: 1_000, maxMs: opts.qmQueries * spacingMs + 10_000 });
+    const qm = await runPhase<SeqResult>(h1, {
+      ...common,
+      phase: 'qm',
+      count: opts.qmQueries,
+      spacingMs,
+      timeoutMs: 1_000,
+      maxMs: opts.qmQueries * spacingMs + 10_000,
+    });
     return { legacySeq, qm, rssKiB };
   } finally {
     await proc.stop();
@@ -198,19 +300,29 @@ export async function runOne(impl: Impl, opts: RunOptions, log: (line: string) =
     let publishCallMs: number | null = null;
     let readyMs: number | null = null;
     if (impl === 'boaster') {
-      proc = h0.spawn(process.execPath, [DRIVER, JSON.stringify({ n, ifname: h0.ifname, maxLifeMs: 3_600_000 })], { cwd: ROOT, label: 'driver@h0' });
+      proc = h0.spawn(process.execPath, [DRIVER, JSON.stringify({ n, ifname: h0.ifname, maxLifeMs: 3_600_000 })], {
+        cwd: ROOT,
+        label: 'driver@h0',
+      });
       const ready = await proc.waitForOutput(/^ready (\d+)$/m, watchMs);
       readyMs = Number(ready[1]);
       publishCallMs = Number(/^publish (\d+)$/m.exec(proc.stdout)?.[1] ?? NaN);
     } else {
-      avahi = await startAvahi(h0, { hostName: AVAHI_HOST, useIPv6: false, services: avahiServices(n), timeoutMs: watchMs });
+      avahi = await startAvahi(h0, {
+        hostName: AVAHI_HOST,
+        useIPv6: false,
+        services: avahiServices(n),
+        timeoutMs: watchMs,
+      });
       proc = avahi.daemon;
     }
     const pid = proc.pid;
     let origin = processStartMs(pid);
     let originSource = '/proc/<pid>/stat starttime';
     if (!(origin >= t0 - 100 && origin <= t0 + 5_000)) {
-      notes.push(`process start time from /proc (${origin - t0} ms after the spawn call) looked wrong: origin = the spawn call`);
+      notes.push(
+        `process start time from /proc (${origin - t0} ms after the spawn call) looked wrong: origin = the spawn call`,
+      );
       origin = t0;
       originSource = 'Date.now() at the spawn call';
     }
@@ -227,13 +339,36 @@ export async function runOne(impl: Impl, opts: RunOptions, log: (line: string) =
     const idleCpu = cpuSeconds(pid) - cpu0;
 
     log(`  ${impl} N=${n}: queries`);
-    const qu = await runPhase<PtrQuerier>(h1, { ...common, phase: 'ptr', mode: 'qu', windowMs: PTR_WINDOW_MS, maxMs: PTR_WINDOW_MS + 2_000 });
+    const qu = await runPhase<PtrQuerier>(h1, {
+      ...common,
+      phase: 'ptr',
+      mode: 'qu',
+      windowMs: PTR_WINDOW_MS,
+      maxMs: PTR_WINDOW_MS + 2_000,
+    });
     await sleep(PAUSE_MS);
-    const leg = await runPhase<PtrQuerier>(h1, { ...common, phase: 'ptr', mode: 'legacy', legacyPort: LEGACY_PTR_PORT, windowMs: PTR_WINDOW_MS, maxMs: PTR_WINDOW_MS + 2_000 });
+    const leg = await runPhase<PtrQuerier>(h1, {
+      ...common,
+      phase: 'ptr',
+      mode: 'legacy',
+      legacyPort: LEGACY_PTR_PORT,
+      windowMs: PTR_WINDOW_MS,
+      maxMs: PTR_WINDOW_MS + 2_000,
+    });
     await sleep(PAUSE_MS);
     const { legacySeq, rateUnique, rateRandom } = await legacyPhases(h1, common, opts);
     const spacingMs = n >= opts.qmQueries ? 250 : 1_100;
-    const qm = { spacingMs, ...(await runPhase<SeqResult>(h1, { ...common, phase: 'qm', count: opts.qmQueries, spacingMs, timeoutMs: 1_000, maxMs: opts.qmQueries * spacingMs + 10_000 })) };
+    const qm = {
+      spacingMs,
+      ...(await runPhase<SeqResult>(h1, {
+        ...common,
+        phase: 'qm',
+        count: opts.qmQueries,
+        spacingMs,
+        timeoutMs: 1_000,
+        maxMs: opts.qmQueries * spacingMs + 10_000,
+      })),
+    };
     const rssAfterQueriesKiB = procStatusKiB(pid, 'VmRSS');
     const hwmKiB = procStatusKiB(pid, 'VmHWM');
     await sleep(PAUSE_MS);
@@ -254,12 +389,19 @@ export async function runOne(impl: Impl, opts: RunOptions, log: (line: string) =
     const datagrams = readPcapUdp(cap.file);
     const drops = /received\/dropped on interface '[^']*': (\d+)\/(\d+)/.exec(cap.process.output);
     if (!drops) notes.push('dumpcap printed no capture statistics');
-    else if (Number(drops[2]) > 0) notes.push(`dumpcap dropped ${drops[2]} of ${drops[1]} packets: the capture figures are incomplete`);
+    else if (Number(drops[2]) > 0)
+      notes.push(`dumpcap dropped ${drops[2]} of ${drops[1]} packets: the capture figures are incomplete`);
     let noRateLimit: RunResult['noRateLimit'] = null;
     if (impl === 'avahi' && opts.noRateLimit) {
       log(`  avahi N=${n}: again with its rate limit off (legacy queries only)`);
       const again = await querier<WatchResult>(h1, { ...common, phase: 'watch', quietMs: QUIET_MS, maxMs: watchMs });
-      avahi = await startAvahi(h0, { hostName: AVAHI_HOST, useIPv6: false, services: avahiServices(n), timeoutMs: watchMs, extraConfig: { server: { 'ratelimit-interval-usec': '0', 'ratelimit-burst': '0' } } });
+      avahi = await startAvahi(h0, {
+        hostName: AVAHI_HOST,
+        useIPv6: false,
+        services: avahiServices(n),
+        timeoutMs: watchMs,
+        extraConfig: { server: { 'ratelimit-interval-usec': '0', 'ratelimit-burst': '0' } },
+      });
       const w2 = await again();
       if (w2.seen < n) notes.push(`without its rate limit, avahi announced ${w2.seen} of ${n} SRVs`);
       noRateLimit = await legacyPhases(h1, common, opts);
@@ -286,7 +428,10 @@ export async function runOne(impl: Impl, opts: RunOptions, log: (line: string) =
       baselineRssKiB,
       idle: { seconds: (idleTo - idleFrom) / 1000, packets: idle.packets, bytes: idle.bytes, cpuSeconds: idleCpu },
       ptrQu: { ...ptrFigures(datagrams, src, qu.sentAt, PTR_WINDOW_MS, 5353), querierPackets: qu.packets },
-      ptrLegacy: { ...ptrFigures(datagrams, src, leg.sentAt, PTR_WINDOW_MS, LEGACY_PTR_PORT), querierPackets: leg.packets },
+      ptrLegacy: {
+        ...ptrFigures(datagrams, src, leg.sentAt, PTR_WINDOW_MS, LEGACY_PTR_PORT),
+        querierPackets: leg.packets,
+      },
       legacySeq,
       rateUnique,
       rateRandom,

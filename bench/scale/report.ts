@@ -23,7 +23,11 @@ const list = (xs: readonly number[]): string => xs.map(f1).join(' / ');
 const gaps = (rs: readonly Round[]): number[] => rs.slice(1).map((r, i) => r.at - (rs[i] as Round).at);
 
 function table(results: readonly WorkerResult[], rows: [string, (r: WorkerResult) => string][]): string[] {
-  return [`| | ${results.map((r) => `N = ${r.n.toLocaleString('en-US')}`).join(' | ')} |`, `|---|${results.map(() => '---').join('|')}|`, ...rows.map(([label, cell]) => `| ${label} | ${results.map(cell).join(' | ')} |`)];
+  return [
+    `| | ${results.map((r) => `N = ${r.n.toLocaleString('en-US')}`).join(' | ')} |`,
+    `|---|${results.map(() => '---').join('|')}|`,
+    ...rows.map(([label, cell]) => `| ${label} | ${results.map(cell).join(' | ')} |`),
+  ];
 }
 
 function queryRows(kind: keyof WorkerResult['queries'], what: string): [string, (r: WorkerResult) => string][] {
@@ -31,13 +35,25 @@ function queryRows(kind: keyof WorkerResult['queries'], what: string): [string, 
   return [
     ['CPU per query, main thread: mean / median', (r) => `${us(pick(r).mainUs)} / ${us(pick(r).mainUsMedian)}`],
     ['CPU per query, process (all threads)', (r) => us(pick(r).cpuUs)],
-    ['main-thread mean in each worker run', (r) => (r.mainUsByRun ? (r.mainUsByRun[kind] ?? []).map(us).join(' / ') : 'one run')],
-    ['repetitions timed; series from / to (sim s)', (r) => `${f0(pick(r).reps)}; ${pick(r).simSeconds.map(f0).join(' / ')}`],
+    [
+      'main-thread mean in each worker run',
+      (r) => (r.mainUsByRun ? (r.mainUsByRun[kind] ?? []).map(us).join(' / ') : 'one run'),
+    ],
+    [
+      'repetitions timed; series from / to (sim s)',
+      (r) => `${f0(pick(r).reps)}; ${pick(r).simSeconds.map(f0).join(' / ')}`,
+    ],
     [`${what} in the answer, IPv4 / IPv6`, (r) => `${span(pick(r).instances)} / ${span(pick(r).instancesV6)}`],
     ['packets of the answer, IPv4 / IPv6', (r) => `${span(pick(r).packetsV4)} / ${span(pick(r).packetsV6)}`],
-    ['answered by unicast / multicast (repetitions)', (r) => `${f0(pick(r).unicastReps)} / ${f0(pick(r).multicastReps)}`],
+    [
+      'answered by unicast / multicast (repetitions)',
+      (r) => `${f0(pick(r).unicastReps)} / ${f0(pick(r).multicastReps)}`,
+    ],
     ['largest packet (bytes); over budget', (r) => `${pick(r).largest}; ${pick(r).overBudget}`],
-    ['query → first packet, min / mean / max (sim ms)', (r) => (pick(r).firstDelayMs ? list(pick(r).firstDelayMs ?? []) : 'no answer')],
+    [
+      'query → first packet, min / mean / max (sim ms)',
+      (r) => (pick(r).firstDelayMs ? list(pick(r).firstDelayMs ?? []) : 'no answer'),
+    ],
   ];
 }
 
@@ -48,7 +64,11 @@ export function targets(results: readonly WorkerResult[]): Target[] {
   const r1k = at(1_000);
   const r10k = at(10_000);
   const out: Target[] = [];
-  const none = (target: string, need: string): Target => ({ target, figure: `not measured (needs ${need})`, met: null });
+  const none = (target: string, need: string): Target => ({
+    target,
+    figure: `not measured (needs ${need})`,
+    met: null,
+  });
 
   const t1 = 'CPU per SRV query at N=10,000 ≤ 2 × at N=1';
   if (r1 && r10k) {
@@ -56,7 +76,11 @@ export function targets(results: readonly WorkerResult[]): Target[] {
     const ratio = a.mainUs / b.mainUs;
     const proc = a.cpuUs / b.cpuUs;
     const disagree = ratio <= 2 !== proc <= 2 ? `; on the process's CPU ${proc <= 2 ? 'met' : 'missed'}` : '';
-    out.push({ target: t1, figure: `main thread ${us(a.mainUs)} vs ${us(b.mainUs)}: ${ratio.toFixed(2)} × (process, all threads: ${us(a.cpuUs)} vs ${us(b.cpuUs)}, ${proc.toFixed(2)} ×${disagree})`, met: ratio <= 2 });
+    out.push({
+      target: t1,
+      figure: `main thread ${us(a.mainUs)} vs ${us(b.mainUs)}: ${ratio.toFixed(2)} × (process, all threads: ${us(a.cpuUs)} vs ${us(b.cpuUs)}, ${proc.toFixed(2)} ×${disagree})`,
+      met: ratio <= 2,
+    });
   } else out.push(none(t1, 'N=1 and N=10,000'));
 
   const t2 = 'PTR answer cost proportional to instances returned';
@@ -65,7 +89,8 @@ export function targets(results: readonly WorkerResult[]): Target[] {
     // Cost per instance beyond the one-instance answer: flat when the cost is proportional.
     const per = big.map((r) => (r.queries.ptr.mainUs - r1.queries.ptr.mainUs) / (r.queries.ptr.instances[0] - 1));
     const spread = Math.max(...per) / Math.min(...per);
-    const how = (r: WorkerResult): string => (r.queries.ptr.multicastReps > r.queries.ptr.unicastReps ? 'multicast' : 'unicast');
+    const how = (r: WorkerResult): string =>
+      r.queries.ptr.multicastReps > r.queries.ptr.unicastReps ? 'multicast' : 'unicast';
     out.push({
       target: t2,
       figure: `main-thread CPU per instance beyond N=1's answer: ${big.map((r, i) => `${us(per[i] ?? 0)} at N=${r.n.toLocaleString('en-US')} (${how(r)})`).join(', ')}; spread ${spread.toFixed(2)} ×, met if ≤ 1.5 ×`,
@@ -73,13 +98,18 @@ export function targets(results: readonly WorkerResult[]): Target[] {
     });
   } else out.push(none(t2, 'N=1 and two sizes ≥ 100'));
 
-  const t3 = 'PTR for 1,000 instances: all returned, ≤ 16 packets per family, each ≤ 1472 bytes, first within 150 ms of a QU query';
+  const t3 =
+    'PTR for 1,000 instances: all returned, ≤ 16 packets per family, each ≤ 1472 bytes, first within 150 ms of a QU query';
   if (r1k) {
     const q = r1k.queries.ptr;
     const packets = Math.max(q.packetsV4[1], q.packetsV6[1]);
     const first = q.firstDelayMs?.[2] ?? Infinity;
     const ok = q.instances[0] === 1_000 && packets <= 16 && q.largest <= 1472 && q.overBudget === 0 && first <= 150;
-    out.push({ target: t3, figure: `${span(q.instances)} returned, ${packets} packets (largest per family), largest ${q.largest} B, first after ≤ ${f1(first)} ms`, met: ok });
+    out.push({
+      target: t3,
+      figure: `${span(q.instances)} returned, ${packets} packets (largest per family), largest ${q.largest} B, first after ≤ ${f1(first)} ms`,
+      met: ok,
+    });
   } else out.push(none(t3, 'N=1,000'));
 
   for (const [n, limit] of [
@@ -88,12 +118,22 @@ export function targets(results: readonly WorkerResult[]): Target[] {
   ] as const) {
     const r = at(n);
     const t = `close() at N=${n.toLocaleString('en-US')} ≤ ${limit / 1000} s`;
-    if (r) out.push({ target: t, figure: `${f1(r.close.wallMs)} ms wall (${f1(r.close.mainCpuMs)} ms main-thread CPU, ${f1(r.close.cpuMs)} ms process), ${r.close.packets} packets`, met: Math.max(r.close.cpuMs, r.close.wallMs) <= limit });
+    if (r)
+      out.push({
+        target: t,
+        figure: `${f1(r.close.wallMs)} ms wall (${f1(r.close.mainCpuMs)} ms main-thread CPU, ${f1(r.close.cpuMs)} ms process), ${r.close.packets} packets`,
+        met: Math.max(r.close.cpuMs, r.close.wallMs) <= limit,
+      });
     else out.push(none(t, `N=${n}`));
   }
 
   const t6 = '60 s idle after announcing: 0 packets';
-  if (results.length > 0) out.push({ target: t6, figure: results.map((r) => `${r.idle.packets} at N=${r.n.toLocaleString('en-US')}`).join(', '), met: results.every((r) => r.idle.packets === 0) });
+  if (results.length > 0)
+    out.push({
+      target: t6,
+      figure: results.map((r) => `${r.idle.packets} at N=${r.n.toLocaleString('en-US')}`).join(', '),
+      met: results.every((r) => r.idle.packets === 0),
+    });
 
   for (const [n, limitMB] of [
     [1_000, 10],
@@ -121,33 +161,61 @@ export function oddities(results: readonly WorkerResult[]): string[] {
   for (const r of results) {
     const at = `N=${r.n.toLocaleString('en-US')}`;
     const p = r.publish;
-    if (!p.allResolved) notes.push(`${at}: ${r.n - p.rejected} publish() calls did not resolve (${p.rejected} rejected).`);
-    if (p.probeRounds.length !== 3 || gaps(p.probeRounds).some((g) => g !== 250)) notes.push(`${at}: probe rounds at ${list(p.probeRounds.map((x) => x.at))} ms, not three 250 ms apart.`);
+    if (!p.allResolved)
+      notes.push(`${at}: ${r.n - p.rejected} publish() calls did not resolve (${p.rejected} rejected).`);
+    if (p.probeRounds.length !== 3 || gaps(p.probeRounds).some((g) => g !== 250))
+      notes.push(`${at}: probe rounds at ${list(p.probeRounds.map((x) => x.at))} ms, not three 250 ms apart.`);
     const first = p.announcementRounds[0]?.at ?? 0;
     const rel = p.announcementRounds.map((x) => x.at - first);
-    if (rel.join() !== '0,1000,3000') notes.push(`${at}: announcement rounds at +${list(rel)} ms, not 0 / 1,000 / 3,000.`);
-    if (p.probedNames !== r.n + 1) notes.push(`${at}: the first probe round asked ${p.probedNames} names on IPv4 (N services + the host: ${r.n + 1}).`);
-    if (p.announcedSrv !== r.n) notes.push(`${at}: the first announcement round carried ${p.announcedSrv} SRV records on IPv4, not ${r.n}.`);
-    if (p.overBudget > 0) notes.push(`${at}: ${p.overBudget} probe or announcement packets over their family's payload budget.`);
+    if (rel.join() !== '0,1000,3000')
+      notes.push(`${at}: announcement rounds at +${list(rel)} ms, not 0 / 1,000 / 3,000.`);
+    if (p.probedNames !== r.n + 1)
+      notes.push(
+        `${at}: the first probe round asked ${p.probedNames} names on IPv4 (N services + the host: ${r.n + 1}).`,
+      );
+    if (p.announcedSrv !== r.n)
+      notes.push(`${at}: the first announcement round carried ${p.announcedSrv} SRV records on IPv4, not ${r.n}.`);
+    if (p.overBudget > 0)
+      notes.push(`${at}: ${p.overBudget} probe or announcement packets over their family's payload budget.`);
     for (const [name, q] of Object.entries(r.queries)) {
       if (q.overBudget > 0) notes.push(`${at}: ${q.overBudget} packets of ${name} answers over budget.`);
-      if (q.latePackets > 0) notes.push(`${at}: ${q.latePackets} packets went out 600–2,000 ms after a ${name} query (held back or delayed answers).`);
+      if (q.latePackets > 0)
+        notes.push(
+          `${at}: ${q.latePackets} packets went out 600–2,000 ms after a ${name} query (held back or delayed answers).`,
+        );
     }
     const ptr = r.queries.ptr;
     if (ptr.unicastReps > 0 && ptr.multicastReps > 0) {
-      notes.push(`${at}: the QU PTR query was answered by multicast ${ptr.multicastReps} times in ${ptr.reps}: the PTR had not been multicast within a quarter of its 4,500 s TTL (RFC 6762 §5.4), which the repeated queries reach in simulated time; each such multicast refreshes it.`);
+      notes.push(
+        `${at}: the QU PTR query was answered by multicast ${ptr.multicastReps} times in ${ptr.reps}: the PTR had not been multicast within a quarter of its 4,500 s TTL (RFC 6762 §5.4), which the repeated queries reach in simulated time; each such multicast refreshes it.`,
+      );
     } else if (ptr.unicastReps === 0 && ptr.multicastReps > 0) {
-      notes.push(`${at}: the QU PTR query is answered by multicast only: a unicast reply of ${span(ptr.instances)} instances is over the per-source budget (4,096 bytes + 4 × the query's, README "Robustness"), so it goes by multicast (RFC 6762 §5.4), on the query's family.`);
+      notes.push(
+        `${at}: the QU PTR query is answered by multicast only: a unicast reply of ${span(ptr.instances)} instances is over the per-source budget (4,096 bytes + 4 × the query's, README "Robustness"), so it goes by multicast (RFC 6762 §5.4), on the query's family.`,
+      );
     }
-    if (r.close.srvGoodbyesV4 !== r.n || r.close.srvGoodbyesV6 !== r.n) notes.push(`${at}: close() sent TTL-0 SRV goodbyes for ${r.close.srvGoodbyesV4} (IPv4) / ${r.close.srvGoodbyesV6} (IPv6) of ${r.n} instances.`);
-    if (r.close.timersPendingAfter > 0) notes.push(`${at}: ${r.close.timersPendingAfter} timers still pending after close().`);
+    if (r.close.srvGoodbyesV4 !== r.n || r.close.srvGoodbyesV6 !== r.n)
+      notes.push(
+        `${at}: close() sent TTL-0 SRV goodbyes for ${r.close.srvGoodbyesV4} (IPv4) / ${r.close.srvGoodbyesV6} (IPv6) of ${r.n} instances.`,
+      );
+    if (r.close.timersPendingAfter > 0)
+      notes.push(`${at}: ${r.close.timersPendingAfter} timers still pending after close().`);
     if (r.idle.timersFired > 0) notes.push(`${at}: ${r.idle.timersFired} timers fired during the 60 s idle.`);
     if (r.errors.count > 0) notes.push(`${at}: ${r.errors.count} error events: ${r.errors.first.join('; ')}.`);
   }
   return notes;
 }
 
-export function markdown(opts: { title: string; machineLine: string; command: string; results: readonly WorkerResult[]; failures: readonly string[]; importCost: ImportCost | string; written: string; quick: boolean }): string[] {
+export function markdown(opts: {
+  title: string;
+  machineLine: string;
+  command: string;
+  results: readonly WorkerResult[];
+  failures: readonly string[];
+  importCost: ImportCost | string;
+  written: string;
+  quick: boolean;
+}): string[] {
   const { results } = opts;
   const p = (r: WorkerResult): WorkerResult['publish'] => r.publish;
   const ic = opts.importCost;
@@ -168,10 +236,15 @@ export function markdown(opts: { title: string; machineLine: string; command: st
     '600 ms (past the 20–120 ms shared-answer delay and the 400–500 ms wait after a TC query), then to 1.2 s (2 s after a TC query), so',
     'each finds the one-second multicast rule and the per-source reply budget clear. Every series ends within 4,500 s (the longest TTL)',
     'of the announcements, while the engine still remembers multicasting every record. Main-thread CPU is read per repetition (Linux',
-    'schedstat after a 50 µs sleep, which brings it up to date: exact to a few µs); the process\'s CPU (all threads: V8\'s concurrent GC',
-    'and compiler too) over the series, since getrusage moves in scheduler ticks on this VM. Both are less an empty series\' (the harness).',
-    'With several worker runs per N, the per-query figures are their medians (they move most between processes); the rest is the first run\'s.',
-    ...(opts.quick ? ['', '**Quick run** (a smoke check): at most 20 timed repetitions per query, so the per-query figures are rough.'] : []),
+    "schedstat after a 50 µs sleep, which brings it up to date: exact to a few µs); the process's CPU (all threads: V8's concurrent GC",
+    "and compiler too) over the series, since getrusage moves in scheduler ticks on this VM. Both are less an empty series' (the harness).",
+    "With several worker runs per N, the per-query figures are their medians (they move most between processes); the rest is the first run's.",
+    ...(opts.quick
+      ? [
+          '',
+          '**Quick run** (a smoke check): at most 20 timed repetitions per query, so the per-query figures are rough.',
+        ]
+      : []),
     '',
   ];
   if (opts.failures.length > 0) lines.push('**Failed:**', '', ...opts.failures.map((f) => `- ${f}`), '');
@@ -180,16 +253,34 @@ export function markdown(opts: { title: string; machineLine: string; command: st
     '## Publish → all announced',
     '',
     ...table(results, [
-      ['CPU until every publish() resolved: main thread / process', (r) => `${f1(p(r).mainCpuMs)} / ${f1(p(r).cpuMs)} ms`],
+      [
+        'CPU until every publish() resolved: main thread / process',
+        (r) => `${f1(p(r).mainCpuMs)} / ${f1(p(r).cpuMs)} ms`,
+      ],
       ['sim time until every publish() resolved', (r) => `${f1(p(r).simMs)} ms`],
       ['CPU until the third announcement (process)', (r) => `${f1(p(r).cpuToLastAnnouncementMs)} ms`],
       ['wall until the third announcement', (r) => `${f0(p(r).wallMs)} ms`],
       ['probe rounds at (sim ms after publish)', (r) => list(p(r).probeRounds.map((x) => x.at))],
       ['gaps between probe rounds', (r) => list(gaps(p(r).probeRounds))],
-      ['packets per probe round, IPv4 / IPv6', (r) => p(r).probeRounds.map((x) => `${x.v4} / ${x.v6}`).join(', ')],
+      [
+        'packets per probe round, IPv4 / IPv6',
+        (r) =>
+          p(r)
+            .probeRounds.map((x) => `${x.v4} / ${x.v6}`)
+            .join(', '),
+      ],
       ['names asked in probe round 1 (IPv4)', (r) => f0(p(r).probedNames)],
-      ['announcement rounds at (sim ms after the first)', (r) => list(p(r).announcementRounds.map((x) => x.at - (p(r).announcementRounds[0]?.at ?? 0)))],
-      ['packets per announcement round, IPv4 / IPv6', (r) => p(r).announcementRounds.map((x) => `${x.v4} / ${x.v6}`).join(', ')],
+      [
+        'announcement rounds at (sim ms after the first)',
+        (r) => list(p(r).announcementRounds.map((x) => x.at - (p(r).announcementRounds[0]?.at ?? 0))),
+      ],
+      [
+        'packets per announcement round, IPv4 / IPv6',
+        (r) =>
+          p(r)
+            .announcementRounds.map((x) => `${x.v4} / ${x.v6}`)
+            .join(', '),
+      ],
       ['SRV records in announcement round 1 (IPv4)', (r) => f0(p(r).announcedSrv)],
       ['largest packet (bytes); over budget', (r) => `${p(r).largestPacket}; ${p(r).overBudget}`],
     ]),
@@ -225,7 +316,10 @@ export function markdown(opts: { title: string; machineLine: string; command: st
       ['packets, IPv4 / IPv6', (r) => `${r.close.v4} / ${r.close.v6}`],
       ['largest packet (bytes)', (r) => String(r.close.largest)],
       ['instances with a TTL-0 SRV, IPv4 / IPv6', (r) => `${f0(r.close.srvGoodbyesV4)} / ${f0(r.close.srvGoodbyesV6)}`],
-      ['every SRV said goodbye', (r) => (r.close.srvGoodbyesV4 === r.n && r.close.srvGoodbyesV6 === r.n ? 'yes' : 'no')],
+      [
+        'every SRV said goodbye',
+        (r) => (r.close.srvGoodbyesV4 === r.n && r.close.srvGoodbyesV6 === r.n ? 'yes' : 'no'),
+      ],
       ['timers left pending', (r) => String(r.close.timersPendingAfter)],
     ]),
     '',
@@ -236,9 +330,21 @@ export function markdown(opts: { title: string; machineLine: string; command: st
     ...table(results, [
       ['RSS before the responder', (r) => `${f1(r.memory.rssBeforeMiB)} MiB`],
       ['RSS once all announced', (r) => `${f1(r.memory.rssAnnouncedMiB)} MiB`],
-      ['heap used before / all announced', (r) => `${f1(r.memory.heapBeforeMiB)} / ${f1(r.memory.heapAnnouncedMiB)} MiB`],
-      ['V8 heap reserved once announced (of it young generation, empty)', (r) => `${f1(r.memory.heapTotalAnnouncedMiB)} (${f1(r.memory.newSpaceAnnouncedMiB)}) MiB`],
-      ['heap used per service beyond N=1', (r) => (first && r.n > first.n ? `${f1(((r.memory.heapAnnouncedMiB - first.memory.heapAnnouncedMiB) * 1024) / (r.n - first.n))} KiB` : '—')],
+      [
+        'heap used before / all announced',
+        (r) => `${f1(r.memory.heapBeforeMiB)} / ${f1(r.memory.heapAnnouncedMiB)} MiB`,
+      ],
+      [
+        'V8 heap reserved once announced (of it young generation, empty)',
+        (r) => `${f1(r.memory.heapTotalAnnouncedMiB)} (${f1(r.memory.newSpaceAnnouncedMiB)}) MiB`,
+      ],
+      [
+        'heap used per service beyond N=1',
+        (r) =>
+          first && r.n > first.n
+            ? `${f1(((r.memory.heapAnnouncedMiB - first.memory.heapAnnouncedMiB) * 1024) / (r.n - first.n))} KiB`
+            : '—',
+      ],
       ['peak RSS of the worker (whole run)', (r) => `${f1(r.memory.maxRssMiB)} MiB`],
     ]),
     '',
@@ -258,13 +364,21 @@ export function markdown(opts: { title: string; machineLine: string; command: st
     '',
     '| target | figure | |',
     '|---|---|---|',
-    ...targets(results).map((t) => `| ${t.target} | ${t.figure} | ${t.met === null ? 'not measured' : t.met ? 'met' : '**missed**'} |`),
+    ...targets(results).map(
+      (t) => `| ${t.target} | ${t.figure} | ${t.met === null ? 'not measured' : t.met ? 'met' : '**missed**'} |`,
+    ),
     '',
     '## Worth a look',
     '',
   );
   const odd = oddities(results);
-  lines.push(...(odd.length > 0 ? odd.map((o) => `- ${o}`) : ['Nothing: rounds 250 ms and 0 / 1 / 3 s apart, no packet over budget, no late packet, every goodbye sent, no timer left.']));
+  lines.push(
+    ...(odd.length > 0
+      ? odd.map((o) => `- ${o}`)
+      : [
+          'Nothing: rounds 250 ms and 0 / 1 / 3 s apart, no packet over budget, no late packet, every goodbye sent, no timer left.',
+        ]),
+  );
   lines.push(
     '',
     '## Lab figures: not measured in this run',
@@ -274,7 +388,13 @@ export function markdown(opts: { title: string; machineLine: string; command: st
     '',
     '## Per-phase wall time of the workers (ms)',
     '',
-    ...table(results, Object.keys(results[0]?.phasesWallMs ?? {}).map((k): [string, (r: WorkerResult) => string] => [k, (r) => f0(r.phasesWallMs[k] ?? 0)])),
+    ...table(
+      results,
+      Object.keys(results[0]?.phasesWallMs ?? {}).map((k): [string, (r: WorkerResult) => string] => [
+        k,
+        (r) => f0(r.phasesWallMs[k] ?? 0),
+      ]),
+    ),
     '',
   );
   return lines;

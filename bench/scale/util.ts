@@ -37,7 +37,13 @@ export interface Light {
 }
 
 export function light(p: SentPacket): Light {
-  return { at: p.at - T0, family: p.target.family, size: p.data.length, response: ((p.data[2] ?? 0) & 0x80) !== 0, unicast: p.target.address !== undefined };
+  return {
+    at: p.at - T0,
+    family: p.target.family,
+    size: p.data.length,
+    response: ((p.data[2] ?? 0) & 0x80) !== 0,
+    unicast: p.target.address !== undefined,
+  };
 }
 
 export function rounds(packets: readonly Light[]): Round[] {
@@ -56,6 +62,8 @@ export function rounds(packets: readonly Light[]): Round[] {
   return [...byTime.values()].sort((a, b) => a.at - b.at);
 }
 
-export const overBudget = (packets: readonly Light[]): number => packets.filter((p) => p.size > BUDGET[p.family]).length;
-export const decodeAll = (packets: readonly SentPacket[]): { family: 4 | 6; packet: Packet }[] => packets.map((p) => ({ family: p.target.family, packet: decodePacket(p.data) }));
+export const overBudget = (packets: readonly Light[]): number =>
+  packets.filter((p) => p.size > BUDGET[p.family]).length;
+export const decodeAll = (packets: readonly SentPacket[]): { family: 4 | 6; packet: Packet }[] =>
+  packets.map((p) => ({ family: p.target.family, packet: decodePacket(p.data) }));
 export const lower = (s: string): string => s.toLowerCase();

@@ -76,7 +76,8 @@ const gc = (globalThis as { gc?: () => void }).gc;
 const mib = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 const wallStart = performance.now();
-const progress = (what: string): void => void process.stderr.write(`[N=${n}] ${what} (${((performance.now() - wallStart) / 1000).toFixed(1)} s)\n`);
+const progress = (what: string): void =>
+  void process.stderr.write(`[N=${n}] ${what} (${((performance.now() - wallStart) / 1000).toFixed(1)} s)\n`);
 
 function collect(): void {
   gc?.();
@@ -106,7 +107,6 @@ function mainThreadNs(): number {
   return Number(statBuffer.toString('latin1', 0, bytes).split(' ')[0]);
 }
 
-
 async function main(): Promise<void> {
   const phases: Record<string, number> = {};
   let phaseStart = performance.now();
@@ -128,7 +128,12 @@ async function main(): Promise<void> {
     errorCount++;
     if (errors.length < 5) errors.push(`${e.code}: ${e.message}`);
   });
-  const specs = Array.from({ length: n }, (_, i) => ({ name: `svc-${i}`, type: TYPE, port: 8000 + (i % 1000), txt: { hwid: hwid(i) } }));
+  const specs = Array.from({ length: n }, (_, i) => ({
+    name: `svc-${i}`,
+    type: TYPE,
+    port: 8000 + (i % 1000),
+    txt: { hwid: hwid(i) },
+  }));
 
   // 1. Publish.
   let resolved = 0;
@@ -156,9 +161,17 @@ async function main(): Promise<void> {
   const v4 = sent.filter((p) => p.target.family === 4);
   const firstProbeAt = Math.min(...v4.filter((p) => !isResponse(p)).map((p) => p.at));
   const firstAnnouncementAt = Math.min(...v4.filter(isResponse).map((p) => p.at));
-  const probedNames = new Set(v4.filter((p) => !isResponse(p) && p.at === firstProbeAt).flatMap((p) => decodePacket(p.data).questions.map((q) => lower(q.name))));
-  const firstAnnounced = v4.filter((p) => isResponse(p) && p.at === firstAnnouncementAt).map((p) => decodePacket(p.data));
-  const announcedSrv = new Set(firstAnnounced.flatMap((p) => p.answers.filter((r) => r.type === 'SRV').map((r) => lower(r.name)))).size;
+  const probedNames = new Set(
+    v4
+      .filter((p) => !isResponse(p) && p.at === firstProbeAt)
+      .flatMap((p) => decodePacket(p.data).questions.map((q) => lower(q.name))),
+  );
+  const firstAnnounced = v4
+    .filter((p) => isResponse(p) && p.at === firstAnnouncementAt)
+    .map((p) => decodePacket(p.data));
+  const announcedSrv = new Set(
+    firstAnnounced.flatMap((p) => p.answers.filter((r) => r.type === 'SRV').map((r) => lower(r.name))),
+  ).size;
   const lights: Light[] = sent.map(light);
   sent = [];
   v4.length = 0;
@@ -201,10 +214,16 @@ async function main(): Promise<void> {
   // and divided; the main thread's is read per repetition from schedstat (ns).
   type Source = ReceivedPacket['source'];
   /** One repetition: deliver, advance the answer window (timed), then the rest of the period. */
-  async function repetition(packets: readonly Buffer[], source: Source | undefined, period: number): Promise<{ mainUs: number; answer: SentPacket[]; late: number; at: number }> {
+  async function repetition(
+    packets: readonly Buffer[],
+    source: Source | undefined,
+    period: number,
+  ): Promise<{ mainUs: number; answer: SentPacket[]; late: number; at: number }> {
     const at = clock.now();
     const m = mainThreadNs();
-    if (source) for (const data of packets) transport.deliver({ data, interface: 'eth0', family: 4, source: { ...source }, destination: 'multicast' });
+    if (source)
+      for (const data of packets)
+        transport.deliver({ data, interface: 'eth0', family: 4, source: { ...source }, destination: 'multicast' });
     await clock.advance(ANSWER_WINDOW_MS);
     const answer = transport.sent.splice(0);
     await clock.advance(period - ANSWER_WINDOW_MS);
@@ -213,9 +232,15 @@ async function main(): Promise<void> {
   }
 
   /** Warm up, then repeat until TARGET_CPU_US of CPU (at least MIN_REPS, at most `reps`); CPU per repetition and wall of each. */
-  async function series(packets: readonly Buffer[], source: Source | undefined, reps: number, period: number): Promise<{ cpuUs: number; mains: number[]; runs: { answer: SentPacket[]; late: number; at: number }[] }> {
+  async function series(
+    packets: readonly Buffer[],
+    source: Source | undefined,
+    reps: number,
+    period: number,
+  ): Promise<{ cpuUs: number; mains: number[]; runs: { answer: SentPacket[]; late: number; at: number }[] }> {
     const warm = process.cpuUsage();
-    for (let i = 0; i < WARMUP_REPS && (i < 3 || cpuUs(warm) < WARMUP_CPU_US); i++) await repetition(packets, source, period);
+    for (let i = 0; i < WARMUP_REPS && (i < 3 || cpuUs(warm) < WARMUP_CPU_US); i++)
+      await repetition(packets, source, period);
     const mains: number[] = [];
     const runs: { answer: SentPacket[]; late: number; at: number }[] = [];
     const c = process.cpuUsage();
@@ -230,9 +255,18 @@ async function main(): Promise<void> {
   const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
   /** A series of this query, analysed; CPU and wall still include the harness (subtracted below). */
-  async function measure(packets: readonly Buffer[], source: Source, counted: 'PTR' | 'SRV', tc = false): Promise<QueryFigure> {
+  async function measure(
+    packets: readonly Buffer[],
+    source: Source,
+    counted: 'PTR' | 'SRV',
+    tc = false,
+  ): Promise<QueryFigure> {
     const simFrom = clock.now();
-    const { cpuUs: perRep, mains, runs } = await series(packets, source, tc ? MAX_TC_REPS : MAX_REPS, tc ? TC_PERIOD_MS : PERIOD_MS);
+    const {
+      cpuUs: perRep,
+      mains,
+      runs,
+    } = await series(packets, source, tc ? MAX_TC_REPS : MAX_REPS, tc ? TC_PERIOD_MS : PERIOD_MS);
     const simTo = clock.now();
     const instances: number[][] = [[], []];
     const perFamily: number[][] = [[], []];
@@ -264,7 +298,8 @@ async function main(): Promise<void> {
         instances[i]?.push(names.size);
       }
     }
-    const range = (xs: readonly number[] | undefined): [number, number] => (xs && xs.length > 0 ? [Math.min(...xs), Math.max(...xs)] : [0, 0]);
+    const range = (xs: readonly number[] | undefined): [number, number] =>
+      xs && xs.length > 0 ? [Math.min(...xs), Math.max(...xs)] : [0, 0];
     return {
       reps: runs.length,
       cpuUs: perRep,
@@ -281,20 +316,43 @@ async function main(): Promise<void> {
       largest,
       overBudget: over,
       latePackets: late,
-      firstDelayMs: delays.length > 0 ? [round1(Math.min(...delays)), round1(delays.reduce((a, b) => a + b, 0) / delays.length), round1(Math.max(...delays))] : null,
+      firstDelayMs:
+        delays.length > 0
+          ? [
+              round1(Math.min(...delays)),
+              round1(delays.reduce((a, b) => a + b, 0) / delays.length),
+              round1(Math.max(...delays)),
+            ]
+          : null,
     };
   }
 
   const instance = `svc-${Math.floor(n / 2)}.${TYPE_NAME}`;
   const srv = await measure([encodePacket({ questions: [{ name: instance, type: 'SRV' }] })], PEER, 'SRV');
   phase('SRV query (QM)');
-  const legacy = await measure([encodePacket({ id: 0x2a2a, questions: [{ name: instance, type: 'SRV' }] })], LEGACY_PEER, 'SRV');
+  const legacy = await measure(
+    [encodePacket({ id: 0x2a2a, questions: [{ name: instance, type: 'SRV' }] })],
+    LEGACY_PEER,
+    'SRV',
+  );
   phase('legacy SRV query');
-  const ptr = await measure([encodePacket({ questions: [{ name: TYPE_NAME, type: 'PTR', unicastResponse: true }] })], PEER, 'PTR');
+  const ptr = await measure(
+    [encodePacket({ questions: [{ name: TYPE_NAME, type: 'PTR', unicastResponse: true }] })],
+    PEER,
+    'PTR',
+  );
   phase('PTR query (QU)');
-  const known = Array.from({ length: KNOWN_ANSWERS }, (_, i): ResourceRecord => ({ name: TYPE_NAME, type: 'PTR', ttl: 4500, data: `svc-${i}.${TYPE_NAME}` }));
+  const known = Array.from({ length: KNOWN_ANSWERS }, (_, i): ResourceRecord => ({
+    name: TYPE_NAME,
+    type: 'PTR',
+    ttl: 4500,
+    data: `svc-${i}.${TYPE_NAME}`,
+  }));
   // RFC 6762 §7.2: the question and what fits in the first packet, TC set; the rest in packets of answers only.
-  const kaPackets = splitPacket({ questions: [{ name: TYPE_NAME, type: 'PTR' }], answers: known }, { budget: 9000, truncateAllButLast: true });
+  const kaPackets = splitPacket(
+    { questions: [{ name: TYPE_NAME, type: 'PTR' }], answers: known },
+    { budget: 9000, truncateAllButLast: true },
+  );
   const knownAnswers = await measure(kaPackets, PEER, 'PTR', true);
   phase('known-answer query');
 
@@ -328,7 +386,9 @@ async function main(): Promise<void> {
   const byeLight = bye.map(light);
   const goodbyes = (family: 4 | 6): number =>
     new Set(
-      decodeAll(bye.filter((p) => p.target.family === family)).flatMap((d) => d.packet.answers.filter((r) => r.type === 'SRV' && r.ttl === 0).map((r) => lower(r.name))),
+      decodeAll(bye.filter((p) => p.target.family === family)).flatMap((d) =>
+        d.packet.answers.filter((r) => r.type === 'SRV' && r.ttl === 0).map((r) => lower(r.name)),
+      ),
     ).size;
   phase('close');
 

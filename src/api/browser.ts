@@ -8,7 +8,14 @@ import type { CachedRecord, RecordCache } from '../cache/record-cache.js';
 import type { MdnsCore } from '../core/core.js';
 import { BoasterError } from '../errors.js';
 import type { Querier } from '../querier/querier.js';
-import { foundInstance, sameInstance, serviceInstance, srvTarget, type FoundInstance, type ServiceInstance } from '../querier/service-view.js';
+import {
+  foundInstance,
+  sameInstance,
+  serviceInstance,
+  srvTarget,
+  type FoundInstance,
+  type ServiceInstance,
+} from '../querier/service-view.js';
 import { nameKey } from '../wire/name.js';
 
 /** Options of {@link Mdns.browse}. */
@@ -84,9 +91,16 @@ export class Browser extends EventEmitter<BrowserEvents> implements AsyncIterabl
     private readonly options: BrowseOptions = {},
   ) {
     super();
-    if (!SERVICE_TYPE.test(type)) throw new BoasterError('BAD_OPTION', `Service type "${type}" is not of the form _name._tcp or _name._udp (RFC 6763 §7); pass e.g. "_http._tcp"`);
+    if (!SERVICE_TYPE.test(type))
+      throw new BoasterError(
+        'BAD_OPTION',
+        `Service type "${type}" is not of the form _name._tcp or _name._udp (RFC 6763 §7); pass e.g. "_http._tcp"`,
+      );
     if (options.subtype !== undefined && !/^_[^.]{1,62}$/.test(options.subtype)) {
-      throw new BoasterError('BAD_OPTION', `Subtype "${options.subtype}" must be one label starting with "_" (RFC 6763 §7.1), e.g. "_printer"`);
+      throw new BoasterError(
+        'BAD_OPTION',
+        `Subtype "${options.subtype}" must be one label starting with "_" (RFC 6763 §7.1), e.g. "_printer"`,
+      );
     }
     this.browsing = options.subtype ? `${options.subtype}._sub.${type}.local` : `${type}.local`;
     this.ptrKey = nameKey(this.browsing);
@@ -202,7 +216,10 @@ export class Browser extends EventEmitter<BrowserEvents> implements AsyncIterabl
       // A new instance: ask for its SRV and TXT (RFC 6763 §12 says they usually come as additionals).
       this.instances.set(key, {
         fqdn,
-        release: [this.querier.want({ name: fqdn, type: 'SRV', ...this.scope() }), this.querier.want({ name: fqdn, type: 'TXT', ...this.scope() })],
+        release: [
+          this.querier.want({ name: fqdn, type: 'SRV', ...this.scope() }),
+          this.querier.want({ name: fqdn, type: 'TXT', ...this.scope() }),
+        ],
         target: undefined,
         releaseTarget: [],
         view: undefined,
@@ -259,7 +276,10 @@ export class Browser extends EventEmitter<BrowserEvents> implements AsyncIterabl
       this.byTarget.set(targetKey, keys);
     }
     keys.add(key);
-    tracked.releaseTarget.push(this.querier.want({ name: target, type: 'A', ...this.scope() }), this.querier.want({ name: target, type: 'AAAA', ...this.scope() }));
+    tracked.releaseTarget.push(
+      this.querier.want({ name: target, type: 'A', ...this.scope() }),
+      this.querier.want({ name: target, type: 'AAAA', ...this.scope() }),
+    );
   }
 
   private forget(key: string, tracked: Tracked): void {

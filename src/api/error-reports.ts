@@ -41,7 +41,11 @@ export class ErrorReports {
       quiet.last = error;
       return;
     }
-    const entry: Quiet = { count: 0, last: error, timer: this.clock.setTimeout(() => this.summarise(kind), ERROR_REPORT_INTERVAL_MS) };
+    const entry: Quiet = {
+      count: 0,
+      last: error,
+      timer: this.clock.setTimeout(() => this.summarise(kind), ERROR_REPORT_INTERVAL_MS),
+    };
     this.quiet.set(kind, entry);
     this.report(error);
   }
@@ -54,10 +58,18 @@ export class ErrorReports {
     const { last } = entry;
     // A copy of the last one, of its class (a TransportError stays one), with the count in its message.
     const summary = Object.assign(Object.create(Object.getPrototypeOf(last) as object) as BoasterError, last);
-    Object.defineProperty(summary, 'message', { value: `${last.message} (${entry.count} more like this in the last ${seconds} s)`, writable: true, configurable: true });
+    Object.defineProperty(summary, 'message', {
+      value: `${last.message} (${entry.count} more like this in the last ${seconds} s)`,
+      writable: true,
+      configurable: true,
+    });
     Object.defineProperty(summary, 'stack', { value: last.stack, writable: true, configurable: true });
     // The summary opens a new interval, so a lasting problem is reported once per interval.
-    this.quiet.set(kind, { count: 0, last, timer: this.clock.setTimeout(() => this.summarise(kind), ERROR_REPORT_INTERVAL_MS) });
+    this.quiet.set(kind, {
+      count: 0,
+      last,
+      timer: this.clock.setTimeout(() => this.summarise(kind), ERROR_REPORT_INTERVAL_MS),
+    });
     this.report(summary);
   }
 
@@ -82,7 +94,14 @@ export interface ErrorTarget {
  * lost. Returns the function that stops it.
  */
 export function followErrors(
-  core: { scheduler: Clock; onError(listener: (error: BoasterError) => void): () => void; transport: { on(event: 'error', l: (e: BoasterError) => void): unknown; off(event: 'error', l: (e: BoasterError) => void): unknown } },
+  core: {
+    scheduler: Clock;
+    onError(listener: (error: BoasterError) => void): () => void;
+    transport: {
+      on(event: 'error', l: (e: BoasterError) => void): unknown;
+      off(event: 'error', l: (e: BoasterError) => void): unknown;
+    };
+  },
   target: ErrorTarget,
   logger: { warn?(message: string): void } | undefined,
 ): () => void {
@@ -100,4 +119,3 @@ export function followErrors(
     reports.clear();
   };
 }
-

@@ -87,7 +87,14 @@ export class Mdns extends EventEmitter<MdnsEvents> {
   get responder(): Responder {
     this.open();
     if (!this.responderInstance) {
-      const { core: _core, transport: _transport, clock: _clock, random: _random, interfaces: _interfaces, ...rest } = this.options;
+      const {
+        core: _core,
+        transport: _transport,
+        clock: _clock,
+        random: _random,
+        interfaces: _interfaces,
+        ...rest
+      } = this.options;
       this.responderInstance = new Responder({ ...rest, core: this.core, reportErrors: false });
     }
     return this.responderInstance;
@@ -102,7 +109,16 @@ export class Mdns extends EventEmitter<MdnsEvents> {
     this.open();
     if (!this.querierInstance) {
       this.querierInstance = new Querier(this.core);
-      this.core.start().catch((error: unknown) => this.emit('error', error instanceof BoasterError ? error : new BoasterError('SEND_FAILED', `Starting the mDNS sockets failed: ${String(error)}`)));
+      this.core
+        .start()
+        .catch((error: unknown) =>
+          this.emit(
+            'error',
+            error instanceof BoasterError
+              ? error
+              : new BoasterError('SEND_FAILED', `Starting the mDNS sockets failed: ${String(error)}`),
+          ),
+        );
     }
     return this.querierInstance;
   }
@@ -151,7 +167,8 @@ export class Mdns extends EventEmitter<MdnsEvents> {
   resolveHost(name: string, options: ResolveHostOptions = {}): Promise<string[]> {
     const key = nameKey(name);
     const querier = this.querier;
-    const types = options.family === 4 ? (['A'] as const) : options.family === 6 ? (['AAAA'] as const) : (['A', 'AAAA'] as const);
+    const types =
+      options.family === 4 ? (['A'] as const) : options.family === 6 ? (['AAAA'] as const) : (['A', 'AAAA'] as const);
     return this.lookup(options, `resolving "${name}"`, (done) => {
       const releases = types.map((type) => querier.want({ name, type }));
       const check = (): void => {
@@ -173,14 +190,19 @@ export class Mdns extends EventEmitter<MdnsEvents> {
   query(question: QueryOptions): Promise<ResourceRecord[]> {
     const key = nameKey(question.name);
     const wait = question.wait ?? DEFAULT_QUERY_WAIT_MS;
-    const release = this.querier.want({ name: question.name, type: question.type, unicastFirst: question.unicastResponse === true });
+    const release = this.querier.want({
+      name: question.name,
+      type: question.type,
+      unicastFirst: question.unicastResponse === true,
+    });
     return new Promise((resolve, reject) => {
       const finish = (): void => {
         release();
         question.signal?.removeEventListener('abort', abort);
         const out: ResourceRecord[] = [];
         for (const nic of this.core.transport.interfaces) {
-          for (const e of this.core.cache.answers(nic.name, { name: question.name, type: question.type }, key)) out.push({ ...e.record, ttl: this.core.cache.remainingTtl(e) });
+          for (const e of this.core.cache.answers(nic.name, { name: question.name, type: question.type }, key))
+            out.push({ ...e.record, ttl: this.core.cache.remainingTtl(e) });
         }
         resolve(out);
       };
@@ -213,9 +235,16 @@ export class Mdns extends EventEmitter<MdnsEvents> {
   }
 
   /** Run a lookup until `check` calls `done`, the timeout passes or the signal aborts. */
-  private lookup<T>(options: LookupOptions, doing: string, start: (done: (value: T) => void) => { check: () => void; release: () => void }): Promise<T> {
+  private lookup<T>(
+    options: LookupOptions,
+    doing: string,
+    start: (done: (value: T) => void) => { check: () => void; release: () => void },
+  ): Promise<T> {
     const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
-    if (!(timeout > 0)) return Promise.reject(new BoasterError('BAD_OPTION', `timeout must be a positive number of ms, got ${String(timeout)}`));
+    if (!(timeout > 0))
+      return Promise.reject(
+        new BoasterError('BAD_OPTION', `timeout must be a positive number of ms, got ${String(timeout)}`),
+      );
     return new Promise<T>((resolve, reject) => {
       let settled = false;
       const cache = this.core.cache;
@@ -244,7 +273,12 @@ export class Mdns extends EventEmitter<MdnsEvents> {
       const timer = this.core.scheduler.setTimeout(() => {
         if (settled) return;
         end();
-        reject(new BoasterError('TIMEOUT', `No answer within ${timeout} ms ${doing}; check the name, or pass a longer timeout`));
+        reject(
+          new BoasterError(
+            'TIMEOUT',
+            `No answer within ${timeout} ms ${doing}; check the name, or pass a longer timeout`,
+          ),
+        );
       }, timeout);
       const abort = (): void => {
         if (settled) return;

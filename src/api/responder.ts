@@ -77,7 +77,10 @@ export interface ResponderEvents {
 
 /** Turn a machine host name into a DNS label: first label, letters, digits and hyphens. */
 export function defaultHostLabel(hostname = os.hostname()): string {
-  const label = (hostname.split('.')[0] ?? '').replace(/[^A-Za-z0-9-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
+  const label = (hostname.split('.')[0] ?? '')
+    .replace(/[^A-Za-z0-9-]/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63);
   return label || 'boaster';
 }
 
@@ -183,7 +186,11 @@ export class Service extends EventEmitter<ServiceEvents> {
    * when it aborts first (the service stays, probing under the new name).
    */
   async rename(name: string, options: { signal?: AbortSignal } = {}): Promise<string> {
-    if (this.state === 'stopped') throw new BoasterError('BAD_STATE', `The service "${this.name}" is stopped; publish it again instead of renaming it`);
+    if (this.state === 'stopped')
+      throw new BoasterError(
+        'BAD_STATE',
+        `The service "${this.name}" is stopped; publish it again instead of renaming it`,
+      );
     options.signal?.throwIfAborted();
     const names = serviceNames(this.registration.spec, name); // validates the name, with a clear error
     const registration = this.registration;
@@ -230,7 +237,10 @@ export class Responder extends EventEmitter<ResponderEvents> {
     super();
     this.logger = options.logger;
     if (options.core && (options.transport || options.clock || options.random || options.interfaces)) {
-      throw new BoasterError('BAD_OPTION', 'A responder on a shared core takes its transport, clock, random and interfaces from the core; pass them to new MdnsCore() instead');
+      throw new BoasterError(
+        'BAD_OPTION',
+        'A responder on a shared core takes its transport, clock, random and interfaces from the core; pass them to new MdnsCore() instead',
+      );
     }
     // Checked before any socket opens: a bad option is an error here, not in a timer later.
     const hostName = checkHostLabel(options.hostName ?? defaultHostLabel());
@@ -239,7 +249,10 @@ export class Responder extends EventEmitter<ResponderEvents> {
     this.core = options.core ?? new MdnsCore(options);
     this.host = new HostRegistration(hostName, 'local', hostTtl);
     const debug = options.logger?.debug?.bind(options.logger);
-    this.engine = new MdnsEngine(this.core, { ...(options.autoRename !== undefined ? { autoRename: options.autoRename } : {}), ...(debug ? { debug } : {}) });
+    this.engine = new MdnsEngine(this.core, {
+      ...(options.autoRename !== undefined ? { autoRename: options.autoRename } : {}),
+      ...(debug ? { debug } : {}),
+    });
     // A stranger on the link can cause one failure thousands of times a second: each kind once per
     // interval. Inside an Mdns, the Mdns reports them (once, to its own listeners).
     this.stopErrors = options.reportErrors === false ? () => undefined : followErrors(this.core, this, options.logger);
@@ -273,7 +286,10 @@ export class Responder extends EventEmitter<ResponderEvents> {
         return;
       }
       // The host name is taken and may not change: no service can point at it, now or later.
-      this.hostConflict = new BoasterError('NAME_CONFLICT', `The host name "${name}.local" is taken on the network; choose another hostName or enable autoRename`);
+      this.hostConflict = new BoasterError(
+        'NAME_CONFLICT',
+        `The host name "${name}.local" is taken on the network; choose another hostName or enable autoRename`,
+      );
       for (const [reg, service] of [...this.registered]) {
         this.registered.delete(reg);
         void this.engine.remove(reg);
@@ -327,7 +343,8 @@ export class Responder extends EventEmitter<ResponderEvents> {
     const registration = new ServiceRegistration(spec, this.host);
     // RFC 6763 §6.2, §6.4: oversized records and long keys work but deserve a word.
     const txtRecord = registration.records().find((r) => r.record.type === 'TXT')?.record;
-    if (txtRecord?.type === 'TXT') for (const warning of txtWarnings(txtRecord.data)) this.logger?.warn?.(`${spec.name}: ${warning}`);
+    if (txtRecord?.type === 'TXT')
+      for (const warning of txtWarnings(txtRecord.data)) this.logger?.warn?.(`${spec.name}: ${warning}`);
     return new Service(this, registration, (service) => this.announce(service, spec, options.signal));
   }
 
@@ -379,7 +396,12 @@ export class Responder extends EventEmitter<ResponderEvents> {
       const onConflict = (name: string): void => {
         done();
         this.registered.delete(service.registration);
-        reject(new BoasterError('NAME_CONFLICT', `The name "${name}" is taken on the network; choose another or enable autoRename`));
+        reject(
+          new BoasterError(
+            'NAME_CONFLICT',
+            `The name "${name}" is taken on the network; choose another or enable autoRename`,
+          ),
+        );
       };
       const onAbort = (): void => {
         done();
@@ -396,7 +418,13 @@ export class Responder extends EventEmitter<ResponderEvents> {
   async unpublish(service: Service): Promise<void> {
     this.registered.delete(service.registration);
     for (const [reject, of] of [...this.waiting]) {
-      if (of === service) reject(new BoasterError('STOPPED', `The service "${service.name}" was stopped before it was announced; publish it again to announce it`));
+      if (of === service)
+        reject(
+          new BoasterError(
+            'STOPPED',
+            `The service "${service.name}" was stopped before it was announced; publish it again to announce it`,
+          ),
+        );
     }
     await this.engine.remove(service.registration);
   }
@@ -405,7 +433,8 @@ export class Responder extends EventEmitter<ResponderEvents> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const reject of [...this.waiting.keys()]) reject(new BoasterError('CLOSED', 'The responder was closed before the service was announced'));
+    for (const reject of [...this.waiting.keys()])
+      reject(new BoasterError('CLOSED', 'The responder was closed before the service was announced'));
     if (this.starting) {
       await this.starting.catch(() => undefined);
       // Every goodbye at once, packed (RFC 6762 §10.1).

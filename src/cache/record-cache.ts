@@ -23,7 +23,14 @@
  * earliest deadline; an empty cache holds none.
  */
 import { EventEmitter } from 'eventemitter3';
-import { CACHE_FLUSH_DELAY_MS, CLASS_IN, DEFAULT_CACHE_MAX_RECORDS, POOF_QUERY_COUNT, POOF_QUERY_SPACING_MS, POOF_WINDOW_MS } from '../constants.js';
+import {
+  CACHE_FLUSH_DELAY_MS,
+  CLASS_IN,
+  DEFAULT_CACHE_MAX_RECORDS,
+  POOF_QUERY_COUNT,
+  POOF_QUERY_SPACING_MS,
+  POOF_WINDOW_MS,
+} from '../constants.js';
 import type { Clock, TimerHandle } from '../protocol/clock.js';
 import { ownerKey, recordKey } from '../wire/canonical.js';
 import type { Question, ResourceRecord } from '../wire/model.js';
@@ -140,8 +147,17 @@ export class RecordCache extends EventEmitter<RecordCacheEvents> {
         // its update would otherwise keep the stale TXT cached, and listed as known, for its whole TTL).
         const singleValued = record.type === 'TXT' || record.type === 'SRV';
         for (const other of atName.values()) {
-          if (brought.has(other.key) || other.record.type !== record.type || (other.record.class ?? CLASS_IN) !== (record.class ?? CLASS_IN)) continue;
-          if ((singleValued || now - other.receivedAt > CACHE_FLUSH_DELAY_MS) && other.expiresAt > now + CACHE_FLUSH_DELAY_MS) this.expireAt(other, now + CACHE_FLUSH_DELAY_MS, 'flushed');
+          if (
+            brought.has(other.key) ||
+            other.record.type !== record.type ||
+            (other.record.class ?? CLASS_IN) !== (record.class ?? CLASS_IN)
+          )
+            continue;
+          if (
+            (singleValued || now - other.receivedAt > CACHE_FLUSH_DELAY_MS) &&
+            other.expiresAt > now + CACHE_FLUSH_DELAY_MS
+          )
+            this.expireAt(other, now + CACHE_FLUSH_DELAY_MS, 'flushed');
         }
       }
       const known = atName?.get(key);
@@ -166,7 +182,17 @@ export class RecordCache extends EventEmitter<RecordCacheEvents> {
         atName = new NameEntries();
         names.set(name, atName);
       }
-      const entry: CachedRecord = { record: plain, interfaceName, key, nameKey: name, source, receivedAt: now, expiresAt: now + record.ttl * 1000, poof: undefined, listed: undefined };
+      const entry: CachedRecord = {
+        record: plain,
+        interfaceName,
+        key,
+        nameKey: name,
+        source,
+        receivedAt: now,
+        expiresAt: now + record.ttl * 1000,
+        poof: undefined,
+        listed: undefined,
+      };
       atName.set(key, entry);
       this.count++;
       this.schedule(entry);
@@ -183,7 +209,9 @@ export class RecordCache extends EventEmitter<RecordCacheEvents> {
   answers(interfaceName: string, question: Question, nameKey: string): CachedRecord[] {
     const klass = question.class ?? CLASS_IN;
     return this.atName(interfaceName, nameKey).filter(
-      (e) => (question.type === 'ANY' || e.record.type === question.type) && (klass === 255 || (e.record.class ?? CLASS_IN) === klass),
+      (e) =>
+        (question.type === 'ANY' || e.record.type === question.type) &&
+        (klass === 255 || (e.record.class ?? CLASS_IN) === klass),
     );
   }
 
@@ -193,7 +221,8 @@ export class RecordCache extends EventEmitter<RecordCacheEvents> {
    */
   deniedType(interfaceName: string, nameKey: string, type: string): boolean {
     if (type === 'ANY') return false;
-    for (const e of this.atName(interfaceName, nameKey)) if (e.record.type === 'NSEC' && !e.record.data.types.includes(type)) return true;
+    for (const e of this.atName(interfaceName, nameKey))
+      if (e.record.type === 'NSEC' && !e.record.data.types.includes(type)) return true;
     return false;
   }
 

@@ -17,7 +17,14 @@ export function avahiEscapeLabel(label: string): string {
   let out = '';
   for (const b of utf8.encode(label)) {
     if (b === 0x2e || b === 0x5c) out += `\\${String.fromCharCode(b)}`;
-    else if (b === 0x2d || b === 0x5f || (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a)) out += String.fromCharCode(b);
+    else if (
+      b === 0x2d ||
+      b === 0x5f ||
+      (b >= 0x30 && b <= 0x39) ||
+      (b >= 0x41 && b <= 0x5a) ||
+      (b >= 0x61 && b <= 0x7a)
+    )
+      out += String.fromCharCode(b);
     else out += `\\${b.toString().padStart(3, '0')}`;
   }
   return out;
@@ -53,13 +60,28 @@ function protocol(family: 4 | 6): string {
 }
 
 /** `+;eth0;IPv4;name;type;domain` (found) or `-;…` (gone). */
-export function parsableBrowseLine(kind: '+' | '-', place: Place, service: Pick<ServiceInstance, 'name' | 'type' | 'domain'>, raw: boolean): string {
-  return [kind, place.interface, protocol(place.family), avahiEscapeLabel(service.name), typeColumn(service.type, raw), service.domain].join(';');
+export function parsableBrowseLine(
+  kind: '+' | '-',
+  place: Place,
+  service: Pick<ServiceInstance, 'name' | 'type' | 'domain'>,
+  raw: boolean,
+): string {
+  return [
+    kind,
+    place.interface,
+    protocol(place.family),
+    avahiEscapeLabel(service.name),
+    typeColumn(service.type, raw),
+    service.domain,
+  ].join(';');
 }
 
 /** `=;eth0;IPv4;name;type;domain;host;address;port;"k=v" …` (resolved). */
 export function parsableResolvedLine(place: Place, service: ServiceInstance, raw: boolean): string {
-  const address = service.addresses.find((a) => a.interface === place.interface && a.family === place.family) ?? service.addresses.find((a) => a.interface === place.interface) ?? service.addresses[0];
+  const address =
+    service.addresses.find((a) => a.interface === place.interface && a.family === place.family) ??
+    service.addresses.find((a) => a.interface === place.interface) ??
+    service.addresses[0];
   return [
     '=',
     place.interface,
@@ -75,7 +97,12 @@ export function parsableResolvedLine(place: Place, service: ServiceInstance, raw
 }
 
 /** A readable line: like avahi-browse without `-p`. */
-export function readableBrowseLine(kind: '+' | '-' | '=', place: Place, service: Pick<ServiceInstance, 'name' | 'type' | 'domain'>, raw: boolean): string {
+export function readableBrowseLine(
+  kind: '+' | '-' | '=',
+  place: Place,
+  service: Pick<ServiceInstance, 'name' | 'type' | 'domain'>,
+  raw: boolean,
+): string {
   return `${kind} ${place.interface.padStart(6)} ${protocol(place.family)} ${service.name.padEnd(40)} ${typeColumn(service.type, raw).padEnd(20)} ${service.domain}`;
 }
 
@@ -83,7 +110,13 @@ export function readableBrowseLine(kind: '+' | '-' | '=', place: Place, service:
 export function readableResolvedLine(place: Place, service: ServiceInstance, raw: boolean): string {
   const head = readableBrowseLine('=', place, service, raw);
   const addresses = service.addresses.filter((a) => a.interface === place.interface).map((a) => a.address);
-  return [head, `   hostname = [${service.host}]`, `   address = [${addresses.join(', ')}]`, `   port = [${service.port}]`, `   txt = [${txtColumn(service.txtRaw)}]`].join('\n');
+  return [
+    head,
+    `   hostname = [${service.host}]`,
+    `   address = [${addresses.join(', ')}]`,
+    `   port = [${service.port}]`,
+    `   txt = [${txtColumn(service.txtRaw)}]`,
+  ].join('\n');
 }
 
 /** `name<TAB>address`, as avahi-resolve -n prints. */

@@ -57,7 +57,9 @@ const OPTIONS = {
   verbose: { type: 'boolean', short: 'v' },
 } as const;
 
-function parse(args: string[]): ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>> {
+function parse(
+  args: string[],
+): ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>> {
   try {
     return parseArgs({ args, allowPositionals: true, options: OPTIONS });
   } catch (error) {
@@ -71,13 +73,21 @@ async function publish(args: string[]): Promise<void> {
   if (!name || !type || !portText) fail('publish needs NAME, TYPE and PORT', PUBLISH_USAGE);
   // Decimal digits only: Number() would take "0x50", "1e3" and " 80".
   const port = /^[0-9]{1,5}$/.test(portText) ? Number(portText) : NaN;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT "${portText}" must be a decimal number from 0 to 65535`, PUBLISH_USAGE);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    fail(`PORT "${portText}" must be a decimal number from 0 to 65535`, PUBLISH_USAGE);
   const responder = new Responder({
     ...(values.host ? { hostName: values.host } : {}),
     ...(values.interface ? { interfaces: values.interface } : {}),
     ...(values['no-ipv6'] ? { ipv6: false } : {}),
     ...(values['no-rename'] ? { autoRename: false } : {}),
-    ...(values.verbose ? { logger: { debug: (m: string) => process.stderr.write(`boaster: ${m}\n`), info: (m: string) => process.stderr.write(`boaster: ${m}\n`) } } : {}),
+    ...(values.verbose
+      ? {
+          logger: {
+            debug: (m: string) => process.stderr.write(`boaster: ${m}\n`),
+            info: (m: string) => process.stderr.write(`boaster: ${m}\n`),
+          },
+        }
+      : {}),
   });
   responder.on('error', (e) => process.stderr.write(`boaster: ${e.message}\n`));
   responder.on('hostRenamed', (from, to) => process.stdout.write(`Host renamed from '${from}' to '${to}'\n`));
@@ -91,8 +101,16 @@ async function publish(args: string[]): Promise<void> {
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
   // The handle comes before the first probe, so a rename at any moment is printed (as avahi-publish does).
-  const service = responder.register({ name, type, port, txt: parseTxt(txtItems), ...(values.subtype ? { subtypes: values.subtype } : {}) });
-  service.on('renamed', (from, to) => process.stdout.write(`Service name collision, renaming service to '${to}' (was '${from}')\n`));
+  const service = responder.register({
+    name,
+    type,
+    port,
+    txt: parseTxt(txtItems),
+    ...(values.subtype ? { subtypes: values.subtype } : {}),
+  });
+  service.on('renamed', (from, to) =>
+    process.stdout.write(`Service name collision, renaming service to '${to}' (was '${from}')\n`),
+  );
   service.on('conflict', (taken) => {
     process.stderr.write(`boaster: the name '${taken}' was taken on the network (--no-rename): stopping\n`);
     void responder.close().then(() => process.exit(1));
@@ -105,12 +123,15 @@ async function publish(args: string[]): Promise<void> {
     throw error;
   }
   service.on('announced', (n) => process.stdout.write(`Established under name '${n}'\n`));
-  process.stdout.write(`Established under name '${service.name}' (${service.type} port ${port} on ${responder.hostName})\n`);
+  process.stdout.write(
+    `Established under name '${service.name}' (${service.type} port ${port} on ${responder.hostName})\n`,
+  );
 }
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
-  if (command === 'publish' && (rest.includes('--help') || rest.includes('-h'))) return void process.stdout.write(`${PUBLISH_USAGE}\n`);
+  if (command === 'publish' && (rest.includes('--help') || rest.includes('-h')))
+    return void process.stdout.write(`${PUBLISH_USAGE}\n`);
   if (command === 'publish') return publish(rest);
   if (command === 'browse') return browse(rest, (m) => fail(m, BROWSE_USAGE));
   if (command === 'resolve') return resolve(rest, (m) => fail(m, RESOLVE_USAGE));

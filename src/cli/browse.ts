@@ -9,7 +9,13 @@ import type { Browser } from '../api/browser.js';
 import { Mdns } from '../api/mdns.js';
 import type { ServiceInstance } from '../querier/service-view.js';
 import { nameKey } from '../wire/name.js';
-import { parsableBrowseLine, parsableResolvedLine, readableBrowseLine, readableResolvedLine, type Place } from './avahi-format.js';
+import {
+  parsableBrowseLine,
+  parsableResolvedLine,
+  readableBrowseLine,
+  readableResolvedLine,
+  type Place,
+} from './avahi-format.js';
 
 export const BROWSE_USAGE = `usage: boaster browse [options] TYPE | --all
   -a, --all             browse every service type on the link (RFC 6763 §9)
@@ -71,12 +77,17 @@ export async function browse(args: string[], fail: (message: string) => never): 
   if (!values.all && type === undefined) fail('browse needs a TYPE (e.g. _http._tcp) or --all');
   if (positionals.length > 1) fail(`unexpected argument "${positionals[1]}"`);
   const raw = values['no-db-lookup'] === true;
-  const mdns = new Mdns({ ...(values.interface ? { interfaces: values.interface } : {}), ...(values['no-ipv6'] ? { ipv6: false } : {}) });
+  const mdns = new Mdns({
+    ...(values.interface ? { interfaces: values.interface } : {}),
+    ...(values['no-ipv6'] ? { ipv6: false } : {}),
+  });
   mdns.on('error', (e) => process.stderr.write(`boaster: ${e.message}\n`));
   try {
     await mdns.core.start();
   } catch (error) {
-    process.stderr.write(`boaster: cannot open the mDNS sockets: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `boaster: cannot open the mDNS sockets: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     await mdns.close();
     process.exitCode = 1;
     return;
@@ -109,7 +120,8 @@ export async function browse(args: string[], fail: (message: string) => never): 
     browser.on('up', (service) => {
       if (values.json) return out(JSON.stringify({ event: 'up', service: jsonService(service) }));
       if (!values.resolve) return;
-      for (const place of placesOf(mdns, browser.browsing, service)) out(values.parsable ? parsableResolvedLine(place, service, raw) : readableResolvedLine(place, service, raw));
+      for (const place of placesOf(mdns, browser.browsing, service))
+        out(values.parsable ? parsableResolvedLine(place, service, raw) : readableResolvedLine(place, service, raw));
     });
     browser.on('update', (service) => {
       lastChange = Date.now();

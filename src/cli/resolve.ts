@@ -40,9 +40,14 @@ export async function resolve(args: string[], fail: (message: string) => never):
   }
   if (values['4'] && values['6']) fail('-4 and -6 exclude each other');
   const timeout = values.timeout === undefined ? 5_000 : Number(values.timeout);
-  if (!Number.isInteger(timeout) || timeout <= 0) fail(`--timeout "${values.timeout}" must be a positive number of milliseconds`);
-  if (values.service ? positionals.length !== 2 : positionals.length !== 1) fail(values.service ? '--service needs an INSTANCE NAME and a TYPE' : 'resolve needs one NAME.local');
-  const mdns = new Mdns({ ...(values.interface ? { interfaces: values.interface } : {}), ...(values['4'] ? { ipv6: false } : {}) });
+  if (!Number.isInteger(timeout) || timeout <= 0)
+    fail(`--timeout "${values.timeout}" must be a positive number of milliseconds`);
+  if (values.service ? positionals.length !== 2 : positionals.length !== 1)
+    fail(values.service ? '--service needs an INSTANCE NAME and a TYPE' : 'resolve needs one NAME.local');
+  const mdns = new Mdns({
+    ...(values.interface ? { interfaces: values.interface } : {}),
+    ...(values['4'] ? { ipv6: false } : {}),
+  });
   mdns.on('error', (e) => process.stderr.write(`boaster: ${e.message}\n`));
   try {
     await mdns.core.start();
@@ -50,11 +55,20 @@ export async function resolve(args: string[], fail: (message: string) => never):
       const [name, type] = positionals as [string, string];
       const service = await mdns.resolve({ name, type }, { timeout });
       process.stdout.write(
-        [`${service.name}.${service.type}.${service.domain}`, `  hostname = [${service.host}]`, `  address = [${service.addresses.map((a) => a.address).join(', ')}]`, `  port = [${service.port}]`, `  txt = [${txtColumn(service.txtRaw)}]`].join('\n') + '\n',
+        [
+          `${service.name}.${service.type}.${service.domain}`,
+          `  hostname = [${service.host}]`,
+          `  address = [${service.addresses.map((a) => a.address).join(', ')}]`,
+          `  port = [${service.port}]`,
+          `  txt = [${txtColumn(service.txtRaw)}]`,
+        ].join('\n') + '\n',
       );
     } else {
       const name = positionals[0] as string;
-      const addresses = await mdns.resolveHost(name, { timeout, ...(values['4'] ? { family: 4 as const } : values['6'] ? { family: 6 as const } : {}) });
+      const addresses = await mdns.resolveHost(name, {
+        timeout,
+        ...(values['4'] ? { family: 4 as const } : values['6'] ? { family: 6 as const } : {}),
+      });
       process.stdout.write(`${resolveHostLine(name, addresses[0] as string)}\n`);
     }
   } catch (error) {

@@ -64,9 +64,15 @@ export class MdnsCore {
     checkSelection(options);
     this.transport = options.transport ?? new UdpTransport(options);
     this.random = options.random ?? Math.random;
-    this.scheduler = new Scheduler(options.clock ?? systemClock, (error) => this.internalError(error, 'running a timer'));
+    this.scheduler = new Scheduler(options.clock ?? systemClock, (error) =>
+      this.internalError(error, 'running a timer'),
+    );
     this.intake = new Intake(this.transport, (error) => this.internalError(error, 'handling a received packet'));
-    this.sender = new PacketSender(this.transport, (error) => this.report(error), () => this.scheduler.now());
+    this.sender = new PacketSender(
+      this.transport,
+      (error) => this.report(error),
+      () => this.scheduler.now(),
+    );
     this.cacheOptions = options.cache ?? {};
   }
 
@@ -81,7 +87,10 @@ export class MdnsCore {
     const cache = new RecordCache(this.scheduler, this.cacheOptions);
     this.recordCache = cache;
     this.intake.on('response', ({ nic, packet, received }) => {
-      cache.absorb(nic.name, received.source.address, [...packet.answers.slice(0, MAX_RECORDS_PER_SECTION), ...packet.additionals.slice(0, MAX_RECORDS_PER_SECTION)]);
+      cache.absorb(nic.name, received.source.address, [
+        ...packet.answers.slice(0, MAX_RECORDS_PER_SECTION),
+        ...packet.additionals.slice(0, MAX_RECORDS_PER_SECTION),
+      ]);
     });
     this.transport.on('interfaceDown', (nic) => cache.flushInterface(nic.name));
     // RFC 6762 §10.3/§10.4: what was learnt through an address the interface lost may be stale.
@@ -143,7 +152,13 @@ export class MdnsCore {
   /** A bug of ours met in a timer or a handler: reported, never thrown out of it. */
   internalError(error: unknown, doing: string): void {
     const message = error instanceof Error ? error.message : String(error);
-    this.report(new BoasterError('INTERNAL', `Internal error while ${doing}: ${message}. boaster goes on; please report this with the packet or call that caused it`, { cause: error }));
+    this.report(
+      new BoasterError(
+        'INTERNAL',
+        `Internal error while ${doing}: ${message}. boaster goes on; please report this with the packet or call that caused it`,
+        { cause: error },
+      ),
+    );
   }
 
   /** Open the sockets, once however many consumers ask. */

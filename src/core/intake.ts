@@ -68,7 +68,15 @@ export class Intake extends EventEmitter<IntakeEvents> {
   loopback(nic: NetworkInterface, family: 4 | 6, data: Uint8Array, now: number): void {
     const own = nic.addresses.find((a) => a.family === family);
     if (!own) return;
-    this.receive({ data, interface: nic.name, family, source: { address: own.address, port: MDNS_PORT }, destination: 'multicast', receivedAt: now, local: true });
+    this.receive({
+      data,
+      interface: nic.name,
+      family,
+      source: { address: own.address, port: MDNS_PORT },
+      destination: 'multicast',
+      receivedAt: now,
+      local: true,
+    });
   }
 
   private receive(received: ReceivedPacket): void {
@@ -90,7 +98,11 @@ export class Intake extends EventEmitter<IntakeEvents> {
       if (received.source.port !== MDNS_PORT) return void this.dropped['response-port']++;
     }
     // A question of ours asked of our own responder is answered by multicast: that is the copy this process hears.
-    if (received.local === true && !response) packet = { ...packet, questions: packet.questions.map((q) => (q.unicastResponse ? { ...q, unicastResponse: false } : q)) };
+    if (received.local === true && !response)
+      packet = {
+        ...packet,
+        questions: packet.questions.map((q) => (q.unicastResponse ? { ...q, unicastResponse: false } : q)),
+      };
     const event = response ? 'response' : 'query';
     const incoming: Incoming = { nic, packet, received };
     for (const listener of this.listeners(event)) {

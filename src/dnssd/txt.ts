@@ -44,9 +44,7 @@ export type TxtValue = string | number | boolean | Uint8Array | null | undefined
  * A record is read with `Object.entries`, which keeps insertion order except
  * that integer-like keys (`"1"`, `"42"`) come first.
  */
-export type TxtInput =
-  | Readonly<Record<string, TxtValue>>
-  | Iterable<readonly [string, TxtValue]>;
+export type TxtInput = Readonly<Record<string, TxtValue>> | Iterable<readonly [string, TxtValue]>;
 
 /** Options of {@link encodeTxt}. */
 export interface EncodeTxtOptions {
@@ -102,10 +100,7 @@ function keyBytes(key: unknown): Uint8Array {
     throw new TxtError('BAD_KEY', `TXT key must be a string, got ${typeof key}`);
   }
   if (key.length === 0) {
-    throw new TxtError(
-      'EMPTY_KEY',
-      'TXT key is empty; RFC 6763 §6.4 requires a key of at least one character',
-    );
+    throw new TxtError('EMPTY_KEY', 'TXT key is empty; RFC 6763 §6.4 requires a key of at least one character');
   }
   const bytes = new Uint8Array(key.length);
   let i = 0;
@@ -300,9 +295,7 @@ export function txtWarnings(strings: readonly Uint8Array[]): string[] {
       );
     }
     if (name.trim() !== name) {
-      warnings.push(
-        `TXT key ${show(name)} has a leading or trailing space, which is part of the key (RFC 6763 §6.4)`,
-      );
+      warnings.push(`TXT key ${show(name)} has a leading or trailing space, which is part of the key (RFC 6763 §6.4)`);
     }
   });
   const total = txtRdataLength(strings);

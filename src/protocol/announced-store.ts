@@ -106,7 +106,10 @@ export class AnnouncedStore {
 
   /** Whether a record with `key` is announced on the interface (by any registration). */
   has(interfaceName: string, owned: OwnedRecord): boolean {
-    return this.interfaces.get(interfaceName)?.byOwner.get(ownerKey(owned.record))?.entries.has(recordKey(owned.record)) ?? false;
+    return (
+      this.interfaces.get(interfaceName)?.byOwner.get(ownerKey(owned.record))?.entries.has(recordKey(owned.record)) ??
+      false
+    );
   }
 
   /** The registrations announcing the record with `key` owned by the name with key `owner` on the interface. */

@@ -43,7 +43,10 @@ export class Announcer {
     const live = [...batch.members];
     if (live.length === 0) return;
     if (i + 1 < ANNOUNCE_COUNT) {
-      batch.timer = this.clock.setTimeout(() => this.actions.background(this.round(batch, i + 1)), ANNOUNCE_INTERVAL_MS * 2 ** i);
+      batch.timer = this.clock.setTimeout(
+        () => this.actions.background(this.round(batch, i + 1)),
+        ANNOUNCE_INTERVAL_MS * 2 ** i,
+      );
     } else {
       for (const member of live) this.leave(member);
     }

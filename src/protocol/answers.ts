@@ -39,7 +39,10 @@ export class KnownAnswers {
 }
 
 /** RFC 6762 §7.1 known-answer suppression, for one record against a list. */
-export function knownToQuerier(record: ResourceRecord, knownAnswers: readonly ResourceRecord[] | KnownAnswers): boolean {
+export function knownToQuerier(
+  record: ResourceRecord,
+  knownAnswers: readonly ResourceRecord[] | KnownAnswers,
+): boolean {
   return (knownAnswers instanceof KnownAnswers ? knownAnswers : new KnownAnswers(knownAnswers)).has(record);
 }
 

@@ -56,7 +56,6 @@ export interface EngineEvents {
   error: (error: BoasterError) => void;
 }
 
-
 /** Announced once, even if probing again after a §9 conflict: it owes goodbyes (RFC 6762 §10.1). */
 function owesGoodbyes(registration: Registration): boolean {
   return registration.life.announced || registration.state === 'announced' || registration.state === 'announcing';
@@ -140,7 +139,9 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     core.intake.on('response', (incoming) => this.onResponse(incoming));
     this.transport.on('interfaceUp', () => this.guard(() => this.reprobeAll(), 'following an interface change'));
     this.transport.on('addressAdded', () => this.guard(() => this.reprobeAll(), 'following an address change'));
-    this.transport.on('addressRemoved', (nic, address) => this.guard(() => this.addressGone(nic, address), 'following an address change'));
+    this.transport.on('addressRemoved', (nic, address) =>
+      this.guard(() => this.addressGone(nic, address), 'following an address change'),
+    );
   }
 
   /** Packets (or records) the intake dropped because they did not decode, by error code. */
@@ -231,7 +232,12 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       for (const { nic, records } of before) {
         const fresh = registration.records(nic);
         const kept = new Set(fresh.map((f) => recordKey(f.record)));
-        sends.push(this.multicaster.goodbye(nic, records.filter((r) => !kept.has(recordKey(r.record)))));
+        sends.push(
+          this.multicaster.goodbye(
+            nic,
+            records.filter((r) => !kept.has(recordKey(r.record))),
+          ),
+        );
       }
     }
     this.probe(registration);
@@ -310,7 +316,10 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     // Our own responses, looped back for this process's cache: nothing to defend against.
     if (received.local === true) return;
     // RFC 6762 §7.4: another responder just gave an answer we were about to give.
-    this.queries.queue.sentByOthers(linkKey(nic.name, received.family), packet.answers.slice(0, MAX_RECORDS_PER_SECTION));
+    this.queries.queue.sentByOthers(
+      linkKey(nic.name, received.family),
+      packet.answers.slice(0, MAX_RECORDS_PER_SECTION),
+    );
     this.checkResponse(nic, received.family, packet);
   }
 
@@ -326,7 +335,10 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
   /** RFC 6762 §8.1, §9, §6.6: conflicts and stale copies of our records in others' responses (see response-check.ts). */
   private checkResponse(nic: NetworkInterface, family: 4 | 6, packet: Packet): void {
     // Keys computed once per record; the work is bounded per section.
-    const seen: SeenRecord[] = [...packet.answers.slice(0, MAX_RECORDS_PER_SECTION), ...packet.additionals.slice(0, MAX_RECORDS_PER_SECTION)].map((record) => ({
+    const seen: SeenRecord[] = [
+      ...packet.answers.slice(0, MAX_RECORDS_PER_SECTION),
+      ...packet.additionals.slice(0, MAX_RECORDS_PER_SECTION),
+    ].map((record) => ({
       record,
       nameKey: nameKey(record.name),
       key: recordKey(record),
@@ -400,7 +412,14 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
         // Unique records only: a shared record such as the type's PTR to the old
         // name is now the winner's too, and a goodbye would remove theirs.
         const kept = new Set(fresh.map((f) => recordKey(f.record)));
-        this.background(this.multicaster.goodbye(nic, records.filter((r) => r.unique && !kept.has(recordKey(r.record))), false), 'sending goodbyes');
+        this.background(
+          this.multicaster.goodbye(
+            nic,
+            records.filter((r) => r.unique && !kept.has(recordKey(r.record))),
+            false,
+          ),
+          'sending goodbyes',
+        );
       }
       life.announced = false;
     }
@@ -419,7 +438,10 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
    */
   private setState(registration: Registration, state: RegistrationState): void {
     registration.life.state = state;
-    this.store.set(registration, state === 'announcing' || state === 'announced' ? this.transport.interfaces : undefined);
+    this.store.set(
+      registration,
+      state === 'announcing' || state === 'announced' ? this.transport.interfaces : undefined,
+    );
   }
 
   private tiebreak(nic: NetworkInterface, packet: Packet): void {
@@ -433,7 +455,10 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       const theirs = proposed.get(key) ?? [];
       for (const registration of [...this.names.at(key)]) {
         if (registration.state !== 'probing') continue;
-        const ours = registration.records(nic).filter((r) => r.unique && ownerKey(r.record) === key).map((r) => r.record);
+        const ours = registration
+          .records(nic)
+          .filter((r) => r.unique && ownerKey(r.record) === key)
+          .map((r) => r.record);
         if (ours.length === 0 || theirs.length === 0) continue;
         // The lexicographically later set wins; the loser waits a second and probes again.
         if (compareProbeSets(ours, theirs) < 0) this.probe(registration, PROBE_TIEBREAK_DEFER_MS);
@@ -450,8 +475,12 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       // What it answers with follows the interface's addresses now; then the
       // goodbye for the address record and its reverse-mapping PTR.
       this.setState(registration, registration.state);
-      this.background(this.multicaster.goodbye(nic, registration.records({ ...nic, addresses: [address] })), 'sending goodbyes');
-      if (registration.state === 'announced') this.background(this.announce([registration]), 'announcing after an address change');
+      this.background(
+        this.multicaster.goodbye(nic, registration.records({ ...nic, addresses: [address] })),
+        'sending goodbyes',
+      );
+      if (registration.state === 'announced')
+        this.background(this.announce([registration]), 'announcing after an address change');
     }
   }
 

@@ -12,7 +12,11 @@ import type { Packet } from '../wire/model.js';
  * cache-flush bits; and the querier's payload limit (512 bytes, or the
  * EDNS0 size it advertises).
  */
-export function legacyReply(query: Packet, answers: readonly OwnedRecord[], additionals: readonly OwnedRecord[]): { packet: Partial<Packet>; budget: number } {
+export function legacyReply(
+  query: Packet,
+  answers: readonly OwnedRecord[],
+  additionals: readonly OwnedRecord[],
+): { packet: Partial<Packet>; budget: number } {
   const opt = query.additionals.find((r) => r.type === 'OPT');
   const budget = Math.max(LEGACY_UNICAST_DEFAULT_PAYLOAD, opt?.class ?? 0);
   const inAnswers = new Set(answers);

@@ -51,7 +51,11 @@ export class PacketSender {
       try {
         // A record takes at least a compressed owner name and its fixed fields:
         // a reply surely over the source's budget is refused before it is built.
-        if (to && !to.legacy && MIN_RECORD_BYTES * (packet.answers?.length ?? 0) > this.replyBudget.remaining(to.address)) {
+        if (
+          to &&
+          !to.legacy &&
+          MIN_RECORD_BYTES * (packet.answers?.length ?? 0) > this.replyBudget.remaining(to.address)
+        ) {
           this.replyBudget.refused++;
           refused = true;
           continue;
@@ -59,9 +63,19 @@ export class PacketSender {
         // A unicast reply goes to a source nobody verified: never more than one
         // MTU's worth in one packet, whatever EDNS0 size the query claimed.
         const budget = Math.min(to?.budget ?? Infinity, payloadBudget(nic.mtu, family));
-        const packets = splitPacket(packet, { budget, compression: to?.legacy ? 'unicast' : 'mdns', dropAdditionalsThatDoNotFit: true });
+        const packets = splitPacket(packet, {
+          budget,
+          compression: to?.legacy ? 'unicast' : 'mdns',
+          dropAdditionalsThatDoNotFit: true,
+        });
         const chosen = to?.legacy && packets.length > 1 ? [truncated(packets[0] as Buffer)] : packets;
-        if (to && !this.replyBudget.take(to.address, chosen.reduce((sum, p) => sum + p.length, 0))) {
+        if (
+          to &&
+          !this.replyBudget.take(
+            to.address,
+            chosen.reduce((sum, p) => sum + p.length, 0),
+          )
+        ) {
           refused = true;
           continue;
         }
@@ -70,7 +84,11 @@ export class PacketSender {
           else await this.multicastOne(nic, family, data);
         }
       } catch (error) {
-        this.report(error instanceof BoasterError ? error : new BoasterError('SEND_FAILED', `Sending on ${nic.name} failed: ${String(error)}`));
+        this.report(
+          error instanceof BoasterError
+            ? error
+            : new BoasterError('SEND_FAILED', `Sending on ${nic.name} failed: ${String(error)}`),
+        );
       }
     }
     return !refused;
@@ -94,7 +112,11 @@ export class PacketSender {
       try {
         for (const data of build(payloadBudget(nic.mtu, family))) await this.multicastOne(nic, family, data);
       } catch (error) {
-        this.report(error instanceof BoasterError ? error : new BoasterError('SEND_FAILED', `Sending on ${nic.name} failed: ${String(error)}`));
+        this.report(
+          error instanceof BoasterError
+            ? error
+            : new BoasterError('SEND_FAILED', `Sending on ${nic.name} failed: ${String(error)}`),
+        );
       }
     }
   }

@@ -107,28 +107,40 @@ export class QueryResponder {
     const legacy = received.source.port !== MDNS_PORT;
     const { answers, additionals } = answerQuery(questions, this.deps.lookup(nic), legacy ? [] : knownAnswers);
     const debug = this.deps.debug;
-    const about = debug ? `query from ${requester} on ${nic.name} (${questions.map((q) => `${q.name} ${q.type}${q.unicastResponse ? ' QU' : ''}`).join(', ')}; ${knownAnswers.length} known answers)` : '';
+    const about = debug
+      ? `query from ${requester} on ${nic.name} (${questions.map((q) => `${q.name} ${q.type}${q.unicastResponse ? ' QU' : ''}`).join(', ')}; ${knownAnswers.length} known answers)`
+      : '';
     if (answers.length === 0 && additionals.length === 0) return void debug?.(`${about}: nothing of ours answers it`);
     if (legacy) {
       debug?.(`${about}: legacy unicast reply with ${answers.length} answers (RFC 6762 §6.7)`);
       const reply = legacyReply(packet, answers, additionals);
-      void this.deps.sender.send(nic, reply.packet, { address: received.source.address, port: received.source.port, budget: reply.budget, legacy: true });
+      void this.deps.sender.send(nic, reply.packet, {
+        address: received.source.address,
+        port: received.source.port,
+        budget: reply.budget,
+        legacy: true,
+      });
       return;
     }
     const probe = packet.authorities.length > 0;
     const quarterFresh = (r: OwnedRecord): boolean => this.deps.multicasts.withinQuarterTtl(link, r);
     // RFC 6762 §5.5: a query sent straight to our address is answered by unicast;
     // §5.4: so are QU questions, unless a record was not multicast within a quarter of its TTL.
-    const unicast = received.destination === 'unicast' || (questions.every((q) => q.unicastResponse) && answers.every(quarterFresh));
-    if (answers.length === 0 && !additionals.some((r) => r.record.type === 'NSEC')) return void debug?.(`${about}: every answer is a known answer (RFC 6762 §7.1)`);
+    const unicast =
+      received.destination === 'unicast' || (questions.every((q) => q.unicastResponse) && answers.every(quarterFresh));
+    if (answers.length === 0 && !additionals.some((r) => r.record.type === 'NSEC'))
+      return void debug?.(`${about}: every answer is a known answer (RFC 6762 §7.1)`);
     const truncatedQuery = (packet.flags & FLAG_TRUNCATED) !== 0;
     // RFC 6762 §6: unique answers at once, shared ones after 20–120 ms; §7.2: 400–500 ms after a TC query.
     const delay = truncatedQuery
-      ? TRUNCATED_QUERY_DELAY_MIN_MS + this.deps.random() * (TRUNCATED_QUERY_DELAY_MAX_MS - TRUNCATED_QUERY_DELAY_MIN_MS)
+      ? TRUNCATED_QUERY_DELAY_MIN_MS +
+        this.deps.random() * (TRUNCATED_QUERY_DELAY_MAX_MS - TRUNCATED_QUERY_DELAY_MIN_MS)
       : answers.every((r) => r.unique) || probe
         ? 0
         : RESPONSE_DELAY_MIN_MS + this.deps.random() * (RESPONSE_DELAY_MAX_MS - RESPONSE_DELAY_MIN_MS);
-    debug?.(`${about}: ${answers.length} answers, ${unicast ? 'unicast' : 'multicast'}${delay > 0 ? ` in ${Math.round(delay)} ms${truncatedQuery ? ' (after a TC query, §7.2)' : ' (shared, §6)'}` : ' at once'}`);
+    debug?.(
+      `${about}: ${answers.length} answers, ${unicast ? 'unicast' : 'multicast'}${delay > 0 ? ` in ${Math.round(delay)} ms${truncatedQuery ? ' (after a TC query, §7.2)' : ' (shared, §6)'}` : ' at once'}`,
+    );
     if (unicast) {
       this.unicastReply(nic, received, requester, answers, additionals, delay);
     } else if (delay === 0) {
@@ -139,16 +151,29 @@ export class QueryResponder {
     }
   }
 
-  private unicastReply(nic: NetworkInterface, received: ReceivedPacket, requester: string, chosen: readonly OwnedRecord[], additionals: readonly OwnedRecord[], delay: number): void {
+  private unicastReply(
+    nic: NetworkInterface,
+    received: ReceivedPacket,
+    requester: string,
+    chosen: readonly OwnedRecord[],
+    additionals: readonly OwnedRecord[],
+    delay: number,
+  ): void {
     // Owned records until it goes: what is still ours, and what the querier says it knows, is decided on them.
     const reply = { answers: [...chosen] };
     const send = (): void => {
-      const body = { flags: RESPONSE, answers: reply.answers.map((r) => this.deps.wire(r)), additionals: additionals.map((r) => this.deps.wire(r)) };
-      void this.deps.sender.send(nic, body, { address: received.source.address, port: received.source.port }).then((sent) => {
-        // RFC 6762 §5.4 lets a QU answer go by multicast instead; one over this
-        // source's unicast budget does (multicast is aimed at nobody, and §6.2 limits it).
-        if (!sent) this.multicast(nic, received.family, reply.answers, []);
-      });
+      const body = {
+        flags: RESPONSE,
+        answers: reply.answers.map((r) => this.deps.wire(r)),
+        additionals: additionals.map((r) => this.deps.wire(r)),
+      };
+      void this.deps.sender
+        .send(nic, body, { address: received.source.address, port: received.source.port })
+        .then((sent) => {
+          // RFC 6762 §5.4 lets a QU answer go by multicast instead; one over this
+          // source's unicast budget does (multicast is aimed at nobody, and §6.2 limits it).
+          if (!sent) this.multicast(nic, received.family, reply.answers, []);
+        });
     };
     if (delay === 0) {
       send();
@@ -173,7 +198,13 @@ export class QueryResponder {
    * Answers multicast there within the last second are held back until their
    * second has passed, unless `defence` (answering a probe, §6.2's exception).
    */
-  multicast(nic: NetworkInterface, family: 4 | 6, answers: readonly OwnedRecord[], additionals: readonly OwnedRecord[], defence = false): void {
+  multicast(
+    nic: NetworkInterface,
+    family: 4 | 6,
+    answers: readonly OwnedRecord[],
+    additionals: readonly OwnedRecord[],
+    defence = false,
+  ): void {
     const link = linkKey(nic.name, family);
     const recent = (r: OwnedRecord): boolean => !defence && this.deps.multicasts.recent(link, r);
     const now: OwnedRecord[] = [];
@@ -189,7 +220,16 @@ export class QueryResponder {
     // An NSEC alone (a negative answer, §6.1) is worth sending; other additionals ride with answers only.
     if (now.length === 0 && (now.length < answers.length || !extraNow.some((r) => r.record.type === 'NSEC'))) return;
     this.deps.multicasts.note(link, [...now, ...extraNow]);
-    void this.deps.sender.send(nic, { flags: RESPONSE, answers: now.map((r) => this.deps.wire(r)), additionals: extraNow.map((r) => this.deps.wire(r)) }, undefined, family);
+    void this.deps.sender.send(
+      nic,
+      {
+        flags: RESPONSE,
+        answers: now.map((r) => this.deps.wire(r)),
+        additionals: extraNow.map((r) => this.deps.wire(r)),
+      },
+      undefined,
+      family,
+    );
   }
 
   /**
@@ -205,7 +245,12 @@ export class QueryResponder {
     }
   }
 
-  private holdBack(nic: NetworkInterface, family: 4 | 6, records: readonly OwnedRecord[], additionals: readonly OwnedRecord[]): void {
+  private holdBack(
+    nic: NetworkInterface,
+    family: 4 | 6,
+    records: readonly OwnedRecord[],
+    additionals: readonly OwnedRecord[],
+  ): void {
     const link = linkKey(nic.name, family);
     let held = this.held.get(link);
     if (!held) {
@@ -213,7 +258,10 @@ export class QueryResponder {
       const entry: Held = {
         records: new Map(),
         additionals: new Map(),
-        timer: this.deps.clock.setTimeout(() => this.releaseHeld(link, entry), Math.max(0, dueAt - this.deps.clock.now())),
+        timer: this.deps.clock.setTimeout(
+          () => this.releaseHeld(link, entry),
+          Math.max(0, dueAt - this.deps.clock.now()),
+        ),
       };
       held = entry;
       this.held.set(link, held);
@@ -227,7 +275,9 @@ export class QueryResponder {
     const place = this.place(link);
     if (!place) return;
     const still = [...held.records.values()].filter((r) => this.deps.isAnnounced(place.nic, r));
-    const extra = [...held.additionals.values()].filter((r) => r.record.type === 'NSEC' || this.deps.isAnnounced(place.nic, r));
+    const extra = [...held.additionals.values()].filter(
+      (r) => r.record.type === 'NSEC' || this.deps.isAnnounced(place.nic, r),
+    );
     if (still.length > 0) this.multicast(place.nic, place.family, still, extra);
   }
 

@@ -66,11 +66,13 @@ export class RecordMulticaster {
   async announce(registrations: readonly Registration[]): Promise<void> {
     for (const nic of this.transport.interfaces) {
       const owned = new Map<string, OwnedRecord>();
-      for (const registration of registrations) for (const r of registration.records(nic)) owned.set(recordKey(r.record), r);
+      for (const registration of registrations)
+        for (const r of registration.records(nic)) owned.set(recordKey(r.record), r);
       if (owned.size === 0) continue;
       const records = [...owned.values()];
       await this.sender.send(nic, { flags: RESPONSE, answers: records.map((r) => forWire(r)) });
-      for (const family of [4, 6] as const) if (nic.addresses.some((a) => a.family === family)) this.multicasts.note(linkKey(nic.name, family), records);
+      for (const family of [4, 6] as const)
+        if (nic.addresses.some((a) => a.family === family)) this.multicasts.note(linkKey(nic.name, family), records);
     }
   }
 
@@ -84,6 +86,9 @@ export class RecordMulticaster {
   async goodbye(nic: NetworkInterface, records: readonly OwnedRecord[], flush = true): Promise<void> {
     const gone = records.filter((r) => r.unique || !this.store.has(nic.name, r));
     if (gone.length === 0 || !this.transport.interfaces.some((n) => n.name === nic.name)) return;
-    await this.sender.send(nic, { flags: RESPONSE, answers: gone.map((r) => ({ ...forWire(r, 0), cacheFlush: flush && r.unique })) });
+    await this.sender.send(nic, {
+      flags: RESPONSE,
+      answers: gone.map((r) => ({ ...forWire(r, 0), cacheFlush: flush && r.unique })),
+    });
   }
 }

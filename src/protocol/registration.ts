@@ -194,7 +194,9 @@ export class ServiceRegistration implements Registration {
   }
 
   prepared(): PreparedRecords {
-    return this.memo.get(`${this.version}|${this.host.fullName}`, () => prepareRecords(serviceRecords(this.current, this.names, this.host.fullName)));
+    return this.memo.get(`${this.version}|${this.host.fullName}`, () =>
+      prepareRecords(serviceRecords(this.current, this.names, this.host.fullName)),
+    );
   }
 
   records(): readonly OwnedRecord[] {

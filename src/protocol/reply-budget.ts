@@ -41,7 +41,8 @@ export class ReplyBudget {
     if (w) this.windows.delete(source); // re-insert at the end: Map order is recency order
     if (!w || now - w.startedAt >= UNICAST_REPLY_WINDOW_MS) w = { startedAt: now, received: 0, sent: 0 };
     this.windows.set(source, w);
-    while (this.windows.size > UNICAST_REPLY_SOURCES_TRACKED) this.windows.delete(this.windows.keys().next().value as string);
+    while (this.windows.size > UNICAST_REPLY_SOURCES_TRACKED)
+      this.windows.delete(this.windows.keys().next().value as string);
     return w;
   }
 

@@ -38,7 +38,14 @@ export class ResponseQueue {
    * when `waitForKnownAnswers` (a TC query, §7.2) the whole response waits
    * at least `delay`.
    */
-  add(interfaceName: string, answers: readonly OwnedRecord[], additionals: readonly OwnedRecord[], requester: string, delay: number, waitForKnownAnswers = false): void {
+  add(
+    interfaceName: string,
+    answers: readonly OwnedRecord[],
+    additionals: readonly OwnedRecord[],
+    requester: string,
+    delay: number,
+    waitForKnownAnswers = false,
+  ): void {
     const dueAt = this.clock.now() + delay;
     let entry = this.pending.get(interfaceName);
     if (!entry) {

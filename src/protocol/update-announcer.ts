@@ -37,7 +37,12 @@ export class UpdateAnnouncer {
 
   /** Records of `types` of `registration` changed. */
   change(registration: Registration, types: ChangedTypes): void {
-    const update = this.updates.get(registration) ?? { types: new Set<string>(), sent: 0, timer: undefined, lastSentAt: -Infinity };
+    const update = this.updates.get(registration) ?? {
+      types: new Set<string>(),
+      sent: 0,
+      timer: undefined,
+      lastSentAt: -Infinity,
+    };
     this.updates.set(registration, update);
     if (types === 'all' || update.types === 'all') update.types = 'all';
     else for (const type of types) update.types.add(type);
@@ -53,7 +58,10 @@ export class UpdateAnnouncer {
     update.sent++;
     const types = update.types;
     if (update.sent < ANNOUNCE_COUNT) {
-      update.timer = this.clock.setTimeout(() => this.fire(registration, update), ANNOUNCE_INTERVAL_MS * 2 ** (update.sent - 1));
+      update.timer = this.clock.setTimeout(
+        () => this.fire(registration, update),
+        ANNOUNCE_INTERVAL_MS * 2 ** (update.sent - 1),
+      );
     } else {
       update.types = new Set();
     }

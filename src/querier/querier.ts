@@ -141,7 +141,8 @@ export class Querier {
       }
       this.due.set(interest, this.firstBatchAt);
       // Records already cached are refreshed for it from now on.
-      for (const nic of this.core.transport.interfaces) for (const entry of this.cache.atName(nic.name, interest.nameKey)) this.track(entry);
+      for (const nic of this.core.transport.interfaces)
+        for (const entry of this.cache.atName(nic.name, interest.nameKey)) this.track(entry);
       this.arm();
     }
     const held = interest;
@@ -179,8 +180,12 @@ export class Querier {
   }
 
   private wants(entry: CachedRecord): boolean {
-    const on = (interest: Interest | undefined): boolean => interest !== undefined && (interest.everywhere > 0 || (interest.on.get(entry.interfaceName) ?? 0) > 0);
-    return on(this.interests.get(interestKey(entry.nameKey, entry.record.type))) || on(this.interests.get(interestKey(entry.nameKey, ANY)));
+    const on = (interest: Interest | undefined): boolean =>
+      interest !== undefined && (interest.everywhere > 0 || (interest.on.get(entry.interfaceName) ?? 0) > 0);
+    return (
+      on(this.interests.get(interestKey(entry.nameKey, entry.record.type))) ||
+      on(this.interests.get(interestKey(entry.nameKey, ANY)))
+    );
   }
 
   /** RFC 6762 §5.2: refresh points for a record someone wants, from its last arrival. */
@@ -215,11 +220,14 @@ export class Querier {
     this.timer = undefined;
     this.timerAt = next;
     if (next === Infinity || this.closed) return;
-    this.timer = this.core.scheduler.setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = Infinity;
-      this.fire();
-    }, Math.max(0, next - this.core.scheduler.now()));
+    this.timer = this.core.scheduler.setTimeout(
+      () => {
+        this.timer = undefined;
+        this.timerAt = Infinity;
+        this.fire();
+      },
+      Math.max(0, next - this.core.scheduler.now()),
+    );
   }
 
   private fire(): void {
@@ -252,12 +260,21 @@ export class Querier {
         questions = new Map();
         refreshing.set(refresh.entry.interfaceName, questions);
       }
-      questions.set(interestKey(refresh.entry.nameKey, record.type), { name: record.name, type: record.type, class: CLASS_IN });
+      questions.set(interestKey(refresh.entry.nameKey, record.type), {
+        name: record.name,
+        type: record.type,
+        class: CLASS_IN,
+      });
     }
     asked.sort((a, b) => a.order - b.order);
     for (const nic of this.core.transport.interfaces) {
       const here = asked.filter((i) => this.inScope(i, nic.name) && !this.answered(i, nic.name));
-      const questions = new Map<string, Question>(here.map((i) => [i.key, i.sent === 1 && i.unicastFirst ? { ...i.question, unicastResponse: true } : i.question]));
+      const questions = new Map<string, Question>(
+        here.map((i) => [
+          i.key,
+          i.sent === 1 && i.unicastFirst ? { ...i.question, unicastResponse: true } : i.question,
+        ]),
+      );
       for (const [key, q] of refreshing.get(nic.name) ?? []) if (!questions.has(key)) questions.set(key, q);
       if (questions.size > 0) this.ask(nic, [...questions.values()]);
     }
@@ -277,7 +294,10 @@ export class Querier {
   private answered(interest: Interest, interfaceName: string): boolean {
     const { type } = interest.question;
     if (type === 'PTR' || type === 'ANY') return false;
-    return this.cache.answers(interfaceName, interest.question, interest.nameKey).length > 0 || this.cache.deniedType(interfaceName, interest.nameKey, type);
+    return (
+      this.cache.answers(interfaceName, interest.question, interest.nameKey).length > 0 ||
+      this.cache.deniedType(interfaceName, interest.nameKey, type)
+    );
   }
 
   /** A parked question lost its answer: ask again, from the start of the schedule (§5.2). */
@@ -314,7 +334,8 @@ export class Querier {
     const questions = wanted.filter((q) => !this.cache.deniedType(nic.name, nameKey(q.name), q.type));
     if (questions.length === 0) return;
     const known = new Map<string, ResourceRecord>();
-    for (const q of questions) for (const e of this.knownAnswers(nic, q)) if (!known.has(e.key)) known.set(e.key, this.cache.knownAnswer(e));
+    for (const q of questions)
+      for (const e of this.knownAnswers(nic, q)) if (!known.has(e.key)) known.set(e.key, this.cache.knownAnswer(e));
     const records = [...known.values()];
     this.core.sender
       .sendPacked(nic, (budget) => queryPackets(questions, records, budget))
@@ -341,7 +362,9 @@ export class Querier {
       const interest = this.interests.get(interestKey(key, question.type));
       if (!interest || interest.sent === 0) continue;
       const ours = new Set(this.knownAnswers(nic, question).map((e) => e.key));
-      const theirs = packet.answers.slice(0, MAX_RECORDS_PER_SECTION).filter((r) => ownerKey(r) === key && (question.type === 'ANY' || r.type === question.type));
+      const theirs = packet.answers
+        .slice(0, MAX_RECORDS_PER_SECTION)
+        .filter((r) => ownerKey(r) === key && (question.type === 'ANY' || r.type === question.type));
       if (theirs.every((r) => ours.has(recordKey(r)))) {
         this.sent(interest, now);
         rearm = true;

@@ -10,7 +10,11 @@ import { PacketBuilder } from '../wire/encode.js';
 import type { Question, ResourceRecord } from '../wire/model.js';
 
 /** Packets of one query within `budget` bytes each (a single oversized item goes alone, §17). */
-export function queryPackets(questions: readonly Question[], knownAnswers: readonly ResourceRecord[], budget: number): Buffer[] {
+export function queryPackets(
+  questions: readonly Question[],
+  knownAnswers: readonly ResourceRecord[],
+  budget: number,
+): Buffer[] {
   const packets: Buffer[] = [];
   let builder = new PacketBuilder(0, 0, { budget });
   for (const q of questions) {

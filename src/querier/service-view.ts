@@ -81,7 +81,13 @@ export function foundInstance(ptr: CachedRecord): FoundInstance {
 export function splitInstanceName(fqdn: string): { name: string; rest: string } {
   const labels = nameToLabels(fqdn);
   const first = labels[0] ?? new Uint8Array();
-  return { name: utf8.decode(first), rest: labels.slice(1).map((l) => utf8.decode(l)).join('.') };
+  return {
+    name: utf8.decode(first),
+    rest: labels
+      .slice(1)
+      .map((l) => utf8.decode(l))
+      .join('.'),
+  };
 }
 
 /** Type and domain from the part after the instance label: `_http._tcp.local` → `_http._tcp`, `local`. */
@@ -106,10 +112,15 @@ function across(cache: RecordCache, interfaces: readonly string[], key: string, 
  * The instance `fqdn` as the cache knows it on `interfaces`, or undefined
  * while its SRV, TXT or every address is missing.
  */
-export function serviceInstance(cache: RecordCache, interfaces: readonly string[], fqdn: string): ServiceInstance | undefined {
+export function serviceInstance(
+  cache: RecordCache,
+  interfaces: readonly string[],
+  fqdn: string,
+): ServiceInstance | undefined {
   const key = nameKey(fqdn);
   // The newest SRV and TXT (a cache-flush leaves the old one a second longer).
-  const newest = (list: CachedRecord[]): CachedRecord | undefined => list.reduce<CachedRecord | undefined>((a, b) => (!a || b.receivedAt > a.receivedAt ? b : a), undefined);
+  const newest = (list: CachedRecord[]): CachedRecord | undefined =>
+    list.reduce<CachedRecord | undefined>((a, b) => (!a || b.receivedAt > a.receivedAt ? b : a), undefined);
   const srv = newest(across(cache, interfaces, key, 'SRV'));
   const txt = newest(across(cache, interfaces, key, 'TXT'));
   if (!srv || srv.record.type !== 'SRV' || !txt || txt.record.type !== 'TXT') return undefined;
@@ -128,7 +139,8 @@ export function serviceInstance(cache: RecordCache, interfaces: readonly string[
   if (addresses.length === 0) return undefined;
   const { name, rest } = splitInstanceName(srv.record.name);
   const seenOn = new Set<string>();
-  for (const e of [...across(cache, interfaces, key, 'SRV'), ...across(cache, interfaces, key, 'TXT')]) seenOn.add(e.interfaceName);
+  for (const e of [...across(cache, interfaces, key, 'SRV'), ...across(cache, interfaces, key, 'TXT')])
+    seenOn.add(e.interfaceName);
   return {
     name,
     ...typeAndDomain(rest),

@@ -41,7 +41,6 @@ export interface ServiceSpec {
   ttl?: { host?: number; other?: number };
 }
 
-
 /** A service or host definition given through the API is refused: `code` says which rule it breaks. */
 export class ServiceError extends BoasterError {
   declare readonly code: ServiceErrorCode;
@@ -67,25 +66,41 @@ function shown(text: string): string {
  * never doubled.
  */
 export function checkHostLabel(hostName: unknown): string {
-  if (typeof hostName !== 'string') throw new ServiceError('BAD_HOST_NAME', `hostName must be a string such as "myhost", got ${typeof hostName}`);
+  if (typeof hostName !== 'string')
+    throw new ServiceError('BAD_HOST_NAME', `hostName must be a string such as "myhost", got ${typeof hostName}`);
   const label = hostName.replace(/\.local\.?$/i, '');
   const fix = 'pass one label such as "myhost" (boaster adds ".local")';
-  if (label.length === 0) throw new ServiceError('BAD_HOST_NAME', `hostName ${shown(hostName)} has an empty label; ${fix}`);
-  if (label.includes('.')) throw new ServiceError('BAD_HOST_NAME', `hostName ${shown(hostName)} is more than one label (it has a dot); ${fix}`);
-  if (CONTROL.test(label) || label.includes('\\')) throw new ServiceError('BAD_HOST_NAME', `hostName ${shown(hostName)} holds a control character or a backslash; ${fix}`);
+  if (label.length === 0)
+    throw new ServiceError('BAD_HOST_NAME', `hostName ${shown(hostName)} has an empty label; ${fix}`);
+  if (label.includes('.'))
+    throw new ServiceError(
+      'BAD_HOST_NAME',
+      `hostName ${shown(hostName)} is more than one label (it has a dot); ${fix}`,
+    );
+  if (CONTROL.test(label) || label.includes('\\'))
+    throw new ServiceError(
+      'BAD_HOST_NAME',
+      `hostName ${shown(hostName)} holds a control character or a backslash; ${fix}`,
+    );
   const bytes = new TextEncoder().encode(label).length;
-  if (bytes > 63) throw new ServiceError('BAD_HOST_NAME', `hostName ${shown(hostName)} is ${bytes} bytes of UTF-8; a DNS label holds at most 63 (RFC 1035 §2.3.4): shorten it`);
+  if (bytes > 63)
+    throw new ServiceError(
+      'BAD_HOST_NAME',
+      `hostName ${shown(hostName)} is ${bytes} bytes of UTF-8; a DNS label holds at most 63 (RFC 1035 §2.3.4): shorten it`,
+    );
   return label;
 }
 
 /** RFC 2181 §8: a TTL is 31 bits; 0 means goodbye (RFC 6762 §10.1), so a record we publish needs at least 1 s. */
 export function checkTtl(ttl: unknown, what: string): number {
   if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > 0x7fffffff) {
-    throw new ServiceError('BAD_TTL', `${what} ${String(ttl)} must be a whole number of seconds from 1 to 2147483647 (0 would make every record a goodbye, RFC 6762 §10.1)`);
+    throw new ServiceError(
+      'BAD_TTL',
+      `${what} ${String(ttl)} must be a whole number of seconds from 1 to 2147483647 (0 would make every record a goodbye, RFC 6762 §10.1)`,
+    );
   }
   return ttl;
 }
-
 
 const TYPE_PATTERN = /^_[A-Za-z0-9](?:[A-Za-z0-9-]{0,13}[A-Za-z0-9])?\._(tcp|udp)$/;
 
@@ -93,7 +108,10 @@ const TYPE_PATTERN = /^_[A-Za-z0-9](?:[A-Za-z0-9-]{0,13}[A-Za-z0-9])?\._(tcp|udp
 export function checkServiceType(type: string): string {
   const t = type.replace(/\.$/, '').replace(/\.local$/i, '');
   if (!TYPE_PATTERN.test(t)) {
-    throw new ServiceError('BAD_TYPE', `Service type "${type}" must look like "_http._tcp": an underscore, 1–15 letters, digits or hyphens, then "._tcp" or "._udp" (RFC 6763 §7)`);
+    throw new ServiceError(
+      'BAD_TYPE',
+      `Service type "${type}" must look like "_http._tcp": an underscore, 1–15 letters, digits or hyphens, then "._tcp" or "._udp" (RFC 6763 §7)`,
+    );
   }
   return t;
 }
@@ -101,7 +119,10 @@ export function checkServiceType(type: string): string {
 function checkSubtype(subtype: string): string {
   const s = subtype.startsWith('_') ? subtype : `_${subtype}`;
   if (s.length < 2 || s.length > 63 || s.includes('.')) {
-    throw new ServiceError('BAD_SUBTYPE', `Subtype "${subtype}" must be one label of at most 63 bytes, e.g. "_printer" (RFC 6763 §7.1)`);
+    throw new ServiceError(
+      'BAD_SUBTYPE',
+      `Subtype "${subtype}" must be one label of at most 63 bytes, e.g. "_printer" (RFC 6763 §7.1)`,
+    );
   }
   return s;
 }
@@ -116,11 +137,20 @@ export interface ServiceNames {
 /** Names of a service with instance name `name` (plain text). */
 export function serviceNames(spec: ServiceSpec, name = spec.name): ServiceNames {
   const domain = checkDomain(spec.domain);
-  if (typeof spec.type !== 'string') throw new ServiceError('BAD_TYPE', `The service type must be a string such as "_http._tcp", got ${typeof spec.type}`);
+  if (typeof spec.type !== 'string')
+    throw new ServiceError(
+      'BAD_TYPE',
+      `The service type must be a string such as "_http._tcp", got ${typeof spec.type}`,
+    );
   const type = `${checkServiceType(spec.type)}.${domain}`;
-  if (typeof name !== 'string') throw new ServiceError('BAD_NAME', `The instance name must be a string, got ${typeof name}`);
+  if (typeof name !== 'string')
+    throw new ServiceError('BAD_NAME', `The instance name must be a string, got ${typeof name}`);
   if (name.length === 0) throw new ServiceError('BAD_NAME', 'A service needs a non-empty instance name');
-  if (CONTROL.test(name)) throw new ServiceError('BAD_NAME', `The instance name ${shown(name)} holds a control character, which RFC 6763 §4.1.1 forbids (browsers such as avahi do not list it); remove it`);
+  if (CONTROL.test(name))
+    throw new ServiceError(
+      'BAD_NAME',
+      `The instance name ${shown(name)} holds a control character, which RFC 6763 §4.1.1 forbids (browsers such as avahi do not list it); remove it`,
+    );
   const instance = `${escapeLabel(name)}.${type}`;
   nameToLabels(instance); // throws LABEL_TOO_LONG / NAME_TOO_LONG with advice
   return { instance, type, subtypes: (spec.subtypes ?? []).map((s) => `${checkSubtype(s)}._sub.${type}`) };
@@ -129,8 +159,19 @@ export function serviceNames(spec: ServiceSpec, name = spec.name): ServiceNames 
 /** The domain of a service: `local` unless given; given, a name of non-empty labels. */
 function checkDomain(domain: unknown): string {
   if (domain === undefined) return 'local';
-  if (typeof domain !== 'string' || domain.length === 0 || domain.startsWith('.') || domain.replace(/\.$/, '').split('.').some((l) => l.length === 0)) {
-    throw new ServiceError('BAD_DOMAIN', `domain ${typeof domain === 'string' ? shown(domain) : typeof domain} must be a domain name such as "local" (leave it out for "local")`);
+  if (
+    typeof domain !== 'string' ||
+    domain.length === 0 ||
+    domain.startsWith('.') ||
+    domain
+      .replace(/\.$/, '')
+      .split('.')
+      .some((l) => l.length === 0)
+  ) {
+    throw new ServiceError(
+      'BAD_DOMAIN',
+      `domain ${typeof domain === 'string' ? shown(domain) : typeof domain} must be a domain name such as "local" (leave it out for "local")`,
+    );
   }
   return domain.replace(/\.$/, '');
 }
@@ -146,18 +187,36 @@ export function serviceRecords(spec: ServiceSpec, names: ServiceNames, hostName:
   }
   const hostTtl = spec.ttl?.host === undefined ? HOST_NAME_TTL : checkTtl(spec.ttl.host, 'ttl.host');
   const otherTtl = spec.ttl?.other === undefined ? OTHER_TTL : checkTtl(spec.ttl.other, 'ttl.other');
-  const txt = Array.isArray(spec.txt) && spec.txt.every((s) => s instanceof Uint8Array) ? spec.txt : encodeTxt((spec.txt ?? {}) as TxtInput);
+  const txt =
+    Array.isArray(spec.txt) && spec.txt.every((s) => s instanceof Uint8Array)
+      ? spec.txt
+      : encodeTxt((spec.txt ?? {}) as TxtInput);
   const txtBytes = txt.reduce((n, s) => n + 1 + s.length, 0);
   if (txtBytes > MAX_TXT_RDATA_BYTES) {
-    throw new ServiceError('RECORD_TOO_LARGE', `The TXT record is ${txtBytes} bytes; it must fit in one mDNS packet (RFC 6762 §17), so boaster takes at most ${MAX_TXT_RDATA_BYTES} (RFC 6763 §6.2 advises under 1300): move bulky data elsewhere, e.g. behind a URL`);
+    throw new ServiceError(
+      'RECORD_TOO_LARGE',
+      `The TXT record is ${txtBytes} bytes; it must fit in one mDNS packet (RFC 6762 §17), so boaster takes at most ${MAX_TXT_RDATA_BYTES} (RFC 6763 §6.2 advises under 1300): move bulky data elsewhere, e.g. behind a URL`,
+    );
   }
   const domain = checkDomain(spec.domain);
-  const shared = (name: string, data: string): OwnedRecord => ({ unique: false, record: { name, type: 'PTR', class: CLASS_IN, ttl: otherTtl, data } });
+  const shared = (name: string, data: string): OwnedRecord => ({
+    unique: false,
+    record: { name, type: 'PTR', class: CLASS_IN, ttl: otherTtl, data },
+  });
   return [
     shared(names.type, names.instance),
     shared(`${SERVICES_ENUMERATION_NAME}.${domain}`, names.type),
     ...names.subtypes.map((sub) => shared(sub, names.instance)),
-    { unique: true, record: { name: names.instance, type: 'SRV', class: CLASS_IN, ttl: hostTtl, data: { priority: 0, weight: 0, port: spec.port, target: hostName } } },
+    {
+      unique: true,
+      record: {
+        name: names.instance,
+        type: 'SRV',
+        class: CLASS_IN,
+        ttl: hostTtl,
+        data: { priority: 0, weight: 0, port: spec.port, target: hostName },
+      },
+    },
     { unique: true, record: { name: names.instance, type: 'TXT', class: CLASS_IN, ttl: otherTtl, data: txt } },
   ];
 }
@@ -181,10 +240,20 @@ function parseIPv6Nibbles(address: string): string[] {
  * Address records of `hostName` on one interface (only that interface's
  * addresses, RFC 6762 §6.2), unique, and their reverse PTRs, shared.
  */
-export function hostRecords(hostName: string, addresses: readonly InterfaceAddress[], ttl = HOST_NAME_TTL): OwnedRecord[] {
+export function hostRecords(
+  hostName: string,
+  addresses: readonly InterfaceAddress[],
+  ttl = HOST_NAME_TTL,
+): OwnedRecord[] {
   const out: OwnedRecord[] = [];
   for (const a of addresses) {
-    out.push({ unique: true, record: a.family === 4 ? { name: hostName, type: 'A', class: CLASS_IN, ttl, data: a.address } : { name: hostName, type: 'AAAA', class: CLASS_IN, ttl, data: a.address } });
+    out.push({
+      unique: true,
+      record:
+        a.family === 4
+          ? { name: hostName, type: 'A', class: CLASS_IN, ttl, data: a.address }
+          : { name: hostName, type: 'AAAA', class: CLASS_IN, ttl, data: a.address },
+    });
   }
   for (const a of addresses) {
     // Shared, not unique: another responder on this host (avahi) maps the same

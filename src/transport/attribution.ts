@@ -89,7 +89,11 @@ function onLinkOf(nic: AttributionInterface, address: string, family: 4 | 6): nu
  * Attribute a packet from `source` (as Node reports it) that arrived on
  * `socket` to one of `interfaces`, or say why it is dropped.
  */
-export function attributeSource(source: string, socket: ArrivalSocket, interfaces: readonly AttributionInterface[]): Attribution {
+export function attributeSource(
+  source: string,
+  socket: ArrivalSocket,
+  interfaces: readonly AttributionInterface[],
+): Attribution {
   let { address, scope } = splitScope(source);
   const parsed = parseIp(address);
   if (!parsed) return { drop: 'bad-address' };
@@ -103,7 +107,10 @@ export function attributeSource(source: string, socket: ArrivalSocket, interface
   // IPv6: the scope of a link-local source, or an interface-bound socket, names the link.
   const bound = socket.interface !== undefined ? interfaces.find((n) => n.name === socket.interface) : undefined;
   if (family === 6) {
-    const scoped = linkLocal && scope !== undefined ? interfaces.find((n) => n.name === scope || String(n.index) === scope) : undefined;
+    const scoped =
+      linkLocal && scope !== undefined
+        ? interfaces.find((n) => n.name === scope || String(n.index) === scope)
+        : undefined;
     if (linkLocal && scope !== undefined && !scoped) return { drop: 'no-interface' };
     const nic = scoped ?? (socket.exact ? bound : undefined);
     if (nic) {

@@ -69,7 +69,9 @@ export class FakeTransport extends EventEmitter<TransportEvents> implements Tran
     const nic = this.current.find((n) => n.name === target.interface);
     if (!nic?.addresses.some((a) => a.family === target.family)) {
       this.counters.sendErrors++;
-      throw new TransportError('NO_INTERFACE', `No IPv${target.family} on interface "${target.interface}"`, { interfaceName: target.interface });
+      throw new TransportError('NO_INTERFACE', `No IPv${target.family} on interface "${target.interface}"`, {
+        interfaceName: target.interface,
+      });
     }
     this.counters.sent++;
     this.sent.push({ data: Uint8Array.from(data), target: { ...target }, at: this.now() });

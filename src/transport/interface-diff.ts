@@ -14,7 +14,10 @@ export type InterfaceChange =
 const key = (a: InterfaceAddress): string => `${a.family}|${a.address}|${a.prefixLength}`;
 
 /** Changes from `before` to `after`, removals first, in name order. */
-export function diffInterfaces(before: readonly NetworkInterface[], after: readonly NetworkInterface[]): InterfaceChange[] {
+export function diffInterfaces(
+  before: readonly NetworkInterface[],
+  after: readonly NetworkInterface[],
+): InterfaceChange[] {
   const changes: InterfaceChange[] = [];
   const old = new Map(before.map((n) => [n.name, n]));
   const now = new Map(after.map((n) => [n.name, n]));
@@ -35,7 +38,10 @@ export function diffInterfaces(before: readonly NetworkInterface[], after: reado
 }
 
 /** Emit each change as the transport event of the same meaning (an MTU change has none). */
-export function emitInterfaceChanges(emitter: EventEmitter<TransportEvents>, changes: readonly InterfaceChange[]): void {
+export function emitInterfaceChanges(
+  emitter: EventEmitter<TransportEvents>,
+  changes: readonly InterfaceChange[],
+): void {
   for (const change of changes) {
     if (change.kind === 'up') emitter.emit('interfaceUp', change.nic);
     else if (change.kind === 'down') emitter.emit('interfaceDown', change.nic);

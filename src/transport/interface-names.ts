@@ -6,9 +6,30 @@
 
 /** Interface-name prefixes {@link isVirtualInterfaceName} treats as virtual. */
 export const VIRTUAL_INTERFACE_PREFIXES: readonly string[] = [
-  'docker', 'veth', 'br-', 'virbr', 'vnet', 'tap', 'tun', 'vboxnet', 'vmnet', 'cni', 'flannel',
-  'cali', 'weave', 'vxlan', 'kube-', 'podman', 'lxcbr', 'lxdbr', 'wg', 'zt', 'tailscale',
-  'dummy', 'ifb', 'utun',
+  'docker',
+  'veth',
+  'br-',
+  'virbr',
+  'vnet',
+  'tap',
+  'tun',
+  'vboxnet',
+  'vmnet',
+  'cni',
+  'flannel',
+  'cali',
+  'weave',
+  'vxlan',
+  'kube-',
+  'podman',
+  'lxcbr',
+  'lxdbr',
+  'wg',
+  'zt',
+  'tailscale',
+  'dummy',
+  'ifb',
+  'utun',
 ];
 
 /**

@@ -106,7 +106,9 @@ export async function readInterfaces(source: InterfaceSource = {}): Promise<Netw
       );
       const mtu = Number(mtuText);
       const sysIndex = Number(indexText);
-      const scopeIndex = infos.find((i) => i.family === 'IPv6' && typeof i.scopeid === 'number' && i.scopeid > 0)?.scopeid;
+      const scopeIndex = infos.find(
+        (i) => i.family === 'IPv6' && typeof i.scopeid === 'number' && i.scopeid > 0,
+      )?.scopeid;
       const index = Number.isInteger(sysIndex) && sysIndex > 0 ? sysIndex : scopeIndex;
       // No carrier (cable out, peer gone): operstate "down" or "lowerlayerdown".
       const carrier = operstate !== 'down' && operstate !== 'lowerlayerdown';
@@ -157,7 +159,10 @@ function parseCidrs(cidrs: readonly string[]): Cidr[] {
   return cidrs.map((cidr) => {
     const parsed = parseCidr(cidr);
     if (!parsed) {
-      throw new TransportError('BAD_OPTION', `"${cidr}" is not a CIDR; write subnets like "192.0.2.0/24" or "fe80::/10"`);
+      throw new TransportError(
+        'BAD_OPTION',
+        `"${cidr}" is not a CIDR; write subnets like "192.0.2.0/24" or "fe80::/10"`,
+      );
     }
     return parsed;
   });
@@ -195,18 +200,29 @@ export function checkSelection(selection: InterfaceSelection): void {
     if (list === undefined) continue;
     if (!Array.isArray(list) || !list.every((x) => typeof x === 'string' && x.length > 0)) {
       const got = typeof list === 'string' ? `the string ${JSON.stringify(list)}` : typeof list;
-      throw new TransportError('BAD_OPTION', `${key} must be an array of non-empty strings, e.g. ${key === 'subnets' ? '["192.0.2.0/24"]' : '["eth0"]'}; got ${got}`);
+      throw new TransportError(
+        'BAD_OPTION',
+        `${key} must be an array of non-empty strings, e.g. ${key === 'subnets' ? '["192.0.2.0/24"]' : '["eth0"]'}; got ${got}`,
+      );
     }
   }
   for (const key of ['ipv4', 'ipv6', 'loopback', 'virtual'] as const) {
     const flag: unknown = selection[key];
-    if (flag !== undefined && typeof flag !== 'boolean') throw new TransportError('BAD_OPTION', `${key} must be true or false, got ${typeof flag}`);
+    if (flag !== undefined && typeof flag !== 'boolean')
+      throw new TransportError('BAD_OPTION', `${key} must be true or false, got ${typeof flag}`);
   }
-  if (selection.ipv4 === false && selection.ipv6 === false) throw new TransportError('BAD_OPTION', 'ipv4 and ipv6 are both false, so nothing could be sent; leave one of them on');
+  if (selection.ipv4 === false && selection.ipv6 === false)
+    throw new TransportError(
+      'BAD_OPTION',
+      'ipv4 and ipv6 are both false, so nothing could be sent; leave one of them on',
+    );
   parseCidrs(selection.subnets ?? []);
 }
 
-export function selectInterfaces(all: readonly NetworkInterface[], selection: InterfaceSelection = {}): NetworkInterface[] {
+export function selectInterfaces(
+  all: readonly NetworkInterface[],
+  selection: InterfaceSelection = {},
+): NetworkInterface[] {
   const subnets = parseCidrs(selection.subnets ?? []);
   const named = selection.interfaces !== undefined ? new Set(selection.interfaces) : undefined;
   const excluded = new Set(selection.excludeInterfaces ?? []);
@@ -218,7 +234,13 @@ export function selectInterfaces(all: readonly NetworkInterface[], selection: In
     // Linux's lo lacks IFF_MULTICAST yet carries multicast fine once routed.
     if (!nic.up || (!nic.multicast && !nic.loopback)) continue;
     if (nic.loopback && !(selection.loopback ?? false) && !explicit) continue;
-    if ((nic.pointToPoint || isVirtualInterfaceName(nic.name)) && !nic.loopback && !(selection.virtual ?? false) && !explicit) continue;
+    if (
+      (nic.pointToPoint || isVirtualInterfaceName(nic.name)) &&
+      !nic.loopback &&
+      !(selection.virtual ?? false) &&
+      !explicit
+    )
+      continue;
     const addresses = nic.addresses.filter((a) => {
       if (a.family === 4 && selection.ipv4 === false) return false;
       if (a.family === 6 && selection.ipv6 === false) return false;

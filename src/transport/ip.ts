@@ -172,7 +172,8 @@ export function parseCidr(text: string): Cidr | undefined {
  * a prefix length that is not an integer from 0 to 32.
  */
 export function ipv4Broadcast(network: IpAddress, prefixLength: number): IpAddress | undefined {
-  if (network.family !== 4 || !Number.isInteger(prefixLength) || prefixLength < 0 || prefixLength > 30) return undefined;
+  if (network.family !== 4 || !Number.isInteger(prefixLength) || prefixLength < 0 || prefixLength > 30)
+    return undefined;
   const bytes = network.bytes.slice(0, 4);
   for (let bit = prefixLength; bit < 32; bit++) {
     bytes[bit >> 3] = (bytes[bit >> 3] as number) | (0x80 >> (bit & 7));

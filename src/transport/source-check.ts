@@ -58,7 +58,11 @@ const SOURCE_CACHE_SIZE = 1024;
 function sourceOf(address: string): ParsedSource | undefined {
   if (sources.has(address)) return sources.get(address);
   const parsed = parseSource(address);
-  const entry = parsed && { address: parsed, range: ipRange(parsed), text: parsed.family === 4 ? formatIp(parsed) : '' };
+  const entry = parsed && {
+    address: parsed,
+    range: ipRange(parsed),
+    text: parsed.family === 4 ? formatIp(parsed) : '',
+  };
   // Bounded whatever a flood of forged sources brings.
   if (sources.size >= SOURCE_CACHE_SIZE) sources.clear();
   sources.set(address, entry);
@@ -91,7 +95,11 @@ function broadcastOf(a: InterfaceAddress): string | undefined {
  *   scoped socket is bound to, else every interface of the transport
  * @returns why the packet is dropped, or `undefined` when the source may be a peer
  */
-export function checkSource(address: string, port: number, candidates: readonly SourceCheckInterface[]): SourceVerdict | undefined {
+export function checkSource(
+  address: string,
+  port: number,
+  candidates: readonly SourceCheckInterface[],
+): SourceVerdict | undefined {
   if (port === 0) return 'bad-port';
   const source = sourceOf(address);
   if (!source) return undefined;

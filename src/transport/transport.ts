@@ -49,7 +49,8 @@ export interface SendTarget {
  * - `own`: our own multicast looping back;
  * - `duplicate`: the same packet again within 100 ms on the same interface.
  */
-export type DropReason = 'bad-port' | 'bad-source' | 'off-link' | 'no-interface' | 'family-mismatch' | 'bad-address' | 'own' | 'duplicate';
+export type DropReason =
+  'bad-port' | 'bad-source' | 'off-link' | 'no-interface' | 'family-mismatch' | 'bad-address' | 'own' | 'duplicate';
 
 /** Counters, since the transport started. */
 export interface TransportStats {
@@ -96,7 +97,16 @@ export function emptyStats(): TransportStats {
     received: 0,
     delivered: 0,
     ambiguous: 0,
-    dropped: { 'bad-port': 0, 'bad-source': 0, 'off-link': 0, 'no-interface': 0, 'family-mismatch': 0, 'bad-address': 0, own: 0, duplicate: 0 },
+    dropped: {
+      'bad-port': 0,
+      'bad-source': 0,
+      'off-link': 0,
+      'no-interface': 0,
+      'family-mismatch': 0,
+      'bad-address': 0,
+      own: 0,
+      duplicate: 0,
+    },
     sent: 0,
     sendErrors: 0,
   };

@@ -117,7 +117,8 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
    * `error` events instead.
    */
   async start(): Promise<void> {
-    if (this.state !== 'new') throw new TransportError('BAD_STATE', 'start() may be called once; create a new transport to start again');
+    if (this.state !== 'new')
+      throw new TransportError('BAD_STATE', 'start() may be called once; create a new transport to start again');
     this.state = 'running';
     if (this.options.ipv4 !== false) {
       const group = await openMdnsSocket('udp4', MDNS_IPV4_GROUP, undefined, this.receiver({ family: 4 }, true), (e) =>
@@ -130,7 +131,8 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
       this.group4 = group;
     }
     await this.refresh();
-    if (this.state !== 'running') throw new TransportError('CLOSED', 'close() was called while the transport was starting');
+    if (this.state !== 'running')
+      throw new TransportError('CLOSED', 'close() was called while the transport was starting');
     const interval = this.options.pollIntervalMs ?? INTERFACE_POLL_INTERVAL_MS;
     if (interval > 0) {
       this.timer = setInterval(() => void this.refresh(), interval);
@@ -187,9 +189,13 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
     for (const name of this.options.interfaces ?? []) {
       if (!wanted.some((n) => n.name === name)) {
         this.reportOnce(
-          new TransportError('NO_INTERFACE', `Interface "${name}" named in the options is absent, down or has no usable address; boaster uses it once it appears`, {
-            interfaceName: name,
-          }),
+          new TransportError(
+            'NO_INTERFACE',
+            `Interface "${name}" named in the options is absent, down or has no usable address; boaster uses it once it appears`,
+            {
+              interfaceName: name,
+            },
+          ),
         );
       }
     }
@@ -203,8 +209,12 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
     if (link.v4) await this.closeV4(link);
     if (desired === undefined || !this.group4) return;
     try {
-      const socket = await openMdnsSocket('udp4', desired, nic.name, this.receiver({ family: 4, interface: nic.name }, false), (e) =>
-        this.notify('error', socketError(e, `socket ${desired}`, nic.name)),
+      const socket = await openMdnsSocket(
+        'udp4',
+        desired,
+        nic.name,
+        this.receiver({ family: 4, interface: nic.name }, false),
+        (e) => this.notify('error', socketError(e, `socket ${desired}`, nic.name)),
       );
       if (this.state !== 'running') {
         await closeSocket(socket);
@@ -216,9 +226,13 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
       if (twin) {
         // Node joins IPv4 groups by address (ip_mreq), which names one interface only.
         this.reportOnce(
-          new TransportError('ADDRESS_NOT_AVAILABLE', `${desired} is on both ${twin.nic.name} and ${nic.name}: IPv4 multicast arrives through ${twin.nic.name} only; give each interface its own address`, {
-            interfaceName: nic.name,
-          }),
+          new TransportError(
+            'ADDRESS_NOT_AVAILABLE',
+            `${desired} is on both ${twin.nic.name} and ${nic.name}: IPv4 multicast arrives through ${twin.nic.name} only; give each interface its own address`,
+            {
+              interfaceName: nic.name,
+            },
+          ),
         );
       }
       joinGroup(this.group4, MDNS_IPV4_GROUP, desired);
@@ -231,7 +245,8 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
   /** Open, keep or move the IPv6 half to the interface's link-local (else first) IPv6 address. */
   private async syncV6(link: Link): Promise<void> {
     const { nic } = link;
-    const chosen = nic.addresses.find((a) => a.family === 6 && a.linkLocal) ?? nic.addresses.find((a) => a.family === 6);
+    const chosen =
+      nic.addresses.find((a) => a.family === 6 && a.linkLocal) ?? nic.addresses.find((a) => a.family === 6);
     if (link.v6?.address === chosen?.address) return;
     if (link.v6) await this.closeV6(link);
     if (!chosen) return;
@@ -239,14 +254,22 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
     const zone = nic.name;
     let group: dgram.Socket | undefined;
     try {
-      group = await openMdnsSocket('udp6', `${MDNS_IPV6_GROUP}%${zone}`, nic.name, this.receiver({ family: 6, interface: nic.name, exact: true }, true), (e) =>
-        this.notify('error', socketError(e, `socket ff02::fb on ${nic.name}`, nic.name)),
+      group = await openMdnsSocket(
+        'udp6',
+        `${MDNS_IPV6_GROUP}%${zone}`,
+        nic.name,
+        this.receiver({ family: 6, interface: nic.name, exact: true }, true),
+        (e) => this.notify('error', socketError(e, `socket ff02::fb on ${nic.name}`, nic.name)),
       );
       joinGroup(group, MDNS_IPV6_GROUP, `::%${zone}`);
       const bindTo = chosen.linkLocal ? `${chosen.address}%${zone}` : chosen.address;
       // Only a scoped (link-local) bind ties the socket to the interface.
-      const socket = await openMdnsSocket('udp6', bindTo, nic.name, this.receiver({ family: 6, interface: nic.name, exact: chosen.linkLocal }, false), (e) =>
-        this.notify('error', socketError(e, `socket ${bindTo}`, nic.name)),
+      const socket = await openMdnsSocket(
+        'udp6',
+        bindTo,
+        nic.name,
+        this.receiver({ family: 6, interface: nic.name, exact: chosen.linkLocal }, false),
+        (e) => this.notify('error', socketError(e, `socket ${bindTo}`, nic.name)),
       );
       if (this.state !== 'running') {
         await Promise.all([closeSocket(socket), closeSocket(group)]);
@@ -330,14 +353,22 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
       const address = splitScope(rinfo.address).address;
       const digest = packetDigest(data);
       // Ours whichever interface it came back on: a link shared by two of our interfaces returns it on both.
-      if (rinfo.port === MDNS_PORT && this.isOwnAddress(address, arrival.family) && this.own.has(`${arrival.family}|${digest}`)) {
+      if (
+        rinfo.port === MDNS_PORT &&
+        this.isOwnAddress(address, arrival.family) &&
+        this.own.has(`${arrival.family}|${digest}`)
+      ) {
         this.counters.dropped.own++;
         return;
       }
       // Copies of one multicast packet reach the group socket once per interface on the
       // link; only then (the source fits several interfaces) is a repeat a copy. A peer
       // may send the same query twice, and a unicast packet arrives once.
-      if (group && attribution.ambiguousWith.length > 0 && this.recent.check(`${name}|${rinfo.address}|${rinfo.port}|${digest}`)) {
+      if (
+        group &&
+        attribution.ambiguousWith.length > 0 &&
+        this.recent.check(`${name}|${rinfo.address}|${rinfo.port}|${digest}`)
+      ) {
         this.counters.dropped.duplicate++;
         return;
       }
@@ -369,7 +400,9 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
     if (known) return known;
     const bound = arrival.exact === true ? this.links.get(arrival.interface ?? '')?.nic : undefined;
     const refused = checkSource(rinfo.address, rinfo.port, bound ? [bound] : this.attributionTargets());
-    const attribution: SourceAttribution = refused ? { drop: refused } : attributeSource(rinfo.address, { ...arrival, group }, this.attributionTargets());
+    const attribution: SourceAttribution = refused
+      ? { drop: refused }
+      : attributeSource(rinfo.address, { ...arrival, group }, this.attributionTargets());
     if (this.attributions.size >= ATTRIBUTION_MEMORY_ENTRIES) this.attributions.clear();
     this.attributions.set(key, attribution);
     return attribution;
@@ -382,20 +415,34 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
 
   /** Send one packet out of one interface. */
   async send(data: Uint8Array, target: SendTarget): Promise<void> {
-    if (this.state !== 'running') throw new TransportError('CLOSED', 'The transport is not running; call start() first');
+    if (this.state !== 'running')
+      throw new TransportError('CLOSED', 'The transport is not running; call start() first');
     const link = this.links.get(target.interface);
     const half = target.family === 4 ? link?.v4 : target.family === 6 ? link?.v6 : undefined;
     if (!link || !half) {
-      throw new TransportError('NO_INTERFACE', `No IPv${target.family} socket on interface "${target.interface}"; it is gone, unselected or has no usable IPv${target.family} address`, {
-        interfaceName: target.interface,
-      });
+      throw new TransportError(
+        'NO_INTERFACE',
+        `No IPv${target.family} socket on interface "${target.interface}"; it is gone, unselected or has no usable IPv${target.family} address`,
+        {
+          interfaceName: target.interface,
+        },
+      );
     }
     const port = target.port ?? MDNS_PORT;
     const given = target.address === undefined ? undefined : splitScope(target.address).address;
-    if ((given !== undefined && net.isIP(given) !== target.family) || !Number.isInteger(port) || port < 1 || port > 0xffff) {
-      throw new TransportError('BAD_OPTION', `Send target ${String(target.address)} port ${String(port)} is not an IPv${target.family} address and port; pass a literal address and a port from 1 to 65535`, {
-        interfaceName: target.interface,
-      });
+    if (
+      (given !== undefined && net.isIP(given) !== target.family) ||
+      !Number.isInteger(port) ||
+      port < 1 ||
+      port > 0xffff
+    ) {
+      throw new TransportError(
+        'BAD_OPTION',
+        `Send target ${String(target.address)} port ${String(port)} is not an IPv${target.family} address and port; pass a literal address and a port from 1 to 65535`,
+        {
+          interfaceName: target.interface,
+        },
+      );
     }
     const zone = link.nic.name;
     const multicast = given === undefined || given === MDNS_IPV4_GROUP || given.toLowerCase() === MDNS_IPV6_GROUP;

@@ -87,7 +87,7 @@ export function formatIPv6(bytes: Uint8Array): string {
   }
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;

@@ -36,7 +36,11 @@ export function decodePacket(data: Uint8Array, options: DecodeOptions = {}): Pac
   if (data.length === 0) throw new WireDecodeError('EMPTY_PACKET', 'Packet is empty', 0);
   // RFC 6762 §17: no mDNS packet exceeds 9000 bytes; larger ones are not ours to parse.
   if (data.length > MAX_MDNS_PACKET_BYTES) {
-    throw new WireDecodeError('PACKET_TOO_LARGE', `Packet of ${data.length} bytes exceeds ${MAX_MDNS_PACKET_BYTES}`, MAX_MDNS_PACKET_BYTES);
+    throw new WireDecodeError(
+      'PACKET_TOO_LARGE',
+      `Packet of ${data.length} bytes exceeds ${MAX_MDNS_PACKET_BYTES}`,
+      MAX_MDNS_PACKET_BYTES,
+    );
   }
   const reader = new WireReader(data);
   reader.need(DNS_HEADER_BYTES, 'the header');
@@ -68,9 +72,7 @@ function readQuestion(reader: WireReader): Question {
   const code = reader.u16('question type');
   const klass = reader.u16('question class');
   const known = knownTypeOf(code);
-  const question: Question = known
-    ? { name, type: known }
-    : { name, type: 'UNKNOWN', typeCode: code };
+  const question: Question = known ? { name, type: known } : { name, type: 'UNKNOWN', typeCode: code };
   // RFC 6762 §5.4: the top bit of the class is the QU bit.
   question.class = klass & ~QU_BIT;
   question.unicastResponse = (klass & QU_BIT) !== 0;
@@ -113,10 +115,24 @@ function readRecord(reader: WireReader, options: DecodeOptions): ResourceRecord 
   }
 }
 
-function buildRecord(reader: WireReader, name: string, code: number, rawClass: number, ttl: number, end: number): ResourceRecord {
+function buildRecord(
+  reader: WireReader,
+  name: string,
+  code: number,
+  rawClass: number,
+  ttl: number,
+  end: number,
+): ResourceRecord {
   if (code === TYPE_CODES.OPT) {
     // RFC 6891 §6.1.2: CLASS is the payload size; no cache-flush bit.
-    return { name, type: 'OPT', class: rawClass, cacheFlush: false, ttl, data: readRdata(reader, 'OPT', end) as Uint8Array };
+    return {
+      name,
+      type: 'OPT',
+      class: rawClass,
+      cacheFlush: false,
+      ttl,
+      data: readRdata(reader, 'OPT', end) as Uint8Array,
+    };
   }
   // RFC 2181 §8: a TTL with the top bit set is read as 0.
   if (ttl > MAX_TTL) ttl = 0;
@@ -137,6 +153,14 @@ function buildRecord(reader: WireReader, name: string, code: number, rawClass: n
     case 'NSEC':
       return { name, type: known, ttl, class: klass, cacheFlush, data: readRdata(reader, known, end) as NsecData };
     default:
-      return { name, type: 'UNKNOWN', typeCode: code, ttl, class: klass, cacheFlush, data: readRdata(reader, 'UNKNOWN', end, code) as Uint8Array };
+      return {
+        name,
+        type: 'UNKNOWN',
+        typeCode: code,
+        ttl,
+        class: klass,
+        cacheFlush,
+        data: readRdata(reader, 'UNKNOWN', end, code) as Uint8Array,
+      };
   }
 }

@@ -3,7 +3,15 @@
  * and refuses, without side effects, whatever would push the packet past its
  * size budget; and {@link encodePacket} for a whole message at once.
  */
-import { CACHE_FLUSH_BIT, CLASS_ANY, CLASS_IN, DNS_HEADER_BYTES, MAX_MDNS_PACKET_BYTES, MAX_TTL, QU_BIT } from '../constants.js';
+import {
+  CACHE_FLUSH_BIT,
+  CLASS_ANY,
+  CLASS_IN,
+  DNS_HEADER_BYTES,
+  MAX_MDNS_PACKET_BYTES,
+  MAX_TTL,
+  QU_BIT,
+} from '../constants.js';
 import type { WireEncodeErrorCode } from '../errors.js';
 import { WireEncodeError } from '../errors.js';
 import type { PacketInput, Question, ResourceRecord } from './model.js';
@@ -139,7 +147,8 @@ function writeRecord(writer: WireWriter, record: ResourceRecord, mode: Compressi
     if (nameToLabels(record.name).length > 0) {
       throw new WireEncodeError('BAD_NAME', `An OPT record's owner must be the root name "", got "${record.name}"`);
     }
-    if (record.cacheFlush) throw new WireEncodeError('BAD_CLASS', 'An OPT record has no cache-flush bit; leave cacheFlush unset');
+    if (record.cacheFlush)
+      throw new WireEncodeError('BAD_CLASS', 'An OPT record has no cache-flush bit; leave cacheFlush unset');
     writer.name('', false);
     writer.u16(TYPE_CODES.OPT);
     writer.u16(checkUint(record.class ?? 0, 0, 0xffff, 'OPT payload size', 'BAD_CLASS'));
@@ -149,7 +158,8 @@ function writeRecord(writer: WireWriter, record: ResourceRecord, mode: Compressi
     writer.u16(checkTypeCode(record));
     // Class 255 (ANY) is a question class only; 0 is reserved.
     const klass = checkUint(record.class ?? CLASS_IN, 1, 0x7fff, 'Record class', 'BAD_CLASS');
-    if (klass === CLASS_ANY) throw new WireEncodeError('BAD_CLASS', 'Record class 255 (ANY) is for questions only; use 1 (IN)');
+    if (klass === CLASS_ANY)
+      throw new WireEncodeError('BAD_CLASS', 'Record class 255 (ANY) is for questions only; use 1 (IN)');
     writer.u16(record.cacheFlush ? klass | CACHE_FLUSH_BIT : klass);
     // RFC 2181 §8: TTLs are 31-bit.
     writer.u32(checkUint(record.ttl, 0, MAX_TTL, 'Record TTL', 'BAD_TTL'));

@@ -120,15 +120,7 @@ export interface UnknownRecord extends RecordBase {
 
 /** Any resource record. */
 export type ResourceRecord =
-  | ARecord
-  | AAAARecord
-  | PtrRecord
-  | CnameRecord
-  | SrvRecord
-  | TxtRecord
-  | NsecRecord
-  | OptRecord
-  | UnknownRecord;
+  ARecord | AAAARecord | PtrRecord | CnameRecord | SrvRecord | TxtRecord | NsecRecord | OptRecord | UnknownRecord;
 
 /** A question's type: a modelled type, ANY, or another code. */
 export type QuestionType = KnownRecordType | 'ANY' | 'UNKNOWN';
@@ -232,7 +224,10 @@ const TYPE_MNEMONICS: readonly (readonly [number, string])[] = [
 ];
 
 const MNEMONIC_BY_CODE = new Map<number, string>(TYPE_MNEMONICS);
-const CODE_BY_MNEMONIC = new Map<string, number>([...TYPE_MNEMONICS.map(([code, name]) => [name, code] as const), ['*', 255]]);
+const CODE_BY_MNEMONIC = new Map<string, number>([
+  ...TYPE_MNEMONICS.map(([code, name]) => [name, code] as const),
+  ['*', 255],
+]);
 
 /** Name of any type code: `A`, `HINFO`, or `TYPE65280` (RFC 3597 §5) when nameless. */
 export function typeName(code: number): string {

@@ -64,7 +64,10 @@ export function nameToLabels(name: string): Uint8Array[] {
     }
     const next = bytes[i + 1];
     if (next === undefined) {
-      throw new WireEncodeError('BAD_ESCAPE', `Name "${name}" ends with a lone backslash; write "\\\\" for a literal backslash`);
+      throw new WireEncodeError(
+        'BAD_ESCAPE',
+        `Name "${name}" ends with a lone backslash; write "\\\\" for a literal backslash`,
+      );
     }
     if (isDigit(next)) {
       const d2 = bytes[i + 2];

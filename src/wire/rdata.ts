@@ -91,7 +91,10 @@ function checkU16(value: number, what: string): number {
 
 function writeTxtStrings(writer: WireWriter, strings: readonly Uint8Array[]): void {
   if (!Array.isArray(strings)) {
-    throw new WireEncodeError('BAD_RDATA', 'TXT data must be an array of Uint8Array strings; build it with encodeTxt()');
+    throw new WireEncodeError(
+      'BAD_RDATA',
+      'TXT data must be an array of Uint8Array strings; build it with encodeTxt()',
+    );
   }
   // RFC 6763 §6.1: a TXT record with no strings is a single zero byte.
   if (strings.length === 0) {
@@ -100,7 +103,10 @@ function writeTxtStrings(writer: WireWriter, strings: readonly Uint8Array[]): vo
   }
   for (const s of strings) {
     if (!(s instanceof Uint8Array)) {
-      throw new WireEncodeError('BAD_RDATA', 'TXT data must be an array of Uint8Array strings; build it with encodeTxt()');
+      throw new WireEncodeError(
+        'BAD_RDATA',
+        'TXT data must be an array of Uint8Array strings; build it with encodeTxt()',
+      );
     }
     if (s.length > MAX_CHARACTER_STRING_BYTES) {
       throw new WireEncodeError(
@@ -162,7 +168,10 @@ export type RdataOf<T extends ResourceRecord['type']> = Extract<ResourceRecord, 
  * Their names are expanded on decoding, so raw RDATA never holds a pointer
  * into a packet it has left.
  */
-const LAYOUTS_WITH_NAMES: ReadonlyMap<number, readonly ('name' | number)[]> = new Map<number, readonly ('name' | number)[]>([
+const LAYOUTS_WITH_NAMES: ReadonlyMap<number, readonly ('name' | number)[]> = new Map<
+  number,
+  readonly ('name' | number)[]
+>([
   [2, ['name']], // NS
   [3, ['name']], // MD
   [4, ['name']], // MF
@@ -201,7 +210,12 @@ function readRawRdata(reader: WireReader, typeCode: number, end: number): Uint8A
  * RDATA may point anywhere earlier in the packet but must end inside it.
  * `typeCode` matters for `UNKNOWN` only.
  */
-export function readRdata(reader: WireReader, type: ResourceRecord['type'], end: number, typeCode = 0): ResourceRecord['data'] {
+export function readRdata(
+  reader: WireReader,
+  type: ResourceRecord['type'],
+  end: number,
+  typeCode = 0,
+): ResourceRecord['data'] {
   const start = reader.offset;
   const length = end - start;
   let data: ResourceRecord['data'];

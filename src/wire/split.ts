@@ -22,7 +22,10 @@ import type { PacketInput, ResourceRecord } from './model.js';
  * (RFC 6762 §17).
  */
 export function payloadBudget(mtu: number = DEFAULT_MTU, family: 4 | 6 = 4): number {
-  const budget = Math.min(mtu - (family === 4 ? IPV4_HEADER_BYTES : IPV6_HEADER_BYTES) - UDP_HEADER_BYTES, MAX_MDNS_PACKET_BYTES);
+  const budget = Math.min(
+    mtu - (family === 4 ? IPV4_HEADER_BYTES : IPV6_HEADER_BYTES) - UDP_HEADER_BYTES,
+    MAX_MDNS_PACKET_BYTES,
+  );
   if (!Number.isFinite(budget) || budget <= DNS_HEADER_BYTES) {
     throw new WireEncodeError('BAD_BUDGET', `MTU ${mtu} leaves no room for an mDNS packet; check the interface's MTU`);
   }

@@ -19,7 +19,10 @@ let uncaught = 0;
 process.on('unhandledRejection', () => void unhandled++);
 process.on('uncaughtException', () => void uncaught++);
 
-const codeOf = (e: unknown): string => (typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : `not typed: ${String(e)}`);
+const codeOf = (e: unknown): string =>
+  typeof e === 'object' && e !== null && 'code' in e
+    ? String((e as { code: unknown }).code)
+    : `not typed: ${String(e)}`;
 
 async function main(): Promise<void> {
   const options: Record<string, string> = {};

@@ -46,7 +46,11 @@ export const BAD_SPECS: [string, Record<string, unknown>, string][] = [
   ['domain ""', { domain: '' }, 'BAD_DOMAIN'],
   ['domain "a..b"', { domain: 'a..b' }, 'BAD_DOMAIN'],
   ['a 10 kB TXT', { txt: Array.from({ length: 40 }, () => new Uint8Array(250)) }, 'RECORD_TOO_LARGE'],
-  ['a TXT over 65,535 bytes (CVE-2023-38469)', { txt: Array.from({ length: 300 }, () => new Uint8Array(250)) }, 'RECORD_TOO_LARGE'],
+  [
+    'a TXT over 65,535 bytes (CVE-2023-38469)',
+    { txt: Array.from({ length: 300 }, () => new Uint8Array(250)) },
+    'RECORD_TOO_LARGE',
+  ],
   ['a TXT value over 255 bytes', { txt: { k: 'v'.repeat(300) } }, 'STRING_TOO_LONG'],
   ['a subtype that is not one label', { subtypes: ['_a._b'] }, 'BAD_SUBTYPE'],
 ];

@@ -66,7 +66,9 @@ describe('bad input gets a typed error at the call that brought it', () => {
     const service = await published;
     await expect(service.rename('')).rejects.toMatchObject({ code: 'BAD_NAME' });
     await expect(service.rename('tab\there')).rejects.toMatchObject({ code: 'BAD_NAME' });
-    expect(() => service.updateTxt(Array.from({ length: 40 }, () => new Uint8Array(250)))).toThrow(expect.objectContaining({ code: 'RECORD_TOO_LARGE' }));
+    expect(() => service.updateTxt(Array.from({ length: 40 }, () => new Uint8Array(250)))).toThrow(
+      expect.objectContaining({ code: 'RECORD_TOO_LARGE' }),
+    );
     expect(() => service.updatePort(-1)).toThrow(expect.objectContaining({ code: 'BAD_PORT' }));
     expect(service.state).toBe('announced');
     expect(service.name).toBe('svc');
@@ -84,7 +86,9 @@ describe('bad input gets a typed error at the call that brought it', () => {
   it('an empty TXT (CVE-2007-3372) and empty RDATA (CVE-2023-38472) go on the wire as a single zero byte (RFC 6763 §6.1)', () => {
     for (const txt of [{}, [], [new Uint8Array(0)], undefined]) {
       const spec = { ...SPEC, ...(txt === undefined ? {} : { txt }) } as ServiceSpec;
-      const record = serviceRecords(spec, serviceNames(spec), 'testhost.local').find((r) => r.record.type === 'TXT')?.record;
+      const record = serviceRecords(spec, serviceNames(spec), 'testhost.local').find(
+        (r) => r.record.type === 'TXT',
+      )?.record;
       if (!record) throw new Error('no TXT record');
       expect([...canonicalRdata(record)]).toEqual([0]);
     }

@@ -26,7 +26,11 @@ describe('MdnsCore', () => {
     await published;
     await vi.advanceTimersByTimeAsync(5000);
     const mark = transport.sent.length;
-    transport.deliver({ data: encodePacket({ id: 0, flags: 0, questions: [q(INSTANCE, 'SRV')] }), interface: 'eth0', source: { ...PEER } });
+    transport.deliver({
+      data: encodePacket({ id: 0, flags: 0, questions: [q(INSTANCE, 'SRV')] }),
+      interface: 'eth0',
+      source: { ...PEER },
+    });
     await vi.advanceTimersByTimeAsync(10);
     expect(transport.sent.length).toBeGreaterThan(mark);
     expect(seen.map((i) => i.packet.questions[0]?.name)).toEqual([INSTANCE]);
@@ -34,13 +38,17 @@ describe('MdnsCore', () => {
     // The core is still running: it can send, and it is closed by its owner.
     await expect(transport.send(Uint8Array.of(0), { interface: 'eth0', family: 4 })).resolves.toBeUndefined();
     await core.close();
-    await expect(transport.send(Uint8Array.of(0), { interface: 'eth0', family: 4 })).rejects.toMatchObject({ code: 'CLOSED' });
+    await expect(transport.send(Uint8Array.of(0), { interface: 'eth0', family: 4 })).rejects.toMatchObject({
+      code: 'CLOSED',
+    });
     expect(vi.getTimerCount()).toBe(0);
   });
 
   it('a Responder given a core and its own transport is refused with BAD_OPTION', () => {
     const transport = fakeTransport();
-    expect(() => new Responder({ core: new MdnsCore({ transport }), transport })).toThrow(expect.objectContaining({ code: 'BAD_OPTION' }));
+    expect(() => new Responder({ core: new MdnsCore({ transport }), transport })).toThrow(
+      expect.objectContaining({ code: 'BAD_OPTION' }),
+    );
   });
 
   it('start() is shared: the transport starts once however many consumers ask', async () => {
@@ -61,7 +69,17 @@ describe('MdnsCore', () => {
     void core.cache;
     const announce = (first: number, count: number): void =>
       transport.deliver({
-        data: encodePacket({ id: 0, flags: 0x8400, answers: Array.from({ length: count }, (_, i) => ({ name: `h${first + i}.local`, type: 'A' as const, class: 1, ttl: 120, data: PEER.address })) }),
+        data: encodePacket({
+          id: 0,
+          flags: 0x8400,
+          answers: Array.from({ length: count }, (_, i) => ({
+            name: `h${first + i}.local`,
+            type: 'A' as const,
+            class: 1,
+            ttl: 120,
+            data: PEER.address,
+          })),
+        }),
         interface: 'eth0',
         source: { ...PEER },
       });
@@ -89,7 +107,13 @@ describe('MdnsCore', () => {
     await vi.advanceTimersByTimeAsync(FIRST_ANNOUNCE);
     const service = await published;
     expect(responder.services).toEqual([service]);
-    expect({ port: service.port, txt: service.txt, subtypes: service.subtypes, host: service.host, state: service.state }).toEqual({
+    expect({
+      port: service.port,
+      txt: service.txt,
+      subtypes: service.subtypes,
+      host: service.host,
+      state: service.state,
+    }).toEqual({
       port: 8080,
       txt: { path: '/', flag: true },
       subtypes: ['_printer'],
@@ -111,19 +135,35 @@ describe('MdnsCore', () => {
   it('logger.debug hears each probe and how each query was answered; without it nothing is built', async () => {
     const transport = fakeTransport();
     const lines: string[] = [];
-    const responder = new Responder({ transport, hostName: 'testhost', random: () => 0.5, logger: { debug: (m) => lines.push(m) } });
+    const responder = new Responder({
+      transport,
+      hostName: 'testhost',
+      random: () => 0.5,
+      logger: { debug: (m) => lines.push(m) },
+    });
     const published = responder.publish(SPEC);
     await vi.advanceTimersByTimeAsync(FIRST_ANNOUNCE);
     await published;
     await vi.advanceTimersByTimeAsync(5000);
-    transport.deliver({ data: encodePacket({ id: 0, flags: 0, questions: [q(INSTANCE, 'SRV')] }), interface: 'eth0', source: { ...PEER } });
-    transport.deliver({ data: encodePacket({ id: 0, flags: 0, questions: [q('nobody.local', 'A')] }), interface: 'eth0', source: { ...PEER } });
+    transport.deliver({
+      data: encodePacket({ id: 0, flags: 0, questions: [q(INSTANCE, 'SRV')] }),
+      interface: 'eth0',
+      source: { ...PEER },
+    });
+    transport.deliver({
+      data: encodePacket({ id: 0, flags: 0, questions: [q('nobody.local', 'A')] }),
+      interface: 'eth0',
+      source: { ...PEER },
+    });
     await vi.advanceTimersByTimeAsync(10);
     expect(lines).toContain('probing host "testhost" (RFC 6762 §8.1)');
     expect(lines).toContain('probing service "Svc" (RFC 6762 §8.1)');
-    expect(lines).toContain(`query from ${PEER.address}|${PEER.port} on eth0 (${INSTANCE} SRV; 0 known answers): 1 answers, multicast at once`);
-    expect(lines).toContain(`query from ${PEER.address}|${PEER.port} on eth0 (nobody.local A; 0 known answers): nothing of ours answers it`);
+    expect(lines).toContain(
+      `query from ${PEER.address}|${PEER.port} on eth0 (${INSTANCE} SRV; 0 known answers): 1 answers, multicast at once`,
+    );
+    expect(lines).toContain(
+      `query from ${PEER.address}|${PEER.port} on eth0 (nobody.local A; 0 known answers): nothing of ours answers it`,
+    );
     await responder.close();
   });
 });
-

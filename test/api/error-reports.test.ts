@@ -19,7 +19,8 @@ describe('ErrorReports', () => {
   it('reports the first of a kind at once, counts the rest, and sums them up once when the interval ends', () => {
     const out: BoasterError[] = [];
     const reports = new ErrorReports(systemClock, (e) => out.push(e));
-    for (let i = 0; i < 1000; i++) reports.add(new TransportError('SOCKET_ERROR', `send ${i} failed`, { interfaceName: 'eth0' }));
+    for (let i = 0; i < 1000; i++)
+      reports.add(new TransportError('SOCKET_ERROR', `send ${i} failed`, { interfaceName: 'eth0' }));
     reports.add(new TransportError('SOCKET_ERROR', 'other interface', { interfaceName: 'eth1' }));
     expect(out.map((e) => e.message)).toEqual(['send 0 failed', 'other interface']);
     vi.advanceTimersByTime(ERROR_REPORT_INTERVAL_MS);
@@ -68,4 +69,3 @@ describe('ErrorReports', () => {
     }
   });
 });
-

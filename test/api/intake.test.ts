@@ -20,7 +20,8 @@ describe('Intake', () => {
     });
     intake.on('query', (i) => got.push(`query ${i.packet.questions[0]?.name}`));
     intake.on('response', (i) => got.push(`response ${i.packet.answers[0]?.name}`));
-    const from = (data: Uint8Array, port = 5353): void => transport.deliver({ data, interface: 'eth0', source: { address: PEER.address, port } });
+    const from = (data: Uint8Array, port = 5353): void =>
+      transport.deliver({ data, interface: 'eth0', source: { address: PEER.address, port } });
     const answer = [{ name: 'x.local', type: 'A' as const, class: 1, ttl: 120, data: '192.0.2.7' }];
     from(Uint8Array.of(1, 2, 3));
     from(encodePacket({ id: 0, flags: 0x2800, questions: [q('a.local', 'A')] })); // OPCODE 5 (UPDATE)

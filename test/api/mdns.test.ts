@@ -23,7 +23,14 @@ const enc = new TextEncoder();
 function peerRecords(txt: string, ttl = 120): ResourceRecord[] {
   return [
     { name: TYPE, type: 'PTR', class: 1, ttl: ttl === 0 ? 0 : 4500, data: INSTANCE },
-    { name: INSTANCE, type: 'SRV', class: 1, ttl, cacheFlush: true, data: { priority: 0, weight: 0, port: 631, target: 'peer.local' } },
+    {
+      name: INSTANCE,
+      type: 'SRV',
+      class: 1,
+      ttl,
+      cacheFlush: true,
+      data: { priority: 0, weight: 0, port: 631, target: 'peer.local' },
+    },
     { name: INSTANCE, type: 'TXT', class: 1, ttl: ttl === 0 ? 0 : 4500, cacheFlush: true, data: [enc.encode(txt)] },
     { name: 'peer.local', type: 'A', class: 1, ttl, cacheFlush: true, data: PEER.address },
     { name: 'peer.local', type: 'AAAA', class: 1, ttl, cacheFlush: true, data: 'fe80::99' },
@@ -35,7 +42,11 @@ async function setup() {
   const core = new MdnsCore({ transport, random: () => 0.5 });
   const mdns = new Mdns({ core, hostName: 'testhost' });
   const announce = (records: ResourceRecord[]): void =>
-    transport.deliver({ data: encodePacket({ id: 0, flags: 0x8400, answers: records }), interface: 'eth0', source: { ...PEER } });
+    transport.deliver({
+      data: encodePacket({ id: 0, flags: 0x8400, answers: records }),
+      interface: 'eth0',
+      source: { ...PEER },
+    });
   return { transport, core, mdns, announce };
 }
 
@@ -102,7 +113,9 @@ describe('Mdns.browse', () => {
     const { mdns, announce } = await setup();
     const browser = mdns.browse('_http._tcp');
     const events: string[] = [];
-    browser.on('found', (f) => events.push(`found ${f.name} ${f.type} ${f.domain} ${f.interface} IPv${f.family} ${Date.now() - T0}`));
+    browser.on('found', (f) =>
+      events.push(`found ${f.name} ${f.type} ${f.domain} ${f.interface} IPv${f.family} ${Date.now() - T0}`),
+    );
     browser.on('lost', (f) => events.push(`lost ${f.name} ${Date.now() - T0}`));
     browser.on('up', (s) => events.push(`up ${s.name}`));
     await vi.advanceTimersByTimeAsync(100);

@@ -18,7 +18,10 @@ import { BAD_OPTIONS, BAD_SPECS } from './bad-input-table.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = fileURLToPath(new URL('../../src/cli/boaster.ts', import.meta.url));
 const DRIVER = fileURLToPath(new URL('./bad-input-driver.ts', import.meta.url));
-const skip = labGate(['unshare', 'avahi-daemon', 'dbus-daemon', 'avahi-browse', 'avahi-publish'], "the user's edge on real sockets");
+const skip = labGate(
+  ['unshare', 'avahi-daemon', 'dbus-daemon', 'avahi-browse', 'avahi-publish'],
+  "the user's edge on real sockets",
+);
 
 describe.skipIf(skip)("the user's edge on real sockets", () => {
   let avahi: Avahi;
@@ -30,7 +33,14 @@ describe.skipIf(skip)("the user's edge on real sockets", () => {
     const h0 = lab().host(0);
     const r = await h0.run(process.execPath, ['--import', 'tsx', DRIVER, h0.ifname], { cwd: root, timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { options: Record<string, string>; specs: Record<string, string>; noInterface: string; unhandled: number; uncaught: number; published: string };
+    const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as {
+      options: Record<string, string>;
+      specs: Record<string, string>;
+      noInterface: string;
+      unhandled: number;
+      uncaught: number;
+      published: string;
+    };
     expect(out.options).toEqual(Object.fromEntries(BAD_OPTIONS.map(([label, , code]) => [label, code])));
     expect(out.specs).toEqual(Object.fromEntries(BAD_SPECS.map(([label, , code]) => [label, code])));
     expect(out.noInterface).toBe('NO_INTERFACE');
@@ -42,7 +52,23 @@ describe.skipIf(skip)("the user's edge on real sockets", () => {
     const held = await avahiPublish(avahi, { name: 'Taken Name', type: '_http._tcp', port: 8080 });
     try {
       const h0 = lab().host(0);
-      const pub = h0.spawn(process.execPath, ['--import', 'tsx', CLI, 'publish', 'Taken Name', '_http._tcp', '80', '--host', 'edgehost', '--interface', h0.ifname], { cwd: root, label: 'boaster-publish' });
+      const pub = h0.spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          CLI,
+          'publish',
+          'Taken Name',
+          '_http._tcp',
+          '80',
+          '--host',
+          'edgehost',
+          '--interface',
+          h0.ifname,
+        ],
+        { cwd: root, label: 'boaster-publish' },
+      );
       const established = await pub.waitForOutput(/Established under name '(.*?)'/, 20_000);
       expect(pub.stdout).toContain("Service name collision, renaming service to 'Taken Name (2)' (was 'Taken Name')");
       expect(established[1]).toBe('Taken Name (2)');
@@ -54,17 +80,28 @@ describe.skipIf(skip)("the user's edge on real sockets", () => {
   }, 60_000);
 
   it('boaster publish on an interface that does not exist exits 1 with NO_INTERFACE, never "Established"', async () => {
-    const r = await lab().host(0).run(process.execPath, ['--import', 'tsx', CLI, 'publish', 'Nowhere', '_http._tcp', '80', '--interface', 'nonexistent0'], { cwd: root, timeoutMs: 30_000 });
+    const r = await lab()
+      .host(0)
+      .run(
+        process.execPath,
+        ['--import', 'tsx', CLI, 'publish', 'Nowhere', '_http._tcp', '80', '--interface', 'nonexistent0'],
+        { cwd: root, timeoutMs: 30_000 },
+      );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/No interface to announce "Nowhere" on/);
     expect(r.stdout).not.toContain('Established');
   }, 40_000);
 
   it('SIGTERM on the example sends goodbyes: avahi-browse shows the removal at once', async () => {
-    const example = lab().host(0).spawn(process.execPath, ['--import', 'tsx', 'examples/announce-host.mjs'], { cwd: root, label: 'example' });
+    const example = lab()
+      .host(0)
+      .spawn(process.execPath, ['--import', 'tsx', 'examples/announce-host.mjs'], { cwd: root, label: 'example' });
     await example.waitForOutput(/Announced as "(.*?)" on /, 20_000);
     // Only the example publishes _boaster._tcp in this lab.
-    const browse = avahi.host.spawn('avahi-browse', ['-p', '-k', '_boaster._tcp'], { env: avahi.env, label: 'avahi-browse' });
+    const browse = avahi.host.spawn('avahi-browse', ['-p', '-k', '_boaster._tcp'], {
+      env: avahi.env,
+      label: 'avahi-browse',
+    });
     try {
       await browse.waitForOutput(/^\+;[^;]*;IPv4;boaster\\032on\\032/m, 15_000);
       const sent = Date.now();

@@ -59,7 +59,14 @@ describe('RecordCache', () => {
 
   it('cache-flush expires older records of the set in one second, keeps those of the last second and of other types (§10.2)', () => {
     const { cache, removed } = watched();
-    const a = (address: string): ResourceRecord => ({ name: 'a.local', type: 'A', class: 1, ttl: 120, cacheFlush: true, data: address });
+    const a = (address: string): ResourceRecord => ({
+      name: 'a.local',
+      type: 'A',
+      class: 1,
+      ttl: 120,
+      cacheFlush: true,
+      data: address,
+    });
     cache.absorb('eth0', PEER, [a('192.0.2.1'), txt('a.local', 'kept')]);
     vi.advanceTimersByTime(500);
     cache.absorb('eth0', PEER, [a('192.0.2.2')]);
@@ -78,7 +85,14 @@ describe('RecordCache', () => {
 
   it('a cache-flush address within a second of the first of its set flushes nothing (one announcement over two packets)', () => {
     const { cache, removed } = watched();
-    const a = (address: string): ResourceRecord => ({ name: 'h.local', type: 'A', class: 1, ttl: 120, cacheFlush: true, data: address });
+    const a = (address: string): ResourceRecord => ({
+      name: 'h.local',
+      type: 'A',
+      class: 1,
+      ttl: 120,
+      cacheFlush: true,
+      data: address,
+    });
     cache.absorb('eth0', PEER, [a('192.0.2.20')]);
     vi.advanceTimersByTime(800);
     cache.absorb('eth0', PEER, [a('192.0.2.21')]);
@@ -88,7 +102,11 @@ describe('RecordCache', () => {
 
   it('a TXT replaces the other TXT of its name however recent, so a stale answer sent after an update does not linger (RFC 6763 §6.8)', () => {
     const { cache } = watched();
-    const values = (): string[] => cache.atName('eth0', 'a.local').map((e) => (e.record.type === 'TXT' ? new TextDecoder().decode(e.record.data[0]) : '')).sort();
+    const values = (): string[] =>
+      cache
+        .atName('eth0', 'a.local')
+        .map((e) => (e.record.type === 'TXT' ? new TextDecoder().decode(e.record.data[0]) : ''))
+        .sort();
     cache.absorb('eth0', PEER, [txt('a.local', 'v=1', 4500)]);
     vi.advanceTimersByTime(6);
     cache.absorb('eth0', PEER, [txt('a.local', 'v=2', 4500)]);
@@ -141,10 +159,19 @@ describe('RecordCache', () => {
 
   it('is bounded: a new record evicts the one due to expire soonest', () => {
     const { cache, removed } = watched({ maxRecords: 3 });
-    cache.absorb('eth0', PEER, [ptr('long._http._tcp.local', 4500), ptr('short._http._tcp.local', 60), ptr('mid._http._tcp.local', 600)]);
+    cache.absorb('eth0', PEER, [
+      ptr('long._http._tcp.local', 4500),
+      ptr('short._http._tcp.local', 60),
+      ptr('mid._http._tcp.local', 600),
+    ]);
     cache.absorb('eth0', PEER, [ptr('new._http._tcp.local', 120)]);
     expect(removed.map(([, reason]) => reason)).toEqual(['evicted']);
-    expect(cache.atName('eth0', '_http._tcp.local').map((e) => e.record.data).sort()).toEqual(['long._http._tcp.local', 'mid._http._tcp.local', 'new._http._tcp.local']);
+    expect(
+      cache
+        .atName('eth0', '_http._tcp.local')
+        .map((e) => e.record.data)
+        .sort(),
+    ).toEqual(['long._http._tcp.local', 'mid._http._tcp.local', 'new._http._tcp.local']);
     expect(cache.stats).toEqual({ records: 3, evicted: 1 });
   });
 
@@ -160,8 +187,13 @@ describe('RecordCache', () => {
 
   it('stores records without their cache-flush bit and answers questions by type', () => {
     const { cache } = watched();
-    cache.absorb('eth0', PEER, [txt('a.local', 'x'), { name: 'A.local', type: 'A', class: 1, ttl: 120, cacheFlush: true, data: '192.0.2.20' }]);
-    expect(cache.answers('eth0', { name: 'a.local', type: 'A' }, 'a.local').map((e) => [e.record.type, e.record.cacheFlush])).toEqual([['A', false]]);
+    cache.absorb('eth0', PEER, [
+      txt('a.local', 'x'),
+      { name: 'A.local', type: 'A', class: 1, ttl: 120, cacheFlush: true, data: '192.0.2.20' },
+    ]);
+    expect(
+      cache.answers('eth0', { name: 'a.local', type: 'A' }, 'a.local').map((e) => [e.record.type, e.record.cacheFlush]),
+    ).toEqual([['A', false]]);
     expect(cache.answers('eth0', { name: 'a.local', type: 'ANY' }, 'a.local')).toHaveLength(2);
     vi.advanceTimersByTime(30_500);
     expect(cache.remainingTtl(cache.atName('eth0', 'a.local')[0] as CachedRecord)).toBe(89);

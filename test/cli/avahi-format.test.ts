@@ -4,7 +4,14 @@
  * quoting, and the +, = and - lines of -p.
  */
 import { describe, expect, it } from 'vitest';
-import { avahiEscapeLabel, parsableBrowseLine, parsableResolvedLine, resolveHostLine, txtColumn, typeColumn } from '../../src/cli/avahi-format.js';
+import {
+  avahiEscapeLabel,
+  parsableBrowseLine,
+  parsableResolvedLine,
+  resolveHostLine,
+  txtColumn,
+  typeColumn,
+} from '../../src/cli/avahi-format.js';
 import type { ServiceInstance } from '../../src/querier/service-view.js';
 
 const enc = new TextEncoder();
@@ -54,10 +61,18 @@ describe('columns and lines', () => {
 
   it('prints + = - lines as avahi-browse -p does', () => {
     const place = { interface: 'eth0', family: 4 as const };
-    expect(parsableBrowseLine('+', place, service, true)).toBe('+;eth0;IPv4;B\\195\\188ro\\032Drucker\\.\\0322;_http._tcp;local');
-    expect(parsableBrowseLine('-', place, service, false)).toBe('-;eth0;IPv4;B\\195\\188ro\\032Drucker\\.\\0322;Web Site;local');
-    expect(parsableResolvedLine(place, service, true)).toBe('=;eth0;IPv4;B\\195\\188ro\\032Drucker\\.\\0322;_http._tcp;local;peer.local;192.0.2.20;631;"flag" "a=1"');
-    expect(parsableResolvedLine({ interface: 'eth0', family: 6 }, service, true)).toContain(';peer.local;fe80::99;631;');
+    expect(parsableBrowseLine('+', place, service, true)).toBe(
+      '+;eth0;IPv4;B\\195\\188ro\\032Drucker\\.\\0322;_http._tcp;local',
+    );
+    expect(parsableBrowseLine('-', place, service, false)).toBe(
+      '-;eth0;IPv4;B\\195\\188ro\\032Drucker\\.\\0322;Web Site;local',
+    );
+    expect(parsableResolvedLine(place, service, true)).toBe(
+      '=;eth0;IPv4;B\\195\\188ro\\032Drucker\\.\\0322;_http._tcp;local;peer.local;192.0.2.20;631;"flag" "a=1"',
+    );
+    expect(parsableResolvedLine({ interface: 'eth0', family: 6 }, service, true)).toContain(
+      ';peer.local;fe80::99;631;',
+    );
   });
 
   it('prints name<TAB>address as avahi-resolve -n does', () => {

@@ -17,7 +17,10 @@ import { useLab } from '../lab/use-lab.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = fileURLToPath(new URL('../../src/cli/boaster.ts', import.meta.url));
 
-const skip = labGate(['unshare', 'avahi-daemon', 'dbus-daemon', 'avahi-browse', 'avahi-resolve'], 'boaster browse and resolve beside avahi-browse and avahi-resolve');
+const skip = labGate(
+  ['unshare', 'avahi-daemon', 'dbus-daemon', 'avahi-browse', 'avahi-resolve'],
+  'boaster browse and resolve beside avahi-browse and avahi-resolve',
+);
 
 const SERVICES = [
   { name: 'Büro Drucker. 2', type: '_http._tcp', port: 8080, txt: ['path=/print', 'flag'] },
@@ -26,7 +29,13 @@ const SERVICES = [
 ];
 
 /** An instance whose SRV names a host nobody announces: found, never resolved. */
-const UNRESOLVABLE = { name: 'no host', type: '_ipp._tcp', port: 631, txt: ['x=1'], targetHost: 'nobody-announces-this.local' };
+const UNRESOLVABLE = {
+  name: 'no host',
+  type: '_ipp._tcp',
+  port: 631,
+  txt: ['x=1'],
+  targetHost: 'nobody-announces-this.local',
+};
 
 /** The + and = lines of a -p run, sorted (the order of arrival differs). */
 function rows(stdout: string): string[] {
@@ -47,7 +56,10 @@ describe.skipIf(skip)('boaster browse and resolve print what avahi-browse and av
     published.push(await avahiPublish(publisher, UNRESOLVABLE));
   });
 
-  const boaster = (args: string[]) => lab().host(0).run(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: root, timeoutMs: 30_000 });
+  const boaster = (args: string[]) =>
+    lab()
+      .host(0)
+      .run(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: root, timeoutMs: 30_000 });
   const avahi = (cmd: string, args: string[]) => watcher.host.run(cmd, args, { env: watcher.env, timeoutMs: 30_000 });
 
   it('-k -r -p -t: the same + and = lines, names escaped as avahi escapes them', async () => {

@@ -78,11 +78,23 @@ export const AT = {
 
 function block(family: Family, n: Names): Step[] {
   const base = BLOCK_START[family];
-  const step = (at: number, label: string, packet: Packet, extra: Partial<Step> = {}): Step => ({ at: base + at, label: tag(label, family), family, packet, ...extra });
+  const step = (at: number, label: string, packet: Packet, extra: Partial<Step> = {}): Step => ({
+    at: base + at,
+    label: tag(label, family),
+    family,
+    packet,
+    ...extra,
+  });
   const srvQ = question(n.instance, 'SRV');
   const ptrQ = question(n.serviceType, 'PTR');
   const ours = (ttl: number): Answer => ({ type: 'PTR', name: n.serviceType, class: 'IN', ttl, data: n.instance });
-  const stranger: Answer = { type: 'PTR', name: n.serviceType, class: 'IN', ttl: PTR_TTL_FULL, data: `Someone Else.${n.serviceType}` };
+  const stranger: Answer = {
+    type: 'PTR',
+    name: n.serviceType,
+    class: 'IN',
+    ttl: PTR_TTL_FULL,
+    data: `Someone Else.${n.serviceType}`,
+  };
   const unicastTo = family === 4 ? n.targetV4 : `${n.targetV6 ?? ''}%${n.ifname}`;
   const steps: Step[] = [
     // §6.7: from an ephemeral port, straight to the target.
@@ -103,7 +115,11 @@ function block(family: Family, n: Names): Step[] {
     step(AT.dupLow, 'dup-low', query([ptrQ])),
     step(AT.dupLow + 1, 'dup-low-answer', response([ours(PTR_TTL_LOW)])),
     // §6, §6.4: three questions, one response where possible.
-    step(AT.multi, 'multi', query([srvQ, question(n.instance, 'TXT'), question(n.hostName, family === 4 ? 'A' : 'AAAA')])),
+    step(
+      AT.multi,
+      'multi',
+      query([srvQ, question(n.instance, 'TXT'), question(n.hostName, family === 4 ? 'A' : 'AAAA')]),
+    ),
     // RFC 6763 §12: PTR → SRV, TXT, addresses in additional.
     step(AT.additional, 'additional', query([ptrQ])),
     // §6.1: a type the name does not have → NSEC.
@@ -121,6 +137,7 @@ function block(family: Family, n: Names): Step[] {
 export function basicPlan(n: Names): Step[] {
   const srvQ = question(n.instance, 'SRV');
   const early: Step[] = [{ at: 0, label: tag('qu-early', 4), family: 4, qu: true, packet: query([srvQ]) }];
-  if (n.targetV6 !== undefined) early.push({ at: 600, label: tag('qu-early', 6), family: 6, qu: true, packet: query([srvQ]) });
+  if (n.targetV6 !== undefined)
+    early.push({ at: 600, label: tag('qu-early', 6), family: 6, qu: true, packet: query([srvQ]) });
   return [...early, ...block(4, n), ...(n.targetV6 !== undefined ? block(6, n) : [])];
 }

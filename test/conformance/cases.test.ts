@@ -17,7 +17,19 @@ const INSTANCE = 'Conformance Test._boaster-conf._tcp.local';
 
 function packet(at: number, p: Packet, src = TARGET): MdnsPacket {
   const payload = dnsPacket.encode(p);
-  return { time: (at - T) / 1000, at, family: 4, src, dst: '224.0.0.251', srcPort: 5353, dstPort: 5353, ttl: 255, payload, msg: dnsPacket.decode(payload), decodeError: undefined };
+  return {
+    time: (at - T) / 1000,
+    at,
+    family: 4,
+    src,
+    dst: '224.0.0.251',
+    srcPort: 5353,
+    dstPort: 5353,
+    ttl: 255,
+    payload,
+    msg: dnsPacket.decode(payload),
+    decodeError: undefined,
+  };
 }
 
 function probe(at: number, name = INSTANCE): MdnsPacket {
@@ -32,7 +44,15 @@ function run(scenario: ScenarioName, packets: MdnsPacket[], reacts: TesterReact[
   return {
     scenario,
     target: 'boaster',
-    names: { instance: INSTANCE, serviceType: '_boaster-conf._tcp.local', subtype: undefined, hostName: 'h.local', targetV4: TARGET, targetV6: undefined, ifname: 'eth0' },
+    names: {
+      instance: INSTANCE,
+      serviceType: '_boaster-conf._tcp.local',
+      subtype: undefined,
+      hostName: 'h.local',
+      targetV4: TARGET,
+      targetV6: undefined,
+      ifname: 'eth0',
+    },
     targetAddresses: new Set([TARGET]),
     testerAddresses: new Set(['192.0.2.11']),
     packets,
@@ -59,7 +79,10 @@ describe('conformance cases on made-up observations', () => {
   it('chattiness: silence in the idle window passes, one announcement in it fails', () => {
     const quiet = chattiness.judge({ basic: run('basic', [probe(T - 4000)]) });
     expect(quiet.status).toBe('PASS');
-    const announcement = packet(T + (IDLE_FROM_MS + IDLE_TO_MS) / 2, { type: 'response', answers: [{ name: 'h.local', type: 'A', class: 'IN', ttl: 120, data: TARGET }] });
+    const announcement = packet(T + (IDLE_FROM_MS + IDLE_TO_MS) / 2, {
+      type: 'response',
+      answers: [{ name: 'h.local', type: 'A', class: 'IN', ttl: 120, data: TARGET }],
+    });
     const chatty = chattiness.judge({ basic: run('basic', [announcement]) });
     expect(chatty.status).toBe('FAIL');
     expect(chatty.detail).toMatch(/while idle/);
@@ -67,12 +90,24 @@ describe('conformance cases on made-up observations', () => {
 
   it('probe-denial: probes 5 s apart after the 15th denial pass; 200 ms apart fail', () => {
     const denialsAt = Array.from({ length: 15 }, (_, i) => T + i * 200);
-    const reacts = denialsAt.map((at, i) => ({ label: 'deny', at: at + 1, name: `Conformance Test (${i + 1})._boaster-conf._tcp.local` }));
+    const reacts = denialsAt.map((at, i) => ({
+      label: 'deny',
+      at: at + 1,
+      name: `Conformance Test (${i + 1})._boaster-conf._tcp.local`,
+    }));
     const names = (i: number): string => `Conformance Test (${i + 1})._boaster-conf._tcp.local`;
     const early = denialsAt.map((at, i) => probe(at, names(i)));
-    const limited = probeDenial.judge({ 'probe-denial': run('probe-denial', [...early, probe(T + 3000 + 5000, names(15)), probe(T + 3000 + 10_000, names(16))], reacts) });
+    const limited = probeDenial.judge({
+      'probe-denial': run(
+        'probe-denial',
+        [...early, probe(T + 3000 + 5000, names(15)), probe(T + 3000 + 10_000, names(16))],
+        reacts,
+      ),
+    });
     expect(limited.status, limited.detail).toBe('PASS');
-    const storm = probeDenial.judge({ 'probe-denial': run('probe-denial', [...early, probe(T + 3000, names(15)), probe(T + 3200, names(16))], reacts) });
+    const storm = probeDenial.judge({
+      'probe-denial': run('probe-denial', [...early, probe(T + 3000, names(15)), probe(T + 3200, names(16))], reacts),
+    });
     expect(storm.status).toBe('FAIL');
     expect(storm.detail).toMatch(/ms apart \(§8\.1/);
   });

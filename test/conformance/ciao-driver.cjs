@@ -191,11 +191,15 @@ function parseConfig() {
     throw new Error('"txt" must be an object');
   }
   const subtypes = [...(cfg.subtype !== undefined ? [cfg.subtype] : []), ...(cfg.subtypes ?? [])];
-  if (subtypes.some((t) => typeof t !== 'string' || !t.replace(/^_/, ''))) throw new Error('"subtype(s)" must be non-empty strings');
+  if (subtypes.some((t) => typeof t !== 'string' || !t.replace(/^_/, '')))
+    throw new Error('"subtype(s)" must be non-empty strings');
   if (cfg.hostName !== undefined && (typeof cfg.hostName !== 'string' || !cfg.hostName)) {
     throw new Error('"hostName" must be a non-empty string');
   }
-  if (cfg.interfaces !== undefined && (!Array.isArray(cfg.interfaces) || cfg.interfaces.some((i) => typeof i !== 'string'))) {
+  if (
+    cfg.interfaces !== undefined &&
+    (!Array.isArray(cfg.interfaces) || cfg.interfaces.some((i) => typeof i !== 'string'))
+  ) {
     throw new Error('"interfaces" must be an array of strings');
   }
   const num = (v, d, what) => {
@@ -255,7 +259,8 @@ async function main() {
 
   const responderOptions = {};
   if (cfg.interfaces) responderOptions.interface = cfg.interfaces;
-  if (cfg.ipv6) responderOptions.advertiseIpv6 = true; // ciao default: IPv4 sockets only
+  if (cfg.ipv6)
+    responderOptions.advertiseIpv6 = true; // ciao default: IPv4 sockets only
   else responderOptions.disableIpv6 = true; // no AAAA records, no IPv6-only interfaces
   if (!cfg.ipv4) responderOptions.advertiseIpv4 = false;
   responder = ciao.getResponder(responderOptions);

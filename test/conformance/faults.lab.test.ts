@@ -17,7 +17,10 @@ const RUN_TIMEOUT_MS = 6 * 60_000;
  * to on-demand runs: it would need a basic scenario of its own.
  */
 const RUNS: readonly { faults: FaultName[]; control?: string }[] = [
-  { faults: ['probe-two', 'no-cache-flush', 'ignore-known-answers', 'legacy-ttl', 'chatty', 'case-sensitive'], control: 'unique-reply-timing' },
+  {
+    faults: ['probe-two', 'no-cache-flush', 'ignore-known-answers', 'legacy-ttl', 'chatty', 'case-sensitive'],
+    control: 'unique-reply-timing',
+  },
   { faults: ['no-goodbye'] },
 ];
 

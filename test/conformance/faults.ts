@@ -9,7 +9,13 @@
 import { EventEmitter } from 'eventemitter3';
 import { FLAG_RESPONSE } from '../../src/constants.js';
 import type { NetworkInterface } from '../../src/transport/interfaces.js';
-import type { ReceivedPacket, SendTarget, Transport, TransportEvents, TransportStats } from '../../src/transport/transport.js';
+import type {
+  ReceivedPacket,
+  SendTarget,
+  Transport,
+  TransportEvents,
+  TransportStats,
+} from '../../src/transport/transport.js';
 import { decodePacket } from '../../src/wire/decode.js';
 import { encodePacket } from '../../src/wire/encode.js';
 import type { Packet } from '../../src/wire/model.js';
@@ -107,16 +113,26 @@ export class FaultyTransport extends EventEmitter<TransportEvents> implements Tr
       out = { ...out, answers: strip(out.answers), additionals: strip(out.additionals) };
     }
     if (response && this.faults.has('legacy-ttl') && target.port !== undefined && target.port !== 5353) {
-      const full = (rs: Packet['answers']): Packet['answers'] => rs.map((r) => (r.type === 'OPT' ? r : { ...r, ttl: 120 }));
+      const full = (rs: Packet['answers']): Packet['answers'] =>
+        rs.map((r) => (r.type === 'OPT' ? r : { ...r, ttl: 120 }));
       out = { ...out, answers: full(out.answers), additionals: full(out.additionals) };
     }
-    if (response && this.faults.has('no-goodbye') && out.answers.length > 0 && out.answers.every((r) => r.ttl === 0)) return;
+    if (response && this.faults.has('no-goodbye') && out.answers.length > 0 && out.answers.every((r) => r.ttl === 0))
+      return;
     const bytes = out === packet ? data : encodePacket(out);
     // An announcement carrying the host's address records (boaster packs the host and the
     // services that probed with it into one): what `chatty` repeats.
-    const announcesHost = out.answers.length > 0 && out.answers.every((r) => r.ttl > 0) && out.answers.some((r) => r.type === 'A' || r.type === 'AAAA');
+    const announcesHost =
+      out.answers.length > 0 &&
+      out.answers.every((r) => r.ttl > 0) &&
+      out.answers.some((r) => r.type === 'A' || r.type === 'AAAA');
     if (response && target.address === undefined && out.questions.length === 0 && announcesHost) {
-      this.hostAnnouncement = [...this.hostAnnouncement.filter((s) => s.target.interface !== target.interface || s.target.family !== target.family), { data: bytes, target }];
+      this.hostAnnouncement = [
+        ...this.hostAnnouncement.filter(
+          (s) => s.target.interface !== target.interface || s.target.family !== target.family,
+        ),
+        { data: bytes, target },
+      ];
     }
     if (response && this.faults.has('slow-replies')) await new Promise((r) => setTimeout(r, SLOW_MS));
     await this.inner.send(bytes, target);

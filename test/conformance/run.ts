@@ -34,7 +34,9 @@ async function main(): Promise<number> {
   const faults = split(values.fault);
   const badFaults = faults.filter((f) => !isFault(f));
   if (bad.length > 0 || badFaults.length > 0) {
-    process.stderr.write(`unknown ${bad.length ? `target(s) ${bad.join(', ')}; known: ${TARGET_NAMES.join(', ')}` : `fault(s) ${badFaults.join(', ')}`}\n`);
+    process.stderr.write(
+      `unknown ${bad.length ? `target(s) ${bad.join(', ')}; known: ${TARGET_NAMES.join(', ')}` : `fault(s) ${badFaults.join(', ')}`}\n`,
+    );
     return 2;
   }
   const cases = split(values.case);

@@ -12,7 +12,15 @@ import { readMdnsPackets, type MdnsPacket } from './packets.js';
 import { runTester, type TesterPlan, type TesterRun } from './tester.js';
 import { hostLabelOf, TARGETS, type RunningTarget, type ServiceSpec, type TargetName } from './targets.js';
 
-export type ScenarioName = 'basic' | 'shared-timing' | 'tiebreak-lose' | 'tiebreak-win' | 'probe-denial' | 'late-conflict' | 'name-change' | 'hot-plug';
+export type ScenarioName =
+  | 'basic'
+  | 'shared-timing'
+  | 'tiebreak-lose'
+  | 'tiebreak-win'
+  | 'probe-denial'
+  | 'late-conflict'
+  | 'name-change'
+  | 'hot-plug';
 
 /** Names and addresses a scenario works with. */
 export interface Names {
@@ -96,7 +104,12 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** Run `scenario` against `target` publishing `spec`; never throws (failures land in `error`). */
-export async function runScenario(scenario: Scenario, targetName: TargetName, spec: ServiceSpec, faults: readonly string[] = []): Promise<ScenarioRun> {
+export async function runScenario(
+  scenario: Scenario,
+  targetName: TargetName,
+  spec: ServiceSpec,
+  faults: readonly string[] = [],
+): Promise<ScenarioRun> {
   const target = TARGETS[targetName];
   let lab: Lab | undefined;
   let capture: Capture | undefined;
@@ -106,7 +119,9 @@ export async function runScenario(scenario: Scenario, targetName: TargetName, sp
   let packets: MdnsPacket[] = [];
   const marks: Record<string, number> = {};
   const dig: Record<string, DigResult> = {};
-  const svc: ServiceSpec = target.subtypes ? spec : { name: spec.name, type: spec.type, port: spec.port, txt: spec.txt };
+  const svc: ServiceSpec = target.subtypes
+    ? spec
+    : { name: spec.name, type: spec.type, port: spec.port, txt: spec.txt };
   let names: Names | undefined;
   const targetAddresses = new Set<string>();
   const testerAddresses = new Set<string>();
@@ -168,10 +183,24 @@ export async function runScenario(scenario: Scenario, targetName: TargetName, sp
         live();
         const server = family === 4 ? n.targetV4 : `${n.targetV6 ?? ''}%${n.ifname}`;
         // dig wants presentation format: the space of the instance label escaped.
-        const args = [`-${family}`, '+time=2', '+tries=1', '-p', '5353', `@${server}`, name.replace(/ /g, '\\032'), type];
+        const args = [
+          `-${family}`,
+          '+time=2',
+          '+tries=1',
+          '-p',
+          '5353',
+          `@${server}`,
+          name.replace(/ /g, '\\032'),
+          type,
+        ];
         const d = await h1.run('dig', args, { timeoutMs: 10_000 });
         const output = `${d.stdout}${d.stderr}`;
-        dig[label] = { command: `dig ${args.join(' ')}`, status: /status: (\w+)/.exec(output)?.[1], formerr: /FORMERR/.test(output), output };
+        dig[label] = {
+          command: `dig ${args.join(' ')}`,
+          status: /status: (\w+)/.exec(output)?.[1],
+          formerr: /FORMERR/.test(output),
+          output,
+        };
       },
     };
     try {
@@ -182,7 +211,10 @@ export async function runScenario(scenario: Scenario, targetName: TargetName, sp
     }
     marks.stop = Date.now();
     const r = running as RunningTarget | undefined;
-    if (r) await withTimeout(r.stop(), STOP_TIMEOUT_MS, `${targetName} stop`).catch((e: unknown) => (error ??= `stop: ${message(e)}`));
+    if (r)
+      await withTimeout(r.stop(), STOP_TIMEOUT_MS, `${targetName} stop`).catch(
+        (e: unknown) => (error ??= `stop: ${message(e)}`),
+      );
     await new Promise((r2) => setTimeout(r2, 300)); // let the goodbyes reach the capture
     const file = await capture.stop();
     capture = undefined;
@@ -197,7 +229,15 @@ export async function runScenario(scenario: Scenario, targetName: TargetName, sp
   return {
     scenario: scenario.name,
     target: targetName,
-    names: names ?? { instance: '', serviceType: '', subtype: undefined, hostName: '', targetV4: '', targetV6: undefined, ifname: '' },
+    names: names ?? {
+      instance: '',
+      serviceType: '',
+      subtype: undefined,
+      hostName: '',
+      targetV4: '',
+      targetV6: undefined,
+      ifname: '',
+    },
     targetAddresses,
     testerAddresses,
     packets,
@@ -213,6 +253,8 @@ export async function runScenario(scenario: Scenario, targetName: TargetName, sp
 export async function setCarrier(ctx: ScenarioContext, up: boolean): Promise<void> {
   const nic = ctx.h0.interfaces[0];
   if (!nic) throw new Error('h0 has no interface');
-  const r = await runCommand('ip', ['-n', nic.link.netns, 'link', 'set', nic.peer, up ? 'up' : 'down'], { timeoutMs: 5_000 });
+  const r = await runCommand('ip', ['-n', nic.link.netns, 'link', 'set', nic.peer, up ? 'up' : 'down'], {
+    timeoutMs: 5_000,
+  });
   if (r.code !== 0) throw new Error(`ip link set ${nic.peer} ${up ? 'up' : 'down'}: ${r.stderr.trim()}`);
 }

@@ -28,7 +28,14 @@ export function exactly(name: string): string {
   return name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-const srv = (name: string, port: number, target: string, ttl = 120): Answer => ({ type: 'SRV', name, class: 'IN', ttl, flush: true, data: { priority: 0, weight: 0, port, target } });
+const srv = (name: string, port: number, target: string, ttl = 120): Answer => ({
+  type: 'SRV',
+  name,
+  class: 'IN',
+  ttl,
+  flush: true,
+  data: { priority: 0, weight: 0, port, target },
+});
 
 async function ready(ctx: ScenarioContext): Promise<void> {
   const target = ctx.startTarget();
@@ -41,7 +48,11 @@ const basic: Scenario = {
   async run(ctx) {
     await ready(ctx);
     await sleep(AFTER_READY_MS);
-    await ctx.tester({ durationMs: BASIC_DURATION_MS, ipv6: ctx.names.targetV6 !== undefined, steps: basicPlan(ctx.names) });
+    await ctx.tester({
+      durationMs: BASIC_DURATION_MS,
+      ipv6: ctx.names.targetV6 !== undefined,
+      steps: basicPlan(ctx.names),
+    });
     await ctx.dig('v4', 4, ctx.names.instance, 'SRV');
     if (ctx.names.targetV6 !== undefined) await ctx.dig('v6', 6, ctx.names.instance, 'SRV');
   },
@@ -78,21 +89,36 @@ function claim(n: Names, later: boolean): Answer[] {
   // SRV; a TXT holding one empty string (a single 0 byte) is earlier than any
   // set holding something more.
   return later
-    ? [{ type: 'SRV', name, class: 'IN', ttl: 120, flush: true, data: { priority: 65535, weight: 0, port: 65535, target: 'zz-tester.local' } }]
+    ? [
+        {
+          type: 'SRV',
+          name,
+          class: 'IN',
+          ttl: 120,
+          flush: true,
+          data: { priority: 65535, weight: 0, port: 65535, target: 'zz-tester.local' },
+        },
+      ]
     : [{ type: 'TXT', name, class: 'IN', ttl: 4500, data: [''] }];
 }
 
 /** A probe: QU question of type ANY, the proposed records in authority without the cache-flush bit (§8.1, §10.2). */
 function probe(name: string, records: Answer[]): Packet {
-  return { type: 'query', id: 0, flags: 0, questions: [question(name, 'ANY')], authorities: records.map((r) => ({ ...r, flush: false }) as Answer) };
+  return {
+    type: 'query',
+    id: 0,
+    flags: 0,
+    questions: [question(name, 'ANY')],
+    authorities: records.map((r) => ({ ...r, flush: false }) as Answer),
+  };
 }
 
 function tiebreak(name: ScenarioName, testerWins: boolean): Scenario {
   return {
     name,
     about: testerWins
-      ? 'tester probes the name (upper case) with later data at the target\'s first probe, then probes on, announces and defends'
-      : 'tester probes the name with earlier data at the target\'s first probe',
+      ? "tester probes the name (upper case) with later data at the target's first probe, then probes on, announces and defends"
+      : "tester probes the name with earlier data at the target's first probe",
     async run(ctx) {
       const n = ctx.names;
       const records = claim(n, testerWins);
@@ -116,7 +142,14 @@ function tiebreak(name: ScenarioName, testerWins: boolean): Scenario {
             // the §8.2 tiebreak shows itself by probing on).
             { label: 'defend', match: onFirstProbe, skip: 3, respond: [{ after: 0, packet: response(records) }] },
           ]
-        : [{ label: 'claim', match: onFirstProbe, max: 1, respond: [{ after: 0, packet: probe(upper, records), qu: true }] }];
+        : [
+            {
+              label: 'claim',
+              match: onFirstProbe,
+              max: 1,
+              respond: [{ after: 0, packet: probe(upper, records), qu: true }],
+            },
+          ];
       const tester = ctx.tester({ durationMs: TIEBREAK_MS + 2000, reactions });
       await sleep(1500); // the tester is listening
       ctx.startTarget();
@@ -168,8 +201,19 @@ const lateConflict: Scenario = {
         { at: LATE_A_AT + LOST_NAME_QUERY_AFTER_MS, label: 'old-host', packet: query([question(n.hostName, 'A')]) },
       ],
       reactions: [
-        { label: 'defend-srv', match: { qr: false, name: exactly(n.instance), type: 'ANY', authority: true }, from: LATE_SRV_AT, until: LATE_A_AT, respond: [{ after: 0, packet: response([theirSrv]) }] },
-        { label: 'defend-a', match: { qr: false, name: exactly(n.hostName), type: 'ANY', authority: true }, from: LATE_A_AT, respond: [{ after: 0, packet: response([theirA]) }] },
+        {
+          label: 'defend-srv',
+          match: { qr: false, name: exactly(n.instance), type: 'ANY', authority: true },
+          from: LATE_SRV_AT,
+          until: LATE_A_AT,
+          respond: [{ after: 0, packet: response([theirSrv]) }],
+        },
+        {
+          label: 'defend-a',
+          match: { qr: false, name: exactly(n.hostName), type: 'ANY', authority: true },
+          from: LATE_A_AT,
+          respond: [{ after: 0, packet: response([theirA]) }],
+        },
       ],
     });
   },
@@ -187,7 +231,12 @@ const nameChange: Scenario = {
     const tester = ctx.tester({
       durationMs: 12_000,
       reactions: [
-        { label: 'same-question', match: { qr: false, name: exactly(newName), type: 'ANY', authority: true }, max: 1, respond: [{ after: 0, packet: query([question(newName, 'ANY')]) }] },
+        {
+          label: 'same-question',
+          match: { qr: false, name: exactly(newName), type: 'ANY', authority: true },
+          max: 1,
+          respond: [{ after: 0, packet: query([question(newName, 'ANY')]) }],
+        },
       ],
     });
     await sleep(AFTER_READY_MS);

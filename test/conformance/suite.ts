@@ -9,7 +9,13 @@ import { SCENARIOS } from './scenarios.js';
 import type { ServiceSpec, TargetName } from './targets.js';
 
 /** The service every scenario publishes. */
-export const SERVICE: ServiceSpec = { name: 'Conformance Test', type: '_boaster-conf._tcp', port: 4242, txt: { a: '1' }, subtype: '_conf' };
+export const SERVICE: ServiceSpec = {
+  name: 'Conformance Test',
+  type: '_boaster-conf._tcp',
+  port: 4242,
+  txt: { a: '1' },
+  subtype: '_conf',
+};
 
 export interface SuiteOptions {
   /** Case names to judge (default all); only the scenarios they need run. */
@@ -33,7 +39,8 @@ export interface TargetResult {
 export function selectCases(names?: readonly string[]): ConformanceCase[] {
   if (!names || names.length === 0) return [...CASES];
   const unknown = names.filter((n) => !CASES.some((c) => c.name === n));
-  if (unknown.length > 0) throw new Error(`unknown case(s) ${unknown.join(', ')}; known: ${CASES.map((c) => c.name).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown case(s) ${unknown.join(', ')}; known: ${CASES.map((c) => c.name).join(', ')}`);
   return CASES.filter((c) => names.includes(c.name));
 }
 
@@ -43,7 +50,11 @@ function judge(c: ConformanceCase, runs: Runs): CaseResult {
     const r = c.judge(runs);
     const broken = c.scenarios.map((s) => runs[s]).filter((run) => run?.error !== undefined);
     if (broken.length > 0 && r.status !== 'FAIL') {
-      return { ...r, status: 'ERROR', detail: `${r.detail} [scenario error: ${broken.map((b) => `${b?.scenario}: ${b?.error}`).join('; ')}]` };
+      return {
+        ...r,
+        status: 'ERROR',
+        detail: `${r.detail} [scenario error: ${broken.map((b) => `${b?.scenario}: ${b?.error}`).join('; ')}]`,
+      };
     }
     return r;
   } catch (e) {
@@ -62,7 +73,12 @@ export async function runTarget(target: TargetName, options: SuiteOptions = {}):
     const run = await runScenario(SCENARIOS[name], target, SERVICE, options.faults ?? []);
     runs[name] = run;
     options.onScenario?.(run);
-    scenarios.push({ name, seconds: Math.round((Date.now() - t0) / 1000), packets: run.packets.length, ...(run.error ? { error: run.error } : {}) });
+    scenarios.push({
+      name,
+      seconds: Math.round((Date.now() - t0) / 1000),
+      packets: run.packets.length,
+      ...(run.error ? { error: run.error } : {}),
+    });
     if (run.error) options.log?.(`    error: ${run.error}\n    target output: ${run.output.slice(-600)}`);
   }
   return { target, faults: options.faults ?? [], cases: cases.map((c) => judge(c, runs)), scenarios };

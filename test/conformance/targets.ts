@@ -98,12 +98,23 @@ const boaster: Target = {
   subtypes: true,
   start(host, svc, opts) {
     const hostName = hostLabelOf('boaster', host);
-    const cfg = { name: svc.name, type: svc.type, port: svc.port, txt: svc.txt, hostName, ...(svc.subtype ? { subtype: svc.subtype } : {}) };
-    const proc = host.spawn(process.execPath, ['--import', 'tsx', 'test/conformance/boaster-driver.ts', JSON.stringify(cfg)], {
-      cwd: REPO_ROOT,
-      label: `boaster@${host.name}`,
-      env: { BOASTER_CONF_FAULTS: (opts.faults ?? []).join(',') },
-    });
+    const cfg = {
+      name: svc.name,
+      type: svc.type,
+      port: svc.port,
+      txt: svc.txt,
+      hostName,
+      ...(svc.subtype ? { subtype: svc.subtype } : {}),
+    };
+    const proc = host.spawn(
+      process.execPath,
+      ['--import', 'tsx', 'test/conformance/boaster-driver.ts', JSON.stringify(cfg)],
+      {
+        cwd: REPO_ROOT,
+        label: `boaster@${host.name}`,
+        env: { BOASTER_CONF_FAULTS: (opts.faults ?? []).join(',') },
+      },
+    );
     return lineDriver(proc, hostName, opts.timeoutMs);
   },
 };
@@ -116,8 +127,21 @@ const ciao: Target = {
     const hostName = hostLabelOf('ciao', host);
     const [, name = svc.type, protocol = 'tcp'] = /^_([^.]+)\._(tcp|udp)$/.exec(svc.type) ?? [];
     // ciao needs the interfaces named: it misreads veth names (`eth0@if3`) and would serve only loopback.
-    const cfg = { name: svc.name, type: name, protocol, port: svc.port, txt: svc.txt, hostName, interfaces: host.interfaces.map((i) => i.ifname), ipv6: true, ...(svc.subtype ? { subtype: svc.subtype } : {}) };
-    const proc = host.spawn(process.execPath, ['test/conformance/ciao-driver.cjs', JSON.stringify(cfg)], { cwd: REPO_ROOT, label: `ciao@${host.name}` });
+    const cfg = {
+      name: svc.name,
+      type: name,
+      protocol,
+      port: svc.port,
+      txt: svc.txt,
+      hostName,
+      interfaces: host.interfaces.map((i) => i.ifname),
+      ipv6: true,
+      ...(svc.subtype ? { subtype: svc.subtype } : {}),
+    };
+    const proc = host.spawn(process.execPath, ['test/conformance/ciao-driver.cjs', JSON.stringify(cfg)], {
+      cwd: REPO_ROOT,
+      label: `ciao@${host.name}`,
+    });
     return lineDriver(proc, hostName, opts.timeoutMs);
   },
 };
@@ -134,7 +158,14 @@ const avahi: Target = {
     let log = '';
     const publish = (name: string): LabProcess => {
       if (!daemon) throw new Error('avahi-daemon is not running');
-      const args = ['-s', ...(svc.subtype ? [`--subtype=${svc.subtype}._sub.${svc.type}`] : []), name, svc.type, String(svc.port), ...txtItems(svc.txt)];
+      const args = [
+        '-s',
+        ...(svc.subtype ? [`--subtype=${svc.subtype}._sub.${svc.type}`] : []),
+        name,
+        svc.type,
+        String(svc.port),
+        ...txtItems(svc.txt),
+      ];
       return daemon.host.spawn('avahi-publish', args, { env: daemon.env, label: `avahi-publish@${host.name}` });
     };
     const launched = (async () => {
@@ -174,7 +205,21 @@ const zeroconf: Target = {
   subtypes: false,
   start(host, svc, opts) {
     const hostName = hostLabelOf('python-zeroconf', host);
-    const args = ['-u', '-B', pyScript('zc_publish.py'), '--interface', host.ipv4, '--ip-version', '4', '--name', svc.name, '--type', svc.type, '--port', String(svc.port)];
+    const args = [
+      '-u',
+      '-B',
+      pyScript('zc_publish.py'),
+      '--interface',
+      host.ipv4,
+      '--ip-version',
+      '4',
+      '--name',
+      svc.name,
+      '--type',
+      svc.type,
+      '--port',
+      String(svc.port),
+    ];
     for (const item of txtItems(svc.txt)) args.push('--txt', item);
     args.push('--server', `${hostName}.local.`, '--allow-name-change', '--commands');
     // zc_publish.py speaks the same READY / `rename NAME` line protocol as the drivers.

@@ -36,7 +36,12 @@ const epochMs = Date.now();
 const now = () => Number(process.hrtime.bigint() - t0) / 1e6;
 const out = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
 const sockets = {};
-const reactions = (cfg.reactions || []).map((r) => ({ ...r, seen: 0, fired: 0, re: new RegExp(`^${r.match.name}\\.?$`, 'i') }));
+const reactions = (cfg.reactions || []).map((r) => ({
+  ...r,
+  seen: 0,
+  fired: 0,
+  re: new RegExp(`^${r.match.name}\\.?$`, 'i'),
+}));
 let closed = false;
 
 function open(family, name, address, port) {
@@ -44,7 +49,15 @@ function open(family, name, address, port) {
     const s = dgram.createSocket({ type: family === 4 ? 'udp4' : 'udp6', reuseAddr: true });
     s.on('message', (msg, rinfo) => {
       const t = now();
-      out({ kind: 'recv', family, sock: name, t, from: rinfo.address.replace(/%.*$/, ''), port: rinfo.port, hex: msg.toString('hex') });
+      out({
+        kind: 'recv',
+        family,
+        sock: name,
+        t,
+        from: rinfo.address.replace(/%.*$/, ''),
+        port: rinfo.port,
+        hex: msg.toString('hex'),
+      });
       react(family, msg, rinfo, t);
     });
     s.on('error', (e) => out({ kind: 'error', family, sock: name, error: e.message }));
@@ -86,7 +99,17 @@ function send(family, sockName, buf, to, port, label) {
   return new Promise((r) =>
     s.send(buf, port || 5353, dest, (err) => {
       if (err) out({ kind: 'error', label, error: err.message });
-      else out({ kind: 'sent', label, t, family, sock: sockName, to: dest.replace(/%.*$/, ''), port: port || 5353, hex: buf.toString('hex') });
+      else
+        out({
+          kind: 'sent',
+          label,
+          t,
+          family,
+          sock: sockName,
+          to: dest.replace(/%.*$/, ''),
+          port: port || 5353,
+          hex: buf.toString('hex'),
+        });
       r();
     }),
   );
@@ -129,7 +152,10 @@ function react(family, msg, rinfo, t) {
         out({ kind: 'error', label: r.label, error: err.message });
         continue;
       }
-      setTimeout(() => void send(family, 'unicast', buf, to, step.to === 'source' ? rinfo.port : 5353, r.label), step.after || 0);
+      setTimeout(
+        () => void send(family, 'unicast', buf, to, step.to === 'source' ? rinfo.port : 5353, r.label),
+        step.after || 0,
+      );
     }
   }
 }
@@ -169,13 +195,23 @@ function closeAll() {
       out({ kind: 'error', label: step.label, error: err.message });
       continue;
     }
-    await send(step.family || 4, step.socket === 'ephemeral' ? 'ephemeral' : 'unicast', buf, step.to, step.port, step.label);
+    await send(
+      step.family || 4,
+      step.socket === 'ephemeral' ? 'ephemeral' : 'unicast',
+      buf,
+      step.to,
+      step.port,
+      step.label,
+    );
   }
   const rest = (cfg.durationMs || 1000) - now();
-  setTimeout(() => {
-    closeAll();
-    out({ kind: 'done', t: now() });
-  }, Math.max(0, rest));
+  setTimeout(
+    () => {
+      closeAll();
+      out({ kind: 'done', t: now() });
+    },
+    Math.max(0, rest),
+  );
 })().catch((err) => {
   out({ kind: 'error', error: err.message });
   process.exitCode = 1;

@@ -46,7 +46,12 @@ export interface Reaction {
   /** Ignore the first `skip` matches. */
   readonly skip?: number;
   readonly max?: number;
-  readonly respond: readonly { readonly after: number; readonly packet: Packet; readonly to?: 'group' | 'source'; readonly qu?: true | readonly number[] }[];
+  readonly respond: readonly {
+    readonly after: number;
+    readonly packet: Packet;
+    readonly to?: 'group' | 'source';
+    readonly qu?: true | readonly number[];
+  }[];
 }
 
 export interface TesterPlan {
@@ -120,7 +125,8 @@ function decode(hex: string): DecodedPacket | undefined {
 export async function runTester(host: Host, plan: TesterPlan): Promise<TesterRun> {
   const nic = host.interfaces[0];
   if (nic?.ipv4 === undefined) throw new Error(`host ${host.name} has no IPv4 address for the tester`);
-  if (plan.ipv6 && nic.ipv6 === undefined) throw new Error(`host ${host.name} has no IPv6 link-local address for the tester`);
+  if (plan.ipv6 && nic.ipv6 === undefined)
+    throw new Error(`host ${host.name} has no IPv6 link-local address for the tester`);
   const cfg = {
     v4: { source: nic.ipv4 },
     ...(plan.ipv6 ? { v6: { source: nic.ipv6, ifname: nic.ifname } } : {}),
@@ -128,10 +134,15 @@ export async function runTester(host: Host, plan: TesterPlan): Promise<TesterRun
     steps: plan.steps ?? [],
     reactions: plan.reactions ?? [],
   };
-  const r = await host.run(process.execPath, [TESTER_SCRIPT, JSON.stringify(cfg)], { timeoutMs: plan.durationMs + 15_000 });
+  const r = await host.run(process.execPath, [TESTER_SCRIPT, JSON.stringify(cfg)], {
+    timeoutMs: plan.durationMs + 15_000,
+  });
   let start = Date.now() - plan.durationMs;
   let end = start + plan.durationMs;
-  const lines = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Line);
+  const lines = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Line);
   const ready = lines.find((l) => l.kind === 'ready');
   if (ready?.epochMs !== undefined) start = ready.epochMs;
   const sent: TesterSend[] = [];
@@ -143,7 +154,14 @@ export async function runTester(host: Host, plan: TesterPlan): Promise<TesterRun
     if (l.kind === 'sent' && l.hex !== undefined) {
       sent.push({ label: l.label ?? '', at, family: l.family ?? 4, to: l.to ?? '', msg: decode(l.hex) });
     } else if (l.kind === 'recv' && l.hex !== undefined) {
-      received.push({ family: l.family ?? 4, sock: l.sock ?? 'multicast', at, from: l.from ?? '', port: l.port ?? 0, msg: decode(l.hex) });
+      received.push({
+        family: l.family ?? 4,
+        sock: l.sock ?? 'multicast',
+        at,
+        from: l.from ?? '',
+        port: l.port ?? 0,
+        msg: decode(l.hex),
+      });
     } else if (l.kind === 'react') {
       reacts.push({ label: l.label ?? '', at, name: l.name ?? '' });
     } else if (l.kind === 'error') {

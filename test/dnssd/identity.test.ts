@@ -37,14 +37,16 @@ describe('normalizeUuid', () => {
     expect(normalizeUuid(input)).toBe('4c4c4544-0042-3510-8052-b3c04f4b4e32');
   });
 
-  it.each([['not-a-uuid'], ['4c4c4544-0042-3510-8052-b3c04f4b4e3'], ['4c4c4544-0042-3510-8052-b3c04f4b4e3g'], ['4c4c45440-042-3510-8052-b3c04f4b4e32']])(
-    'rejects %j with BAD_VALUE',
-    (input) => {
-      const err = txtError(() => normalizeUuid(input));
-      expect(err.code).toBe('BAD_VALUE');
-      expect(err.message).toContain('not a UUID');
-    },
-  );
+  it.each([
+    ['not-a-uuid'],
+    ['4c4c4544-0042-3510-8052-b3c04f4b4e3'],
+    ['4c4c4544-0042-3510-8052-b3c04f4b4e3g'],
+    ['4c4c45440-042-3510-8052-b3c04f4b4e32'],
+  ])('rejects %j with BAD_VALUE', (input) => {
+    const err = txtError(() => normalizeUuid(input));
+    expect(err.code).toBe('BAD_VALUE');
+    expect(err.message).toContain('not a UUID');
+  });
 });
 
 describe('normalizeMac', () => {
@@ -59,12 +61,16 @@ describe('normalizeMac', () => {
     expect(normalizeMac(input)).toBe('aa:bb:cc:dd:ee:0f');
   });
 
-  it.each([['aa:bb:cc:dd:ee'], ['aa:bb-cc:dd:ee:ff'], ['aabb.ccdd.eef'], ['gg:bb:cc:dd:ee:ff'], ['aa:bb:cc:dd:ee:ff:00'], ['']])(
-    'rejects %j with BAD_VALUE',
-    (input) => {
-      expect(txtError(() => normalizeMac(input)).code).toBe('BAD_VALUE');
-    },
-  );
+  it.each([
+    ['aa:bb:cc:dd:ee'],
+    ['aa:bb-cc:dd:ee:ff'],
+    ['aabb.ccdd.eef'],
+    ['gg:bb:cc:dd:ee:ff'],
+    ['aa:bb:cc:dd:ee:ff:00'],
+    [''],
+  ])('rejects %j with BAD_VALUE', (input) => {
+    expect(txtError(() => normalizeMac(input)).code).toBe('BAD_VALUE');
+  });
 });
 
 describe('isPlaceholderValue', () => {
@@ -149,7 +155,10 @@ describe('identityTxt', () => {
   });
 
   it(`fits ${IDENTITY_MAX_MACS} MACs in one string and rejects more with STRING_TOO_LONG`, () => {
-    const macs = Array.from({ length: IDENTITY_MAX_MACS + 1 }, (_, i) => `02:00:00:00:00:${i.toString(16).padStart(2, '0')}`);
+    const macs = Array.from(
+      { length: IDENTITY_MAX_MACS + 1 },
+      (_, i) => `02:00:00:00:00:${i.toString(16).padStart(2, '0')}`,
+    );
     const ok = identityTxt({ mac: macs.slice(0, IDENTITY_MAX_MACS) });
     expect(encodeTxt(ok)[0]).toHaveLength(255);
     const err = txtError(() => identityTxt({ mac: macs }));
@@ -165,7 +174,12 @@ describe('identityTxt', () => {
   it('appends extra keys after the identity keys', () => {
     const txt = identityTxt({ serial: 'S1' }, { role: 'gateway', txtvers: 1 });
     expect(Object.keys(txt)).toEqual(['serial', 'role', 'txtvers']);
-    expect(identityTxt({}, [['b', true], ['a', '1']])).toEqual({ b: true, a: '1' });
+    expect(
+      identityTxt({}, [
+        ['b', true],
+        ['a', '1'],
+      ]),
+    ).toEqual({ b: true, a: '1' });
   });
 
   it('never lets extra keys override identity keys, even if the identity field is empty', () => {
@@ -173,7 +187,14 @@ describe('identityTxt', () => {
     expect(err.code).toBe('DUPLICATE_KEY');
     expect(err.message).toContain('identity.serial');
     expect(txtError(() => identityTxt({}, { MAC: 'x' })).code).toBe('DUPLICATE_KEY');
-    expect(txtError(() => identityTxt({}, [['role', 'a'], ['ROLE', 'b']])).code).toBe('DUPLICATE_KEY');
+    expect(
+      txtError(() =>
+        identityTxt({}, [
+          ['role', 'a'],
+          ['ROLE', 'b'],
+        ]),
+      ).code,
+    ).toBe('DUPLICATE_KEY');
   });
 
   it('keeps an extra "__proto__" key as an own key', () => {
@@ -212,7 +233,7 @@ describe('readHostIdentity', () => {
     lo: [nic('00:00:00:00:00:00', true)],
     eth0: [nic('AA:BB:CC:DD:EE:01'), nic('aa:bb:cc:dd:ee:01', false, 'IPv6')],
     docker0: [nic('02:42:ac:11:00:01')],
-    'veth1a2b': [nic('02:42:ac:11:00:02')],
+    veth1a2b: [nic('02:42:ac:11:00:02')],
     'br-12ab': [nic('02:42:ac:11:00:03')],
     virbr0: [nic('52:54:00:00:00:01')],
     br0: [nic('aa:bb:cc:dd:ee:01')],

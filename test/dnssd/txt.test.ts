@@ -53,7 +53,12 @@ describe('encodeTxt', () => {
 
   it('preserves key order, for records and for pairs', () => {
     expect(text(encodeTxt({ z: '1', a: '2', m: true }))).toEqual(['z=1', 'a=2', 'm']);
-    const pairs: Array<[string, string]> = [['b', '1'], ['a', '2'], ['2', '3'], ['1', '4']];
+    const pairs: Array<[string, string]> = [
+      ['b', '1'],
+      ['a', '2'],
+      ['2', '3'],
+      ['1', '4'],
+    ];
     expect(text(encodeTxt(pairs))).toEqual(['b=1', 'a=2', '2=3', '1=4']);
     expect(text(encodeTxt(new Map(pairs)))).toEqual(['b=1', 'a=2', '2=3', '1=4']);
   });
@@ -92,7 +97,14 @@ describe('encodeTxt', () => {
     expect(err.code).toBe('DUPLICATE_KEY');
     expect(err.message).toContain('"Path"');
     expect(txtError(() => encodeTxt({ a: false, A: 'x' })).code).toBe('DUPLICATE_KEY');
-    expect(txtError(() => encodeTxt([['k', 1], ['k', 2]])).code).toBe('DUPLICATE_KEY');
+    expect(
+      txtError(() =>
+        encodeTxt([
+          ['k', 1],
+          ['k', 2],
+        ]),
+      ).code,
+    ).toBe('DUPLICATE_KEY');
   });
 
   it('rejects strings with lone surrogates and unsupported value types', () => {
@@ -250,7 +262,11 @@ describe('decodeTxt', () => {
 
 describe('TXT properties', () => {
   const key = fc
-    .string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_. '), minLength: 1, maxLength: 12 })
+    .string({
+      unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_. '),
+      minLength: 1,
+      maxLength: 12,
+    })
     .filter((k) => k.length > 0);
   const value = fc.oneof(
     fc.string({ unit: 'grapheme', maxLength: 30 }).filter((s) => Buffer.byteLength(s) <= 200),
@@ -269,7 +285,9 @@ describe('TXT properties', () => {
       fc.property(input, (pairs) => {
         // fromEntries defines own properties, so a generated "__proto__" key stays a key.
         const expected: Record<string, string | true> = Object.fromEntries(
-          pairs.filter(([, v]) => v !== false && v !== null).map(([k, v]) => [k.toLowerCase(), v === true ? true : String(v)]),
+          pairs
+            .filter(([, v]) => v !== false && v !== null)
+            .map(([k, v]) => [k.toLowerCase(), v === true ? true : String(v)]),
         );
         const decoded = decodeTxt(encodeTxt(pairs));
         expect({ ...decoded }).toEqual(expected);
@@ -294,7 +312,9 @@ describe('TXT properties', () => {
   it('decoding never throws on arbitrary byte strings', () => {
     const byteString = fc.oneof(
       fc.uint8Array({ maxLength: 300 }),
-      fc.array(fc.constantFrom(0x00, 0x3d, 0x41, 0x61, 0x7f, 0xff, 0xc3), { maxLength: 12 }).map((a) => new Uint8Array(a)),
+      fc
+        .array(fc.constantFrom(0x00, 0x3d, 0x41, 0x61, 0x7f, 0xff, 0xc3), { maxLength: 12 })
+        .map((a) => new Uint8Array(a)),
     );
     fc.assert(
       fc.property(fc.array(byteString, { maxLength: 30 }), (strings) => {

@@ -150,7 +150,9 @@ export function procStatusKiB(pid: number, key: 'VmRSS' | 'VmHWM'): number {
 
 /** UDP counters of the network namespace `pid` lives in. */
 export function udpCounters(pid: number): { inDatagrams: number; rcvbufErrors: number; inErrors: number } {
-  const lines = readFileSync(`/proc/${pid}/net/snmp`, 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
+  const lines = readFileSync(`/proc/${pid}/net/snmp`, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('Udp:'));
   const names = (lines[0] ?? '').split(/\s+/).slice(1);
   const values = (lines[1] ?? '').split(/\s+/).slice(1).map(Number);
   const get = (name: string): number => values[names.indexOf(name)] ?? NaN;
@@ -164,7 +166,10 @@ function percentile(sorted: readonly number[], p: number): number | null {
 }
 
 function stats(entries: readonly [number, number][]): LegitStats {
-  const latencies = entries.filter((e) => e[1] >= 0).map((e) => e[1]).sort((a, b) => a - b);
+  const latencies = entries
+    .filter((e) => e[1] >= 0)
+    .map((e) => e[1])
+    .sort((a, b) => a - b);
   return {
     sent: entries.length,
     answered: latencies.length,
@@ -178,7 +183,10 @@ function stats(entries: readonly [number, number][]): LegitStats {
 /** The last complete JSON line of `proc`'s output (a long line arrives in several chunks). */
 function lastJson<T>(proc: LabProcess, what: string): T {
   const complete = proc.stdout.slice(0, proc.stdout.lastIndexOf('\n') + 1);
-  const line = complete.split('\n').filter((l) => l.startsWith('{')).pop();
+  const line = complete
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .pop();
   if (line === undefined) throw new Error(`${what} printed no result\n${proc.tail()}`);
   const parsed = JSON.parse(line) as { kind: string; error?: string };
   if (parsed.kind !== 'done') throw new Error(`${what} failed: ${parsed.error ?? line}`);
@@ -202,18 +210,46 @@ export async function runFloodScenario(lab: Lab, opts: FloodOptions): Promise<Fl
   let legit: LabProcess | undefined;
   let flood: LabProcess | undefined;
   try {
-    if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('boaster.ts')) throw new Error(`pid ${pid} is not boaster`);
+    if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('boaster.ts'))
+      throw new Error(`pid ${pid} is not boaster`);
     await sleep(4_000); // the remaining announcements (RFC 6762 §8.3)
     const floodMs = options.seconds * 1000;
     legit = h2.spawn(
       process.execPath,
-      [LEGIT_SCRIPT, JSON.stringify({ source: h2.ipv4, target: h0.ipv4, instance: fqdn, intervalMs: options.legitIntervalMs, timeoutMs: 1_000, maxDurationMs: floodMs + 2 * options.quietMs + 20_000 })],
+      [
+        LEGIT_SCRIPT,
+        JSON.stringify({
+          source: h2.ipv4,
+          target: h0.ipv4,
+          instance: fqdn,
+          intervalMs: options.legitIntervalMs,
+          timeoutMs: 1_000,
+          maxDurationMs: floodMs + 2 * options.quietMs + 20_000,
+        }),
+      ],
       { label: `legit@${h2.name}` },
     );
-    flood = h1.spawn(process.execPath, [FLOOD_SCRIPT, JSON.stringify({ source: h1.ipv4, rate: options.rate, durationMs: floodMs, instance: svc.instance, type: svc.type, host: svc.host })], {
-      label: `flood@${h1.name}`,
-    });
-    const [, ready] = await Promise.all([legit.waitForOutput(/^READY$/m, 10_000), flood.waitForOutput(/^READY (.*)$/m, 10_000)]);
+    flood = h1.spawn(
+      process.execPath,
+      [
+        FLOOD_SCRIPT,
+        JSON.stringify({
+          source: h1.ipv4,
+          rate: options.rate,
+          durationMs: floodMs,
+          instance: svc.instance,
+          type: svc.type,
+          host: svc.host,
+        }),
+      ],
+      {
+        label: `flood@${h1.name}`,
+      },
+    );
+    const [, ready] = await Promise.all([
+      legit.waitForOutput(/^READY$/m, 10_000),
+      flood.waitForOutput(/^READY (.*)$/m, 10_000),
+    ]);
     const { bigQueryBytes } = JSON.parse(ready[1] ?? '{}') as { bigQueryBytes: number };
     await sleep(options.quietMs);
     const cpuBefore = cpuSeconds(pid);
@@ -232,7 +268,8 @@ export async function runFloodScenario(lab: Lab, opts: FloodOptions): Promise<Fl
     // It prints its (long) result and exits.
     await finish(legit, 10_000);
     const l = lastJson<LegitDone>(legit, 'the legit querier');
-    const within = (list: [number, number][], from: number, to: number): [number, number][] => list.filter((e) => e[0] >= from && e[0] < to);
+    const within = (list: [number, number][], from: number, to: number): [number, number][] =>
+      list.filter((e) => e[0] >= from && e[0] < to);
     const phase = (from: number, to: number): LegitPhase => ({
       legacy: stats(within(l.legacy, from, to)),
       quOwn: stats(within(l.quOwn, from, to)),
@@ -242,9 +279,16 @@ export async function runFloodScenario(lab: Lab, opts: FloodOptions): Promise<Fl
     const check = await runPeer(h2, {
       durationMs: 2_500,
       sockets: [{ id: 'eph4', family: 4, address: h2.ipv4, port: 0 }],
-      steps: [0, 500, 1_000].map((at, i) => ({ at, label: `after-${i}`, socket: 'eph4', packet: query([{ name: fqdn, type: 'SRV' }], { id: 0x7f00 + i }) })),
+      steps: [0, 500, 1_000].map((at, i) => ({
+        at,
+        label: `after-${i}`,
+        socket: 'eph4',
+        packet: query([{ name: fqdn, type: 'SRV' }], { id: 0x7f00 + i }),
+      })),
     });
-    const srv = check.received.flatMap((d) => recordsOf(d.msg)).find((r): r is SrvAnswer => r.type === 'SRV' && sameName(r.name, fqdn));
+    const srv = check.received
+      .flatMap((d) => recordsOf(d.msg))
+      .find((r): r is SrvAnswer => r.type === 'SRV' && sameName(r.name, fqdn));
     const durationS = (f.end - f.start) / 1000;
     return {
       options,
@@ -298,16 +342,26 @@ const ms = (x: number | null): string => (x === null ? '–' : `${x} ms`);
 export function formatFloodReport(r: FloodReport): string {
   const row = (phase: string, kind: string, s: LegitStats): string =>
     `| ${phase} | ${kind} | ${s.answered} / ${s.sent} | ${pct(s.share)} | ${ms(s.p50Ms)} | ${ms(s.p99Ms)} | ${ms(s.maxMs)} |`;
-  const phases = [['before', r.legit.before], ['during flood', r.legit.during], ['after', r.legit.after]] as const;
+  const phases = [
+    ['before', r.legit.before],
+    ['during flood', r.legit.during],
+    ['after', r.legit.after],
+  ] as const;
   const mib = (kib: number): string => `${(kib / 1024).toFixed(1)} MiB`;
   return [
     `Flood: ${r.flood.packetsSent} packets in ${r.flood.durationS.toFixed(1)} s = ${r.flood.achievedRate.toFixed(0)}/s (target ${r.options.rate}/s; ${r.flood.skipped} skipped, ${r.flood.sendErrors} send errors; ${(r.flood.bytes / 1e6).toFixed(1)} MB; 1,000-question query ${r.flood.bigQueryBytes} bytes)`,
-    `Mix: ${Object.entries(r.flood.byKind).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `Mix: ${Object.entries(r.flood.byKind)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
     `Replies to the flooder: ${r.flood.repliesReceived} datagrams, ${(r.flood.replyBytes / 1e6).toFixed(2)} MB`,
     '',
     '| phase | query | answered | share | p50 | p99 | max |',
     '|---|---|---|---|---|---|---|',
-    ...phases.flatMap(([name, p]) => [row(name, 'legacy unicast', p.legacy), row(name, 'QU, own reply', p.quOwn), row(name, 'QU, any answer', p.quAny)]),
+    ...phases.flatMap(([name, p]) => [
+      row(name, 'legacy unicast', p.legacy),
+      row(name, 'QU, own reply', p.quOwn),
+      row(name, 'QU, any answer', p.quAny),
+    ]),
     '',
     `QU answers seen by the legit querier: ${r.legit.unicastQuReplies} unicast, ${r.legit.multicastSrvResponses} multicast responses carrying the SRV.`,
     `boaster (pid ${r.boaster.pid}): ${r.boaster.aliveAfter ? 'alive' : 'DEAD'} after the flood; CPU ${r.boaster.cpuSeconds.toFixed(2)} s over the flood (${pct(r.boaster.cpuShare)} of one core); RSS ${mib(r.boaster.rssBeforeKiB)} before, ${mib(r.boaster.rssAfterKiB)} after, peak ${mib(r.boaster.rssPeakKiB)}.`,

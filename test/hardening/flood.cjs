@@ -51,7 +51,13 @@ const ourNames = [
   [`${cfg.host}.local`, 'AAAA'],
   ['_services._dns-sd._udp.local', 'PTR'],
 ];
-const bogusName = () => pick([`bogus-${int(1e6)}.local`, `_x${int(1e4)}._tcp.local`, `Nope ${int(1e5)}.${cfg.type}.local`, `${int(1e6)}.in-addr.arpa`]);
+const bogusName = () =>
+  pick([
+    `bogus-${int(1e6)}.local`,
+    `_x${int(1e4)}._tcp.local`,
+    `Nope ${int(1e5)}.${cfg.type}.local`,
+    `${int(1e6)}.in-addr.arpa`,
+  ]);
 
 function setQU(buf) {
   // Questions start at 12; dns-packet does not compress them. Set the top bit of every class.
@@ -76,7 +82,16 @@ function unrelatedResponse() {
   const answers = pick([
     [{ type: 'A', name: `other-${n}.local`, ttl: 120, flush: true, data: `192.0.2.${100 + int(100)}` }],
     [{ type: 'PTR', name: `_other${n % 50}._tcp.local`, ttl: 4500, data: `Other ${n}._other${n % 50}._tcp.local` }],
-    [{ type: 'SRV', name: `Other ${n}._ipp._tcp.local`, ttl: 120, flush: true, data: { priority: 0, weight: 0, port: 631, target: `other-${n}.local` } }, { type: 'TXT', name: `Other ${n}._ipp._tcp.local`, ttl: 4500, flush: true, data: ['a=1'] }],
+    [
+      {
+        type: 'SRV',
+        name: `Other ${n}._ipp._tcp.local`,
+        ttl: 120,
+        flush: true,
+        data: { priority: 0, weight: 0, port: 631, target: `other-${n}.local` },
+      },
+      { type: 'TXT', name: `Other ${n}._ipp._tcp.local`, ttl: 4500, flush: true, data: ['a=1'] },
+    ],
   ]);
   return dnsPacket.encode({ type: 'response', flags: 0x8400, answers });
 }
@@ -120,7 +135,8 @@ function bigQuery() {
   for (let i = 2; i < 1000; i++) {
     const r = i % 3;
     if (r === 0) parts.push(Buffer.from([0xc0, 12]), qtail(12));
-    else if (r === 1) parts.push(Buffer.from([0xc0 | (instanceOffset >> 8), instanceOffset & 0xff]), qtail(types[i % types.length]));
+    else if (r === 1)
+      parts.push(Buffer.from([0xc0 | (instanceOffset >> 8), instanceOffset & 0xff]), qtail(types[i % types.length]));
     else {
       const b = Buffer.from(`b${i}`);
       parts.push(Buffer.from([b.length]), b, Buffer.from([0xc0 | (localOffset >> 8), localOffset & 0xff]), qtail(1));
@@ -132,9 +148,31 @@ function bigQuery() {
 const KINDS = [
   ['qm-ours', 14, () => ourQuery()],
   ['qu-ours', 12, () => setQU(ourQuery())],
-  ['legacy-ours', 10, () => dnsPacket.encode({ type: 'query', id: 1 + int(65535), questions: [{ name: instance, type: pick(['SRV', 'TXT', 'ANY']) }] })],
-  ['qm-bogus', 12, () => dnsPacket.encode({ type: 'query', id: 0, questions: [{ name: bogusName(), type: pick(['A', 'PTR', 'SRV', 'ANY']) }] })],
-  ['qu-bogus', 6, () => setQU(dnsPacket.encode({ type: 'query', id: 0, questions: [{ name: bogusName(), type: 'A' }] }))],
+  [
+    'legacy-ours',
+    10,
+    () =>
+      dnsPacket.encode({
+        type: 'query',
+        id: 1 + int(65535),
+        questions: [{ name: instance, type: pick(['SRV', 'TXT', 'ANY']) }],
+      }),
+  ],
+  [
+    'qm-bogus',
+    12,
+    () =>
+      dnsPacket.encode({
+        type: 'query',
+        id: 0,
+        questions: [{ name: bogusName(), type: pick(['A', 'PTR', 'SRV', 'ANY']) }],
+      }),
+  ],
+  [
+    'qu-bogus',
+    6,
+    () => setQU(dnsPacket.encode({ type: 'query', id: 0, questions: [{ name: bogusName(), type: 'A' }] })),
+  ],
   ['junk', 14, junk],
   ['truncated', 14, truncated],
   ['unrelated-response', 18, unrelatedResponse],
@@ -225,7 +263,9 @@ function open(port) {
   await new Promise((r) => setTimeout(r, 300));
   for (const s of Object.values(sockets)) s.close();
   const achievedRate = stats.sent / ((end - start) / 1000);
-  process.stdout.write(`${JSON.stringify({ kind: 'done', start, end, rate, durationMs, scheduled, achievedRate, ...stats })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ kind: 'done', start, end, rate, durationMs, scheduled, achievedRate, ...stats })}\n`,
+  );
   process.exit(0);
 })().catch((err) => {
   process.stdout.write(`${JSON.stringify({ kind: 'error', error: err.message })}\n`);

@@ -27,13 +27,21 @@ describe.skipIf(skip)('a flood of hostile and useless mDNS packets', () => {
     const report = await runFloodScenario(lab(), { seconds: 10, rate: RATE });
     console.log(formatFloodReport(report));
     expect(report.boaster.aliveAfter, report.boaster.outputTail).toBe(true);
-    expect(report.afterFlood).toEqual({ answered: true, port: FLOOD_SERVICE.port, target: `${FLOOD_SERVICE.host}.local` });
+    expect(report.afterFlood).toEqual({
+      answered: true,
+      port: FLOOD_SERVICE.port,
+      target: `${FLOOD_SERVICE.host}.local`,
+    });
     expect(report.boaster.rssAfterKiB - report.boaster.rssBeforeKiB).toBeLessThan(MAX_RSS_GROWTH_KIB);
     // The flood must really have been a flood (else the rest proves little).
     expect(report.flood.achievedRate).toBeGreaterThan(0.8 * report.options.rate);
     // Before the flood everything is answered: the measurement itself works.
     expect(report.legit.before.legacy.share).toBeGreaterThanOrEqual(0.95);
-    expect.soft(report.legit.during.legacy.share, 'legacy unicast answered during the flood').toBeGreaterThanOrEqual(MIN_LEGIT_SHARE);
-    expect.soft(report.legit.during.quOwn.share, 'QU answered by a unicast reply of its own during the flood').toBeGreaterThanOrEqual(MIN_LEGIT_SHARE);
+    expect
+      .soft(report.legit.during.legacy.share, 'legacy unicast answered during the flood')
+      .toBeGreaterThanOrEqual(MIN_LEGIT_SHARE);
+    expect
+      .soft(report.legit.during.quOwn.share, 'QU answered by a unicast reply of its own during the flood')
+      .toBeGreaterThanOrEqual(MIN_LEGIT_SHARE);
   }, 90_000);
 });

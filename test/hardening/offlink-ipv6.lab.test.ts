@@ -60,7 +60,9 @@ describe.skipIf(skip)('off-link IPv6 sources are ignored (CVE-2017-6519)', () =>
     const h1 = lab().host(1);
     const rx = h1.spawn(process.execPath, ['-e', receiveOne(OFFLINK)], { label: 'reach-rx@h1' });
     await sleep(300);
-    const tx = await h0.run(process.execPath, ['-e', sendOne(`${h0.ipv6}%${h0.ifname}`, OFFLINK)], { timeoutMs: 10_000 });
+    const tx = await h0.run(process.execPath, ['-e', sendOne(`${h0.ipv6}%${h0.ifname}`, OFFLINK)], {
+      timeoutMs: 10_000,
+    });
     await rx.exited;
     expect(tx.stdout).toBe('OK');
     expect(rx.stdout).toMatch(/^GOT fe80:/);
@@ -75,20 +77,51 @@ describe.skipIf(skip)('off-link IPv6 sources are ignored (CVE-2017-6519)', () =>
     const pub = await startPublish(h0, [instance, type, '8080', '--host', 'offlinkhost']);
     await sleep(ANNOUNCED_MS);
 
-    const theirSrv: Answer = { type: 'SRV', name: fqdn, ttl: 120, flush: true, data: { priority: 0, weight: 0, port: 9, target: 'intruder.local' } };
+    const theirSrv: Answer = {
+      type: 'SRV',
+      name: fqdn,
+      ttl: 120,
+      flush: true,
+      data: { priority: 0, weight: 0, port: 9, target: 'intruder.local' },
+    };
     const srvQuestion = [{ name: fqdn, type: 'SRV' as const }];
     const ptrQuestion = [{ name: `${type}.local`, type: 'PTR' as const }];
-    const edns: Answer = { type: 'OPT', name: '.', udpPayloadSize: 9000, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] };
+    const edns: Answer = {
+      type: 'OPT',
+      name: '.',
+      udpPayloadSize: 9000,
+      extendedRcode: 0,
+      ednsVersion: 0,
+      flags: 0,
+      flag_do: false,
+      options: [],
+    };
     const h0Unicast = `${h0.ipv6}%${h1.ifname}`;
     const offlink: PeerStep[] = [
       // (a) legacy unicast SRV queries from an ephemeral port, to the group and to h0's own address
-      ...[0, 300, 600].map((at, i) => ({ at, label: `a-legacy-srv-${i}`, socket: 'offEph', packet: query(srvQuestion, { id: 0x6a00 + i }) })),
-      { at: 700, label: 'a-legacy-srv-unicast', socket: 'offEph', to: h0Unicast, packet: query(srvQuestion, { id: 0x6a10 }) },
+      ...[0, 300, 600].map((at, i) => ({
+        at,
+        label: `a-legacy-srv-${i}`,
+        socket: 'offEph',
+        packet: query(srvQuestion, { id: 0x6a00 + i }),
+      })),
+      {
+        at: 700,
+        label: 'a-legacy-srv-unicast',
+        socket: 'offEph',
+        to: h0Unicast,
+        packet: query(srvQuestion, { id: 0x6a10 }),
+      },
       // (b) QU queries from port 5353
       { at: 900, label: 'b-qu-srv', socket: 'off5353', packet: query(srvQuestion, { qu: true }) },
       { at: 1_200, label: 'b-qu-ptr', socket: 'off5353', packet: query(ptrQuestion, { qu: true }) },
       // (c) a legacy PTR query advertising a 9000-byte EDNS0 payload
-      { at: 1_500, label: 'c-legacy-ptr-edns', socket: 'offEph', packet: query(ptrQuestion, { id: 0x6c00, additionals: [edns] }) },
+      {
+        at: 1_500,
+        label: 'c-legacy-ptr-edns',
+        socket: 'offEph',
+        packet: query(ptrQuestion, { id: 0x6c00, additionals: [edns] }),
+      },
       // (d) a conflicting SRV for the instance name, twice
       { at: 1_800, label: 'd-conflicting-srv', socket: 'off5353', packet: response([theirSrv]) },
       { at: 2_400, label: 'd-conflicting-srv', socket: 'off5353', packet: response([theirSrv]) },
@@ -96,7 +129,9 @@ describe.skipIf(skip)('off-link IPv6 sources are ignored (CVE-2017-6519)', () =>
     const lastOfflink = Math.max(...offlink.map((s) => s.at));
     const controlAt = lastOfflink + LISTEN_MS;
     // Beside boaster in h0: proof that the off-link packets do arrive at its group socket.
-    const arrivals = h0.spawn(process.execPath, ['-e', countArrivals(h0.ifname, OFFLINK, controlAt + 1_000)], { label: 'arrivals@h0' });
+    const arrivals = h0.spawn(process.execPath, ['-e', countArrivals(h0.ifname, OFFLINK, controlAt + 1_000)], {
+      label: 'arrivals@h0',
+    });
     await arrivals.waitForOutput(/READY/, 5_000);
     const run = await runPeer(h1, {
       durationMs: controlAt + 2_000,
@@ -106,25 +141,34 @@ describe.skipIf(skip)('off-link IPv6 sources are ignored (CVE-2017-6519)', () =>
         { id: 'offEph', family: 6, address: OFFLINK, port: 0 },
         { id: 'llEph', family: 6, address: h1.ipv6, port: 0 },
       ],
-      steps: [...offlink, { at: controlAt, label: 'control-legacy-srv', socket: 'llEph', packet: query(srvQuestion, { id: 0x6e00 }) }],
+      steps: [
+        ...offlink,
+        { at: controlAt, label: 'control-legacy-srv', socket: 'llEph', packet: query(srvQuestion, { id: 0x6e00 }) },
+      ],
       // Should boaster take the conflict and re-probe, defend: a rename would then show.
       defend: [{ label: 'defend-srv', name: fqdn, socket: 'off5353', packet: response([theirSrv]), max: 4 }],
     });
     expect(run.errors).toEqual([]);
-    expect(run.sent.filter((x) => x.label !== 'defend-srv').length, 'not every packet was sent').toBe(offlink.length + 1);
+    expect(run.sent.filter((x) => x.label !== 'defend-srv').length, 'not every packet was sent').toBe(
+      offlink.length + 1,
+    );
     const count = await arrivals.waitForOutput(/COUNT (\d+)/, 5_000);
     // Every off-link packet to the group (all but the one sent to h0's own address) reached h0.
     expect(Number(count[1]), 'the off-link packets did not reach h0').toBeGreaterThanOrEqual(offlink.length - 1);
 
     const describeDatagram = (d: (typeof run.received)[number]): string =>
-      `+${d.at - run.start} ms on ${d.sock} from [${d.from}]:${d.port} ${d.msg?.type ?? 'undecodable'} id ${String(d.msg?.id)} ${recordsOf(d.msg)
+      `+${d.at - run.start} ms on ${d.sock} from [${d.from}]:${d.port} ${d.msg?.type ?? 'undecodable'} id ${String(d.msg?.id)} ${recordsOf(
+        d.msg,
+      )
         .map((r) => `${r.type} ${r.name}`)
         .join(', ')}`;
     // Nothing at all reaches the off-link address.
     const toOfflink = run.received.filter((d) => d.sock === 'off5353' || d.sock === 'offEph');
     expect.soft(toOfflink.map(describeDatagram), 'replies reached the off-link source').toEqual([]);
     // Nor does boaster multicast in reaction (answers, or probes after the conflict).
-    const fromH0 = run.received.filter((d) => d.sock === 'group6' && d.from === h0.ipv6 && d.at >= run.start && d.at < run.start + controlAt);
+    const fromH0 = run.received.filter(
+      (d) => d.sock === 'group6' && d.from === h0.ipv6 && d.at >= run.start && d.at < run.start + controlAt,
+    );
     expect.soft(fromH0.map(describeDatagram), 'boaster multicast in reaction to off-link packets').toEqual([]);
     expect.soft(run.reacts, 'boaster probed its name again after the off-link conflict').toEqual([]);
     // Not renamed, still running.

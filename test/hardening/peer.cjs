@@ -84,7 +84,14 @@ function open(spec) {
       const t = now();
       if (logged < MAX_RECV_LOGGED) {
         logged += 1;
-        out({ kind: 'recv', sock: spec.id, t, from: rinfo.address.replace(/%.*$/, ''), port: rinfo.port, hex: msg.toString('hex') });
+        out({
+          kind: 'recv',
+          sock: spec.id,
+          t,
+          from: rinfo.address.replace(/%.*$/, ''),
+          port: rinfo.port,
+          hex: msg.toString('hex'),
+        });
       }
       react(family, msg, t);
     });
@@ -121,10 +128,13 @@ function closeAll() {
     send(step.socket, Buffer.from(step.hex, 'hex'), step.to, step.port, step.label);
   }
   const rest = Math.min(cfg.durationMs || 1000, MAX_DURATION_MS) - now();
-  setTimeout(() => {
-    closeAll();
-    out({ kind: 'done', t: now() });
-  }, Math.max(0, rest));
+  setTimeout(
+    () => {
+      closeAll();
+      out({ kind: 'done', t: now() });
+    },
+    Math.max(0, rest),
+  );
 })().catch((err) => {
   out({ kind: 'error', error: err.message });
   process.exitCode = 1;

@@ -122,16 +122,25 @@ function parse(proc: LabProcess): PeerRun {
     .map((l) => JSON.parse(l) as Line);
   const ready = lines.find((l) => l.kind === 'ready');
   const start = ready?.epochMs ?? 0;
-  const run = { start, ports: ready?.ports ?? {}, sent: [] as { label: string; at: number }[], received: [] as PeerDatagram[], reacts: [] as { label: string; at: number }[], errors: [] as string[] };
+  const run = {
+    start,
+    ports: ready?.ports ?? {},
+    sent: [] as { label: string; at: number }[],
+    received: [] as PeerDatagram[],
+    reacts: [] as { label: string; at: number }[],
+    errors: [] as string[],
+  };
   for (const l of lines) {
     const at = start + (l.t ?? 0);
     if (l.kind === 'sent') run.sent.push({ label: l.label ?? '', at });
-    else if (l.kind === 'recv' && l.hex !== undefined) run.received.push({ sock: l.sock ?? '', at, from: l.from ?? '', port: l.port ?? 0, msg: decode(l.hex) });
+    else if (l.kind === 'recv' && l.hex !== undefined)
+      run.received.push({ sock: l.sock ?? '', at, from: l.from ?? '', port: l.port ?? 0, msg: decode(l.hex) });
     else if (l.kind === 'react') run.reacts.push({ label: l.label ?? '', at });
     else if (l.kind === 'error') run.errors.push(`${l.label ?? l.sock ?? ''}: ${l.error ?? ''}`);
   }
   const status = proc.exitStatus;
-  if (status && status.code !== 0) run.errors.push(`peer exit ${String(status.code)} ${String(status.signal)}: ${proc.stderr.trim().slice(0, 300)}`);
+  if (status && status.code !== 0)
+    run.errors.push(`peer exit ${String(status.code)} ${String(status.signal)}: ${proc.stderr.trim().slice(0, 300)}`);
   return run;
 }
 
@@ -149,7 +158,12 @@ export function standardSockets(host: Host, families: readonly (4 | 6)[] = [4]):
 
 /** A response (flags 0x8400: QR + AA). */
 export function response(answers: readonly Answer[], additionals: readonly Answer[] = []): Buffer {
-  return dnsPacket.encode({ type: 'response', flags: 0x8400, answers: [...answers], additionals: [...additionals] } as Packet);
+  return dnsPacket.encode({
+    type: 'response',
+    flags: 0x8400,
+    answers: [...answers],
+    additionals: [...additionals],
+  } as Packet);
 }
 
 /** Offset just past the (uncompressed or pointer-ended) name at `off` in `buf`. */
@@ -164,8 +178,17 @@ function skipName(buf: Buffer, off: number): number {
 }
 
 /** A query; `qu` sets the QU bit of every question; `id` for legacy unicast. */
-export function query(questions: readonly Question[], opts: { id?: number; qu?: boolean; additionals?: readonly Answer[] } = {}): Buffer {
-  const packet: Packet = { type: 'query', id: opts.id ?? 0, flags: 0, questions: [...questions], additionals: [...(opts.additionals ?? [])] };
+export function query(
+  questions: readonly Question[],
+  opts: { id?: number; qu?: boolean; additionals?: readonly Answer[] } = {},
+): Buffer {
+  const packet: Packet = {
+    type: 'query',
+    id: opts.id ?? 0,
+    flags: 0,
+    questions: [...questions],
+    additionals: [...(opts.additionals ?? [])],
+  };
   const buf = dnsPacket.encode(packet);
   if (opts.qu) {
     let off = 12;
@@ -184,7 +207,9 @@ export type DataAnswer = Exclude<Answer, OptAnswer>;
 /** Every record of a received message (answers, authorities, additionals), OPT left out. */
 export function recordsOf(msg: DecodedPacket | undefined): DataAnswer[] {
   if (!msg) return [];
-  return [...(msg.answers ?? []), ...(msg.authorities ?? []), ...(msg.additionals ?? [])].filter((r): r is DataAnswer => r.type !== 'OPT');
+  return [...(msg.answers ?? []), ...(msg.authorities ?? []), ...(msg.additionals ?? [])].filter(
+    (r): r is DataAnswer => r.type !== 'OPT',
+  );
 }
 
 /** Case-insensitive name comparison, trailing dot ignored. */

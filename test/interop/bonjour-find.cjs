@@ -26,7 +26,9 @@ const MAX_RECV = 2_000;
 
 (async () => {
   const ifname = io.labInterface(cfg.address);
-  const bonjour = new Bonjour({ interface: cfg.address, bind: '0.0.0.0', loopback: false }, (err) => io.out({ kind: 'error', error: String(err) }));
+  const bonjour = new Bonjour({ interface: cfg.address, bind: '0.0.0.0', loopback: false }, (err) =>
+    io.out({ kind: 'error', error: String(err) }),
+  );
   const mdns = bonjour.server.mdns;
   mdns.on('error', (e) => io.out({ kind: 'error', error: e.message }));
   mdns.on('warning', (e) => io.out({ kind: 'warning', error: e.message }));
@@ -53,12 +55,33 @@ const MAX_RECV = 2_000;
   await io.sleepUntil(go.at);
   let received = 0;
   mdns.on('response', (packet, rinfo) => {
-    if (received++ < MAX_RECV) io.out({ kind: 'recv', at: Date.now(), from: rinfo.address, port: rinfo.port, hex: dnsPacket.encode(packet).toString('hex') });
+    if (received++ < MAX_RECV)
+      io.out({
+        kind: 'recv',
+        at: Date.now(),
+        from: rinfo.address,
+        port: rinfo.port,
+        hex: dnsPacket.encode(packet).toString('hex'),
+      });
   });
   io.out({ kind: 'find', at: Date.now() });
   const browser = bonjour.find({ type: cfg.type });
   browser.on('up', (s) =>
-    io.out({ kind: 'up', at: Date.now(), service: { name: s.name, fqdn: s.fqdn, type: s.type, protocol: s.protocol, host: s.host, port: s.port, addresses: s.addresses, txt: s.txt, referer: s.referer } }),
+    io.out({
+      kind: 'up',
+      at: Date.now(),
+      service: {
+        name: s.name,
+        fqdn: s.fqdn,
+        type: s.type,
+        protocol: s.protocol,
+        host: s.host,
+        port: s.port,
+        addresses: s.addresses,
+        txt: s.txt,
+        referer: s.referer,
+      },
+    }),
   );
   await io.sleep(Math.min(cfg.listenMs || 3_000, 30_000));
   const services = browser.services.map((s) => ({ name: s.name, host: s.host, port: s.port }));

@@ -63,7 +63,9 @@ setTimeout(() => close(0), config.lifetimeMs ?? 60_000);
 for (const type of config.browse ?? []) {
   const browser = mdns.browse(type);
   browser.on('up', (s) => print({ kind: 'up', at: Date.now(), browsing: type, service: plain(s) }));
-  browser.on('update', (s, prev) => print({ kind: 'update', at: Date.now(), browsing: type, service: plain(s), previousTxt: { ...prev.txt } }));
+  browser.on('update', (s, prev) =>
+    print({ kind: 'update', at: Date.now(), browsing: type, service: plain(s), previousTxt: { ...prev.txt } }),
+  );
   browser.on('down', (s) => print({ kind: 'down', at: Date.now(), browsing: type, service: plain(s) }));
 }
 print({ kind: 'ready', at: Date.now() });
@@ -71,11 +73,21 @@ print({ kind: 'ready', at: Date.now() });
 for (const { name, family } of config.resolveHost ?? []) {
   const started = Date.now();
   try {
-    const addresses = await mdns.resolveHost(name, family === undefined ? { timeout: 5_000 } : { family, timeout: 5_000 });
+    const addresses = await mdns.resolveHost(
+      name,
+      family === undefined ? { timeout: 5_000 } : { family, timeout: 5_000 },
+    );
     print({ kind: 'resolved', at: Date.now(), name, family: family ?? null, addresses, ms: Date.now() - started });
   } catch (e) {
     const err = e as { code?: string; message?: string };
-    print({ kind: 'resolve-failed', at: Date.now(), name, family: family ?? null, code: err.code, message: err.message });
+    print({
+      kind: 'resolve-failed',
+      at: Date.now(),
+      name,
+      family: family ?? null,
+      code: err.code,
+      message: err.message,
+    });
   }
 }
 if ((config.browse ?? []).length === 0) close(0);

@@ -33,7 +33,10 @@ import { sleep, waitUntil } from '../lab/wait.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const here = (file: string): string => fileURLToPath(new URL(`./${file}`, import.meta.url));
 
-const skip = labGate(['unshare', 'avahi-daemon', 'dbus-daemon', 'avahi-publish', 'python-zeroconf'], 'interop: boaster browse against avahi and python-zeroconf');
+const skip = labGate(
+  ['unshare', 'avahi-daemon', 'dbus-daemon', 'avahi-publish', 'python-zeroconf'],
+  'interop: boaster browse against avahi and python-zeroconf',
+);
 
 const AVAHI_HOST = 'peer-avahi';
 /** RFC 6762 §10.1: goodbye → deleted 1 s later; the bound the test holds boaster to. */
@@ -95,10 +98,14 @@ class Driver {
 }
 
 async function startDriver(host: Host, config: Record<string, unknown>): Promise<Driver> {
-  const proc = host.spawn(process.execPath, ['--import', 'tsx', here('browse-driver.ts'), JSON.stringify({ ifname: host.ifname, ipv6: true, ...config })], {
-    cwd: root,
-    label: `browse-driver@${host.name}`,
-  });
+  const proc = host.spawn(
+    process.execPath,
+    ['--import', 'tsx', here('browse-driver.ts'), JSON.stringify({ ifname: host.ifname, ipv6: true, ...config })],
+    {
+      cwd: root,
+      label: `browse-driver@${host.name}`,
+    },
+  );
   const driver = new Driver(proc);
   try {
     await driver.line((l) => l.kind === 'ready', 20_000, 'browse-driver ready');
@@ -110,11 +117,23 @@ async function startDriver(host: Host, config: Record<string, unknown>): Promise
 }
 
 /** Fields an 'up' of `name` must show: everything but the TXT and addresses, which are checked apart. */
-function expectService(seen: Seen | undefined, want: { name: string; fqdn: string; type: string; host: string; port: number; ipv4: string }): void {
-  expect(seen).toMatchObject({ name: want.name, type: want.type, domain: 'local', fqdn: want.fqdn, host: want.host, port: want.port, interfaces: ['eth0'] });
+function expectService(
+  seen: Seen | undefined,
+  want: { name: string; fqdn: string; type: string; host: string; port: number; ipv4: string },
+): void {
+  expect(seen).toMatchObject({
+    name: want.name,
+    type: want.type,
+    domain: 'local',
+    fqdn: want.fqdn,
+    host: want.host,
+    port: want.port,
+    interfaces: ['eth0'],
+  });
   expect(seen?.addresses).toContainEqual({ address: want.ipv4, family: 4, interface: 'eth0' });
   // Only addresses of that host: its IPv4 and, from avahi, its IPv6 link-local with the zone (RFC 6762 §6.2 additionals).
-  for (const a of seen?.addresses ?? []) expect(a.address === want.ipv4 || /^fe80::[0-9a-f:]+%eth0$/.test(a.address), a.address).toBe(true);
+  for (const a of seen?.addresses ?? [])
+    expect(a.address === want.ipv4 || /^fe80::[0-9a-f:]+%eth0$/.test(a.address), a.address).toBe(true);
 }
 
 describe.skipIf(skip)('Mdns.browse / resolveHost against avahi and python-zeroconf', () => {
@@ -130,10 +149,22 @@ describe.skipIf(skip)('Mdns.browse / resolveHost against avahi and python-zeroco
     const type = '_boaster-av._tcp';
     const driver = await startDriver(lab().host(0), { browse: [type] });
     try {
-      const pub = await avahiPublish(avahi, { name, type, port: 6310, txt: ['note=hello world', 'flag', 'utf=grüße', 'empty=', 'Mixed=Case'] });
+      const pub = await avahiPublish(avahi, {
+        name,
+        type,
+        port: 6310,
+        txt: ['note=hello world', 'flag', 'utf=grüße', 'empty=', 'Mixed=Case'],
+      });
       expect(pub.establishedName).toBe(name);
       const up = await driver.line((l) => l.kind === 'up' && l.service?.name === name, 10_000, `up of "${name}"`);
-      expectService(up.service, { name, fqdn: `Büro Drucker\\. 2 back\\\\slash.${type}.local`, type, host: `${AVAHI_HOST}.local`, port: 6310, ipv4: h1.ipv4 });
+      expectService(up.service, {
+        name,
+        fqdn: `Büro Drucker\\. 2 back\\\\slash.${type}.local`,
+        type,
+        host: `${AVAHI_HOST}.local`,
+        port: 6310,
+        ipv4: h1.ipv4,
+      });
       // RFC 6763 §6.4: keys case-insensitive (lower-cased here); §6.5: "flag" alone is true, "empty=" an empty value.
       expect(up.service?.txt).toEqual({ note: 'hello world', flag: true, utf: 'grüße', empty: '', mixed: 'Case' });
 
@@ -156,7 +187,15 @@ describe.skipIf(skip)('Mdns.browse / resolveHost against avahi and python-zeroco
     const h2 = lab().host(2);
     const name = 'Zeroconf Küche 3';
     const type = '_boaster-zc._tcp';
-    const cfg = { interface: h2.ipv4, name, type, port: 8443, server: 'zc-peer.local.', txt: { path: '/ä', ver: '1', bare: null }, lifetime: 60 };
+    const cfg = {
+      interface: h2.ipv4,
+      name,
+      type,
+      port: 8443,
+      server: 'zc-peer.local.',
+      txt: { path: '/ä', ver: '1', bare: null },
+      lifetime: 60,
+    };
     const zc = h2.spawn(PYTHON, ['-u', '-B', here('zc_peer.py'), JSON.stringify(cfg)], { label: `zc_peer@${h2.name}` });
     let driver: Driver | undefined;
     try {
@@ -164,7 +203,14 @@ describe.skipIf(skip)('Mdns.browse / resolveHost against avahi and python-zeroco
       driver = await startDriver(lab().host(0), { browse: [type] });
       const d = driver;
       const up = await d.line((l) => l.kind === 'up' && l.service?.name === name, 10_000, `up of "${name}"`);
-      expectService(up.service, { name, fqdn: `${name}.${type}.local`, type, host: 'zc-peer.local', port: 8443, ipv4: h2.ipv4 });
+      expectService(up.service, {
+        name,
+        fqdn: `${name}.${type}.local`,
+        type,
+        host: 'zc-peer.local',
+        port: 8443,
+        ipv4: h2.ipv4,
+      });
       expect(up.service?.txt).toEqual({ path: '/ä', ver: '1', bare: true });
 
       // Let zeroconf's answers to boaster's first queries go out first: it queues the records of an
@@ -193,7 +239,10 @@ describe.skipIf(skip)('Mdns.browse / resolveHost against avahi and python-zeroco
       expect(down.service?.txt).toEqual({ path: '/ö', ver: '2' });
       expect(d.events(name).map((l) => l.kind)).toEqual(['up', 'update', 'down']);
       expect(d.lines.filter((l) => l.kind === 'error')).toEqual([]);
-      const exit = await Promise.race([zc.exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), 5_000))]);
+      const exit = await Promise.race([
+        zc.exited,
+        new Promise<undefined>((r) => setTimeout(() => r(undefined), 5_000)),
+      ]);
       expect(exit?.code, zc.tail()).toBe(0);
     } finally {
       await driver?.proc.stop();
@@ -207,14 +256,17 @@ describe.skipIf(skip)('Mdns.browse / resolveHost against avahi and python-zeroco
     // Nothing browsed, so the driver's cache knows nothing of h1 until it asks (RFC 6762 §5.1 one-shot query).
     const driver = await startDriver(lab().host(0), { resolveHost: [{ name }, { name, family: 4 }] });
     try {
-      const answered = (family: 4 | null) => (l: DriverLine) => (l.kind === 'resolved' || l.kind === 'resolve-failed') && l.family === family;
+      const answered = (family: 4 | null) => (l: DriverLine) =>
+        (l.kind === 'resolved' || l.kind === 'resolve-failed') && l.family === family;
       const first = await driver.line(answered(null), 10_000, `resolveHost(${name})`);
       expect(first, JSON.stringify(first)).toMatchObject({ kind: 'resolved', name });
       expect(first.addresses).toContain(h1.ipv4);
       expect(first.addresses?.[0]).toBe(h1.ipv4); // IPv4 first
       const v4 = await driver.line(answered(4), 10_000, `resolveHost(${name}, { family: 4 })`);
       expect(v4).toMatchObject({ kind: 'resolved', addresses: [h1.ipv4] });
-      console.info(`[browse.lab] resolveHost: ${first.ms} ms → ${JSON.stringify(first.addresses)}; family 4: ${v4.ms} ms`);
+      console.info(
+        `[browse.lab] resolveHost: ${first.ms} ms → ${JSON.stringify(first.addresses)}; family 4: ${v4.ms} ms`,
+      );
       expect(driver.lines.filter((l) => l.kind === 'error')).toEqual([]);
     } finally {
       await driver.proc.stop();

@@ -55,7 +55,14 @@ interface HelperLine {
   port?: number;
   hex?: string;
   error?: string;
-  service?: { name?: string; host?: string; port?: number; addresses?: string[]; fqdn?: string; referer?: { address?: string } };
+  service?: {
+    name?: string;
+    host?: string;
+    port?: number;
+    addresses?: string[];
+    fqdn?: string;
+    referer?: { address?: string };
+  };
   services?: unknown[];
   ifname?: string;
   interfaces?: Record<string, string[]>;
@@ -125,18 +132,28 @@ function quBits(payload: Buffer): boolean[] {
   return bits;
 }
 
-const same = (a: string, b: string): boolean => a.toLowerCase().replace(/\.$/, '') === b.toLowerCase().replace(/\.$/, '');
+const same = (a: string, b: string): boolean =>
+  a.toLowerCase().replace(/\.$/, '') === b.toLowerCase().replace(/\.$/, '');
 
 function records(msg: DecodedPacket | undefined, section: 'answers' | 'all' = 'all'): Answer[] {
   if (!msg) return [];
-  return section === 'answers' ? [...(msg.answers ?? [])] : [...(msg.answers ?? []), ...(msg.authorities ?? []), ...(msg.additionals ?? [])];
+  return section === 'answers'
+    ? [...(msg.answers ?? [])]
+    : [...(msg.answers ?? []), ...(msg.authorities ?? []), ...(msg.additionals ?? [])];
 }
 
 /** A response carrying our PTR (type → instance) among its answers. */
 function hasOurPtr(msg: DecodedPacket | undefined): boolean {
   return (
     msg?.type === 'response' &&
-    records(msg, 'answers').some((r) => r.type === 'PTR' && same(r.name, TYPE_FQDN) && typeof r.data === 'string' && same(r.data, INSTANCE_FQDN) && ('ttl' in r ? (r.ttl ?? 0) : 0) > 0)
+    records(msg, 'answers').some(
+      (r) =>
+        r.type === 'PTR' &&
+        same(r.name, TYPE_FQDN) &&
+        typeof r.data === 'string' &&
+        same(r.data, INSTANCE_FQDN) &&
+        ('ttl' in r ? (r.ttl ?? 0) : 0) > 0,
+    )
   );
 }
 
@@ -152,7 +169,8 @@ function describeDatagram(d: CapturedDatagram, t0: number): string {
     const auth = (msg.authorities ?? []).length;
     return `${rel}  ${route}  query id=${msg.id ?? 0} [${qs}]${known ? ` known-answers=${known}` : ''}${auth ? ` authorities=${auth}` : ''}`;
   }
-  const fmt = (rs: Answer[]): string => rs.map((r) => `${r.name} ${r.type}${'ttl' in r && r.ttl === 0 ? ' (goodbye)' : ''}`).join(', ');
+  const fmt = (rs: Answer[]): string =>
+    rs.map((r) => `${r.name} ${r.type}${'ttl' in r && r.ttl === 0 ? ' (goodbye)' : ''}`).join(', ');
   return `${rel}  ${route}  response an=[${fmt(records(msg, 'answers'))}] ar=[${fmt([...(msg.additionals ?? [])])}]`;
 }
 
@@ -179,7 +197,9 @@ async function runScenario(lab: Lab, client: 'bonjour' | 'mdns', firstQuery = tr
   const established = Date.now();
   try {
     expect(pub.name).toBe(SERVICE.name);
-    const querier = firstQuery ? await startHelper(h1, 'qm-query.cjs', { address: h1.ipv4, name: TYPE_FQDN, type: 'PTR', listenMs: 4_000 }) : undefined;
+    const querier = firstQuery
+      ? await startHelper(h1, 'qm-query.cjs', { address: h1.ipv4, name: TYPE_FQDN, type: 'PTR', listenMs: 4_000 })
+      : undefined;
     const second =
       client === 'bonjour'
         ? await startHelper(h2, 'bonjour-find.cjs', { address: h2.ipv4, type: 'heldback', listenMs: 3_000 })
@@ -192,14 +212,19 @@ async function runScenario(lab: Lab, client: 'bonjour' | 'mdns', firstQuery = tr
     const file = await capture.stop();
     const datagrams = await readUdpDatagrams(file);
     const h1SentAt = l1.find((l) => l.kind === 'sent')?.at ?? t;
-    const h2StartAt = l2.find((l) => l.kind === (client === 'bonjour' ? 'find' : 'sent'))?.at ?? t + SECOND_QUERY_DELAY_MS;
+    const h2StartAt =
+      l2.find((l) => l.kind === (client === 'bonjour' ? 'find' : 'sent'))?.at ?? t + SECOND_QUERY_DELAY_MS;
     const origin = firstQuery ? h1SentAt : h2StartAt;
     const timeline = datagrams
       .filter((d) => d.family === 4 && d.at >= origin - 3_000)
       .map((d) => describeDatagram(d, origin))
       .join('\n');
-    const ptrMulticasts = datagrams.filter((d) => d.family === 4 && d.src === h0.ipv4 && d.dst === GROUP && hasOurPtr(decode(d.payload)));
-    const h2Queries = datagrams.filter((d) => d.family === 4 && d.src === h2.ipv4 && decode(d.payload)?.type === 'query');
+    const ptrMulticasts = datagrams.filter(
+      (d) => d.family === 4 && d.src === h0.ipv4 && d.dst === GROUP && hasOurPtr(decode(d.payload)),
+    );
+    const h2Queries = datagrams.filter(
+      (d) => d.family === 4 && d.src === h2.ipv4 && decode(d.payload)?.type === 'query',
+    );
     return { h1SentAt, h2StartAt, h1: l1, h2: l2, datagrams, timeline, ptrMulticasts, h2Queries };
   } finally {
     await capture.stop().catch(() => undefined);
@@ -212,7 +237,8 @@ function checkSetup(s: Scenario, what: string): { firstAnswer: CapturedDatagram;
   // Announcements were over: no multicast of the PTR in the second before h1's query.
   const before = s.ptrMulticasts.filter((d) => d.at < s.h1SentAt);
   const lastBefore = before.at(-1);
-  if (lastBefore) expect(s.h1SentAt - lastBefore.at, `announcements over before h1's query\n${s.timeline}`).toBeGreaterThan(1_000);
+  if (lastBefore)
+    expect(s.h1SentAt - lastBefore.at, `announcements over before h1's query\n${s.timeline}`).toBeGreaterThan(1_000);
   // boaster answered h1 by multicast, 20–120 ms later (some slack for scheduling).
   const firstAnswer = s.ptrMulticasts.find((d) => d.at >= s.h1SentAt);
   expect(firstAnswer, `boaster's multicast answer to h1\n${s.timeline}`).toBeDefined();
@@ -236,11 +262,20 @@ function checkRateLimit(s: Scenario): void {
   for (let i = 1; i < s.ptrMulticasts.length; i++) {
     const a = s.ptrMulticasts[i - 1];
     const b = s.ptrMulticasts[i];
-    if (a && b) expect(b.at - a.at, `PTR multicasts ${i - 1} and ${i} a second apart\n${s.timeline}`).toBeGreaterThanOrEqual(1_000 - CLOCK_SLACK_MS);
+    if (a && b)
+      expect(b.at - a.at, `PTR multicasts ${i - 1} and ${i} a second apart\n${s.timeline}`).toBeGreaterThanOrEqual(
+        1_000 - CLOCK_SLACK_MS,
+      );
   }
 }
 
-function report(s: Scenario, what: string, firstAnswer: CapturedDatagram, h2Query: CapturedDatagram, foundAt: number | undefined): void {
+function report(
+  s: Scenario,
+  what: string,
+  firstAnswer: CapturedDatagram,
+  h2Query: CapturedDatagram,
+  foundAt: number | undefined,
+): void {
   const held = s.ptrMulticasts.find((d) => d.at > h2Query.at);
   console.log(
     [
@@ -251,8 +286,10 @@ function report(s: Scenario, what: string, firstAnswer: CapturedDatagram, h2Quer
         `${what} sent ${s.h2Queries.length} quer${s.h2Queries.length === 1 ? 'y' : 'ies'} in all (source port ${h2Query.srcPort}, ${quBits(h2Query.payload)[0] ? 'QU' : 'QM'})`,
       held
         ? `held-back answer multicast ${(held.at - firstAnswer.at).toFixed(1)} ms after the first answer, ${(held.at - s.h2StartAt).toFixed(1)} ms after h2 started`
-        : 'no further multicast of the PTR after h2\'s query',
-      foundAt !== undefined ? `${what} found the service ${(foundAt - s.h2StartAt).toFixed(1)} ms after it started` : `${what} found nothing`,
+        : "no further multicast of the PTR after h2's query",
+      foundAt !== undefined
+        ? `${what} found the service ${(foundAt - s.h2StartAt).toFixed(1)} ms after it started`
+        : `${what} found nothing`,
     ].join('\n'),
   );
 }
@@ -260,12 +297,15 @@ function report(s: Scenario, what: string, firstAnswer: CapturedDatagram, h2Quer
 describe.skipIf(skip)('issue 10: an answer inside the one-second window is held back, not dropped', () => {
   const lab = useLab({ hosts: 3 });
 
-  it('bonjour-service find() started 0.5 s after another host\'s query finds the service (one query, QM, from 5353)', async () => {
+  it("bonjour-service find() started 0.5 s after another host's query finds the service (one query, QM, from 5353)", async () => {
     const s = await runScenario(lab(), 'bonjour');
     const { firstAnswer, h2Query } = checkSetup(s, 'bonjour-service');
     const up = s.h2.find((l) => l.kind === 'up' && l.service?.name === SERVICE.name);
     report(s, 'bonjour-service', firstAnswer, h2Query, up?.at);
-    expect(up, `bonjour-service find() reports '${SERVICE.name}'\n${s.timeline}\n${JSON.stringify(s.h2)}`).toBeDefined();
+    expect(
+      up,
+      `bonjour-service find() reports '${SERVICE.name}'\n${s.timeline}\n${JSON.stringify(s.h2)}`,
+    ).toBeDefined();
     expect(up?.service).toMatchObject({ name: SERVICE.name, port: SERVICE.port, host: `${SERVICE.host}.local` });
     expect(up?.service?.referer?.address).toBe(lab().host(0).ipv4);
     // bonjour-service asks once: no retry could have hidden a dropped answer.
@@ -281,18 +321,32 @@ describe.skipIf(skip)('issue 10: an answer inside the one-second window is held 
       [
         `[held-back control] timeline (ms relative to bonjour-service's find()):`,
         s.timeline,
-        answer ? `boaster answered ${(answer.at - s.h2StartAt).toFixed(1)} ms after find() started` : 'boaster did not answer',
-        up?.at !== undefined ? `bonjour-service found the service ${(up.at - s.h2StartAt).toFixed(1)} ms after it started` : 'bonjour-service found nothing',
+        answer
+          ? `boaster answered ${(answer.at - s.h2StartAt).toFixed(1)} ms after find() started`
+          : 'boaster did not answer',
+        up?.at !== undefined
+          ? `bonjour-service found the service ${(up.at - s.h2StartAt).toFixed(1)} ms after it started`
+          : 'bonjour-service found nothing',
       ].join('\n'),
     );
-    expect(up?.service, `bonjour-service find() reports '${SERVICE.name}'\n${s.timeline}`).toMatchObject({ name: SERVICE.name, port: SERVICE.port, host: `${SERVICE.host}.local` });
+    expect(up?.service, `bonjour-service find() reports '${SERVICE.name}'\n${s.timeline}`).toMatchObject({
+      name: SERVICE.name,
+      port: SERVICE.port,
+      host: `${SERVICE.host}.local`,
+    });
     expect(s.h2Queries, `bonjour-service's queries\n${s.timeline}`).toHaveLength(1);
   }, 45_000);
 
-  it('one multicast-dns query 0.5 s after another host\'s query gets the PTR within 2 s', async () => {
+  it("one multicast-dns query 0.5 s after another host's query gets the PTR within 2 s", async () => {
     const s = await runScenario(lab(), 'mdns');
     const { firstAnswer, h2Query } = checkSetup(s, 'multicast-dns');
-    const answer = s.h2.find((l) => l.kind === 'recv' && l.from === lab().host(0).ipv4 && l.hex !== undefined && hasOurPtr(decode(Buffer.from(l.hex, 'hex'))));
+    const answer = s.h2.find(
+      (l) =>
+        l.kind === 'recv' &&
+        l.from === lab().host(0).ipv4 &&
+        l.hex !== undefined &&
+        hasOurPtr(decode(Buffer.from(l.hex, 'hex'))),
+    );
     report(s, 'multicast-dns', firstAnswer, h2Query, answer?.at);
     expect(answer, `multicast-dns receives the PTR ${TYPE_FQDN} → ${INSTANCE_FQDN}\n${s.timeline}`).toBeDefined();
     expect((answer?.at ?? Infinity) - s.h2StartAt).toBeLessThanOrEqual(2_000);

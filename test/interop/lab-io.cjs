@@ -36,7 +36,9 @@ function labInterface(address) {
 
 /** All interfaces of the namespace, for the record. */
 function interfaces() {
-  return Object.fromEntries(Object.entries(os.networkInterfaces()).map(([n, as]) => [n, (as || []).map((a) => a.address)]));
+  return Object.fromEntries(
+    Object.entries(os.networkInterfaces()).map(([n, as]) => [n, (as || []).map((a) => a.address)]),
+  );
 }
 
 /** Resolves with the JSON object of the first line on stdin. */

@@ -33,7 +33,14 @@ const MAX_RECV = 2_000;
   await io.sleepUntil(go.at);
   let received = 0;
   mdns.on('response', (packet, rinfo) => {
-    if (received++ < MAX_RECV) io.out({ kind: 'recv', at: Date.now(), from: rinfo.address, port: rinfo.port, hex: dnsPacket.encode(packet).toString('hex') });
+    if (received++ < MAX_RECV)
+      io.out({
+        kind: 'recv',
+        at: Date.now(),
+        from: rinfo.address,
+        port: rinfo.port,
+        hex: dnsPacket.encode(packet).toString('hex'),
+      });
   });
   const question = { type: 'query', questions: [{ name: cfg.name, type: cfg.type || 'PTR' }] };
   const sentAt = Date.now();

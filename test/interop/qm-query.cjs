@@ -25,7 +25,8 @@ const MAX_RECV = 2_000;
   const sock = dgram.createSocket({ type: 'udp4', reuseAddr: true });
   let received = 0;
   sock.on('message', (msg, rinfo) => {
-    if (received++ < MAX_RECV) io.out({ kind: 'recv', at: Date.now(), from: rinfo.address, port: rinfo.port, hex: msg.toString('hex') });
+    if (received++ < MAX_RECV)
+      io.out({ kind: 'recv', at: Date.now(), from: rinfo.address, port: rinfo.port, hex: msg.toString('hex') });
   });
   sock.on('error', (e) => io.out({ kind: 'error', error: e.message }));
   await new Promise((resolve) => sock.bind(5353, '0.0.0.0', resolve));
@@ -38,7 +39,12 @@ const MAX_RECV = 2_000;
 
   const go = await io.waitForGo();
   await io.sleepUntil(go.at);
-  const query = dnsPacket.encode({ type: 'query', id: 0, flags: 0, questions: [{ name: cfg.name, type: cfg.type || 'PTR', class: 'IN' }] });
+  const query = dnsPacket.encode({
+    type: 'query',
+    id: 0,
+    flags: 0,
+    questions: [{ name: cfg.name, type: cfg.type || 'PTR', class: 'IN' }],
+  });
   const sentAt = Date.now();
   await new Promise((resolve, reject) => sock.send(query, 5353, GROUP, (e) => (e ? reject(e) : resolve())));
   io.out({ kind: 'sent', at: sentAt, hex: query.toString('hex') });

@@ -40,7 +40,13 @@ export async function avahiBrowse(avahi: Avahi, type: string, opts: BrowseOption
   args.push(type);
   const r = await avahi.host.run('avahi-browse', args, { env: avahi.env, timeoutMs: opts.timeoutMs ?? 10_000 });
   const entries = parseAvahiBrowse(r.stdout);
-  return { entries, resolved: entries.filter((e) => e.event === '='), stdout: r.stdout, stderr: r.stderr, code: r.code };
+  return {
+    entries,
+    resolved: entries.filter((e) => e.event === '='),
+    stdout: r.stdout,
+    stderr: r.stderr,
+    code: r.code,
+  };
 }
 
 /** Options for {@link browseUntil}. */

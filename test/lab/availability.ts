@@ -64,7 +64,9 @@ function checkTool(tool: LabTool): string | undefined {
       return `${PYTHON} not found (apt-get install python3 python3-zeroconf)`;
     }
     const r = spawnSync(PYTHON, ['-c', 'import zeroconf'], { timeout: 15_000, encoding: 'utf8' });
-    return r.status === 0 ? undefined : `python zeroconf not importable by ${PYTHON} (apt-get install python3-zeroconf)`;
+    return r.status === 0
+      ? undefined
+      : `python zeroconf not importable by ${PYTHON} (apt-get install python3-zeroconf)`;
   }
   const pkg: Partial<Record<LabTool, string>> = {
     ip: 'iproute2',

@@ -38,9 +38,13 @@ let captureCounter = 0;
 export async function startCapture(link: Link, opts: CaptureOptions): Promise<Capture> {
   captureCounter += 1;
   const file = opts.file ?? join(opts.dir, `link${link.index}-${captureCounter}.pcap`);
-  const proc = link.ns.spawn('dumpcap', ['-q', '-P', '-i', link.bridge, '-f', opts.filter ?? 'udp port 5353', '-w', file], {
-    label: `dumpcap@link${link.index}`,
-  });
+  const proc = link.ns.spawn(
+    'dumpcap',
+    ['-q', '-P', '-i', link.bridge, '-f', opts.filter ?? 'udp port 5353', '-w', file],
+    {
+      label: `dumpcap@link${link.index}`,
+    },
+  );
   try {
     await proc.waitForOutput(/Capturing on/, opts.timeoutMs ?? 10_000);
   } catch (e) {
@@ -78,9 +82,38 @@ export interface CapturedDatagram {
 export async function readUdpDatagrams(file: string, displayFilter = 'udp'): Promise<CapturedDatagram[]> {
   const r = await runChecked(
     'tshark',
-    ['-r', file, '-Y', displayFilter, '-T', 'fields', '-E', 'separator=;', '-e', 'frame.time_relative', '-e', 'frame.time_epoch',
-      '-e', 'ip.src', '-e', 'ipv6.src', '-e', 'ip.dst', '-e', 'ipv6.dst', '-e', 'ip.ttl', '-e', 'ipv6.hlim',
-      '-e', 'udp.srcport', '-e', 'udp.dstport', '-e', 'udp.payload'],
+    [
+      '-r',
+      file,
+      '-Y',
+      displayFilter,
+      '-T',
+      'fields',
+      '-E',
+      'separator=;',
+      '-e',
+      'frame.time_relative',
+      '-e',
+      'frame.time_epoch',
+      '-e',
+      'ip.src',
+      '-e',
+      'ipv6.src',
+      '-e',
+      'ip.dst',
+      '-e',
+      'ipv6.dst',
+      '-e',
+      'ip.ttl',
+      '-e',
+      'ipv6.hlim',
+      '-e',
+      'udp.srcport',
+      '-e',
+      'udp.dstport',
+      '-e',
+      'udp.payload',
+    ],
     { timeoutMs: 30_000 },
   );
   const out: CapturedDatagram[] = [];

@@ -73,11 +73,7 @@ export function formatCommand(cmd: string, args: readonly string[]): string {
  * Run a command to completion (never throws for a non-zero exit; see
  * {@link runChecked}). Spawn failures (e.g. ENOENT) reject.
  */
-export function runCommand(
-  cmd: string,
-  args: readonly string[],
-  opts: RunOptions = {},
-): Promise<RunResult> {
+export function runCommand(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   return new Promise<RunResult>((resolve, reject) => {
     const child = spawn(cmd, [...args], {
@@ -130,11 +126,7 @@ export function runCommand(
 }
 
 /** Like {@link runCommand}, but throws {@link CommandError} unless the exit code is 0. */
-export async function runChecked(
-  cmd: string,
-  args: readonly string[],
-  opts: RunOptions = {},
-): Promise<RunResult> {
+export async function runChecked(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   const result = await runCommand(cmd, args, opts);
   if (result.code !== 0 || result.timedOut) {
     throw new CommandError(formatCommand(cmd, args), result);

@@ -150,7 +150,21 @@ export class Host {
     const ipv4 = opts.ipv4 === undefined ? hostAddressOnLink(link.subnet, this.index) : opts.ipv4;
     if (ipv4 !== null) assertLabIPv4Cidr(ipv4);
     const peer = link.portName(this.index, ifname);
-    await ip(['link', 'add', 'name', ifname, 'netns', this.netns, 'type', 'veth', 'peer', 'name', peer, 'netns', link.netns]);
+    await ip([
+      'link',
+      'add',
+      'name',
+      ifname,
+      'netns',
+      this.netns,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      peer,
+      'netns',
+      link.netns,
+    ]);
     const st: IfaceState = { ifname, link, peer, addresses: [] };
     this.ifaces.set(ifname, st);
     await link.attachPort(peer);

@@ -49,4 +49,3 @@ export function parseIpAddrJson(json: string): InterfaceAddress[] {
   }
   return out;
 }
-

@@ -158,9 +158,7 @@ export async function createLab(opts: LabOptions = {}): Promise<Lab> {
     for (let k = 0; k < linkCount; k++) links.push(await Link.create(`${name}-l${k}`, k, linkCount));
     for (const spec of specs) await lab.addHost(spec, false);
     if (opts.waitForIPv6 ?? true) {
-      await Promise.all(
-        lab.hosts.flatMap((h) => h.interfaces.map((i) => h.waitForIPv6(i.ifname))),
-      );
+      await Promise.all(lab.hosts.flatMap((h) => h.interfaces.map((i) => h.waitForIPv6(i.ifname))));
     }
   } catch (e) {
     await lab.destroy();

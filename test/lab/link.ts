@@ -47,7 +47,12 @@ export class Link {
   static async create(nsName: string, index: number, linkCount: number): Promise<Link> {
     const ns = await Netns.create(nsName);
     try {
-      await ns.runChecked('sysctl', ['-q', '-w', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
+      await ns.runChecked('sysctl', [
+        '-q',
+        '-w',
+        'net.ipv6.conf.all.disable_ipv6=1',
+        'net.ipv6.conf.default.disable_ipv6=1',
+      ]);
       await ip(['-n', nsName, 'link', 'add', BRIDGE_IFNAME, 'type', 'bridge', 'mcast_snooping', '0']);
       await ip(['-n', nsName, 'link', 'set', BRIDGE_IFNAME, 'up']);
     } catch (e) {

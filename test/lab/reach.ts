@@ -26,9 +26,13 @@ export async function udpReach(from: Host, target: Host, to: string, port = 47_0
   if (!isTestNet1(bare) && !isIPv6LinkLocal(bare)) {
     throw new Error(`refusing to probe ${to}: lab probes only target 192.0.2.0/24 or fe80::/10`);
   }
-  const server = target.spawn(PYTHON, ['-u', '-B', pyScript('udp_echo.py'), 'serve', '--port', String(port), '--lifetime', '60'], {
-    label: `udp_echo@${target.name}`,
-  });
+  const server = target.spawn(
+    PYTHON,
+    ['-u', '-B', pyScript('udp_echo.py'), 'serve', '--port', String(port), '--lifetime', '60'],
+    {
+      label: `udp_echo@${target.name}`,
+    },
+  );
   try {
     await server.waitForOutput(/READY/, 10_000);
     const r = await from.run(

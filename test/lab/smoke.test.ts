@@ -20,7 +20,10 @@ import { pidAlive } from './naming.js';
 import { udpReach } from './reach.js';
 import { startZeroconfPublisher, zeroconfBrowse } from './zeroconf.js';
 
-const skip = labGate(['unshare', 'avahi-daemon', 'dbus-daemon', 'avahi-browse', 'python-zeroconf', 'tshark'], 'lab smoke test');
+const skip = labGate(
+  ['unshare', 'avahi-daemon', 'dbus-daemon', 'avahi-browse', 'python-zeroconf', 'tshark'],
+  'lab smoke test',
+);
 
 const SERVICE = {
   name: 'Lab Smoke Test',

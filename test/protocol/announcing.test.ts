@@ -40,7 +40,14 @@ import {
 beforeEach(useFakeClock);
 afterEach(() => vi.useRealTimers());
 
-const announcement = (answers: Packet['answers']): Packet => ({ id: 0, flags: FLAGS_RESPONSE, questions: [], answers, authorities: [], additionals: [] });
+const announcement = (answers: Packet['answers']): Packet => ({
+  id: 0,
+  flags: FLAGS_RESPONSE,
+  questions: [],
+  answers,
+  authorities: [],
+  additionals: [],
+});
 
 describe('announcing (RFC 6762 §8.3)', () => {
   it('RFC 6762 §8.3, §10: announces host and service 750 ms after the first probe, then 1 s and 3 s later: flags 0x8400, cache-flush on unique records only, TTL 120 host-related, 4500 PTR/TXT', async () => {
@@ -55,7 +62,12 @@ describe('announcing (RFC 6762 §8.3)', () => {
     const sent = responses(sentPackets(transport));
     // Host and service probed together, so announced together: one packet per family each time, host records first.
     const expected = ANNOUNCE_TIMES.flatMap((at) =>
-      [4, 6].map((family) => ({ at, target: { interface: 'eth0', family }, size: expect.any(Number), packet: announcement([...hostRecords(), ...serviceRecords()]) })),
+      [4, 6].map((family) => ({
+        at,
+        target: { interface: 'eth0', family },
+        size: expect.any(Number),
+        packet: announcement([...hostRecords(), ...serviceRecords()]),
+      })),
     );
     expect(sent).toEqual(expected);
     // Nothing else: 6 probes before (host and service together, one packet per family each time), no announcement after the third.
@@ -65,7 +77,14 @@ describe('announcing (RFC 6762 §8.3)', () => {
     expect(serviceRecords()).toEqual([
       { name: TYPE, type: 'PTR', class: 1, cacheFlush: false, ttl: 4500, data: INSTANCE },
       { name: ENUM, type: 'PTR', class: 1, cacheFlush: false, ttl: 4500, data: TYPE },
-      { name: INSTANCE, type: 'SRV', class: 1, cacheFlush: true, ttl: 120, data: { priority: 0, weight: 0, port: 8080, target: HOST } },
+      {
+        name: INSTANCE,
+        type: 'SRV',
+        class: 1,
+        cacheFlush: true,
+        ttl: 120,
+        data: { priority: 0, weight: 0, port: 8080, target: HOST },
+      },
       { name: INSTANCE, type: 'TXT', class: 1, cacheFlush: true, ttl: 4500, data: SPEC_TXT },
     ]);
     await responder.close();
@@ -93,7 +112,14 @@ describe('announcing (RFC 6762 §8.3)', () => {
     service.updateTxt({ path: '/new' });
     await advanceTo(10_000);
     const sent = sentPackets(transport, mark);
-    expect(sent.map((s) => [s.at, s.target.family])).toEqual([[5000, 4], [5000, 6], [6000, 4], [6000, 6], [8000, 4], [8000, 6]]);
+    expect(sent.map((s) => [s.at, s.target.family])).toEqual([
+      [5000, 4],
+      [5000, 6],
+      [6000, 4],
+      [6000, 6],
+      [8000, 4],
+      [8000, 6],
+    ]);
     const newTxt = [new TextEncoder().encode('path=/new')];
     for (const s of sent) {
       expect(s.packet).toEqual(announcement([txt(INSTANCE, newTxt)]));
@@ -127,7 +153,9 @@ describe('defending and refreshing announced records (RFC 6762 §8.1, §9, §6.6
     await vi.advanceTimersByTimeAsync(0); // the clock stays at 4000
     const sent = sentPackets(transport, mark);
     // On the family the probe came in on.
-    expect(sent).toEqual([{ at: 4000, target: { interface: 'eth0', family: 4 }, size: expect.any(Number), packet: defence() }]);
+    expect(sent).toEqual([
+      { at: 4000, target: { interface: 'eth0', family: 4 }, size: expect.any(Number), packet: defence() },
+    ]);
     await responder.close();
   });
 
@@ -139,7 +167,12 @@ describe('defending and refreshing announced records (RFC 6762 §8.1, §9, §6.6
     deliver(transport, theirProbe(true));
     await vi.advanceTimersByTimeAsync(0);
     expect(sentPackets(transport, mark)).toEqual([
-      { at: 4000, target: { interface: 'eth0', family: 4, address: PEER.address, port: PEER.port }, size: expect.any(Number), packet: defence() },
+      {
+        at: 4000,
+        target: { interface: 'eth0', family: 4, address: PEER.address, port: PEER.port },
+        size: expect.any(Number),
+        packet: defence(),
+      },
     ]);
     await responder.close();
   });
@@ -154,7 +187,10 @@ describe('defending and refreshing announced records (RFC 6762 §8.1, §9, §6.6
     deliver(transport, response([srv(INSTANCE, 9999, 'otherhost.local')]));
     expect(service.state).toBe('probing');
     await advanceTo(5200);
-    expect(sentPackets(transport, mark).map((s) => [s.at, s.packet.questions[0]?.name])).toEqual([[5125, INSTANCE], [5125, INSTANCE]]);
+    expect(sentPackets(transport, mark).map((s) => [s.at, s.packet.questions[0]?.name])).toEqual([
+      [5125, INSTANCE],
+      [5125, INSTANCE],
+    ]);
     // The other host defends its record: now we rename.
     deliver(transport, response([srv(INSTANCE, 9999, 'otherhost.local')]));
     expect(renamed.mock.calls).toEqual([['Svc', 'Svc (2)']]);

@@ -41,7 +41,6 @@ const size = expect.any(Number) as number;
 const browseAnswer = (): Packet =>
   reply([ptr(TYPE, INSTANCE, 4500)], [srv(INSTANCE, 8080, HOST), txt(INSTANCE, SPEC_TXT), a(HOST, V4), aaaa(HOST, V6)]);
 
-
 describe('answering (RFC 6762 §6, RFC 6763 §12)', () => {
   it('RFC 6762 §6, RFC 6763 §12.1: a QM PTR browse is answered by multicast after 20–120 ms (random 0.5 → 70 ms) with SRV, TXT, A and AAAA as additional records', async () => {
     const { transport, responder, mark } = await announcedResponder();
@@ -54,13 +53,16 @@ describe('answering (RFC 6762 §6, RFC 6763 §12)', () => {
     await responder.close();
   });
 
-  it('a query over IPv6 is answered over IPv6 only, and one over IPv4 over IPv4 only: each family\'s one-second rule on its own', async () => {
+  it("a query over IPv6 is answered over IPv6 only, and one over IPv4 over IPv4 only: each family's one-second rule on its own", async () => {
     const { transport, responder, mark } = await announcedResponder();
     deliver(transport, query([q(INSTANCE, 'SRV')]), { family: 6, source: { address: 'fe80::99', port: 5353 } });
     await advanceTo(5100);
     deliver(transport, query([q(INSTANCE, 'SRV')]));
     await advanceTo(5200);
-    expect(sentPackets(transport, mark).map((s) => [s.at, s.target.family])).toEqual([[5000, 6], [5100, 4]]);
+    expect(sentPackets(transport, mark).map((s) => [s.at, s.target.family])).toEqual([
+      [5000, 6],
+      [5100, 4],
+    ]);
     await responder.close();
   });
 
@@ -68,9 +70,24 @@ describe('answering (RFC 6762 §6, RFC 6763 §12)', () => {
     const { transport, responder, mark } = await announcedResponder({ interfaces: [ipv4Interface()] });
     deliver(transport, query([q(TYPE, 'PTR')]));
     await advanceTo(5200);
-    const nsec: ResourceRecord = { name: HOST, type: 'NSEC', class: 1, cacheFlush: true, ttl: 120, data: { nextDomain: HOST, types: ['A'] } };
+    const nsec: ResourceRecord = {
+      name: HOST,
+      type: 'NSEC',
+      class: 1,
+      cacheFlush: true,
+      ttl: 120,
+      data: { nextDomain: HOST, types: ['A'] },
+    };
     expect(sentPackets(transport, mark)).toEqual([
-      { at: 5070, target: multicast(4), size, packet: reply([ptr(TYPE, INSTANCE, 4500)], [srv(INSTANCE, 8080, HOST), txt(INSTANCE, SPEC_TXT), a(HOST, V4), nsec]) },
+      {
+        at: 5070,
+        target: multicast(4),
+        size,
+        packet: reply(
+          [ptr(TYPE, INSTANCE, 4500)],
+          [srv(INSTANCE, 8080, HOST), txt(INSTANCE, SPEC_TXT), a(HOST, V4), nsec],
+        ),
+      },
     ]);
     await responder.close();
   });
@@ -88,7 +105,9 @@ describe('answering (RFC 6762 §6, RFC 6763 §12)', () => {
     const { transport, responder, mark } = await announcedResponder();
     deliver(transport, query([q(HOST, 'A')]));
     await vi.advanceTimersByTimeAsync(0);
-    expect(sentPackets(transport, mark).map((s) => [s.at, s.packet])).toEqual([[5000, reply([a(HOST, V4)], [aaaa(HOST, V6)])]]);
+    expect(sentPackets(transport, mark).map((s) => [s.at, s.packet])).toEqual([
+      [5000, reply([a(HOST, V4)], [aaaa(HOST, V6)])],
+    ]);
     await responder.close();
   });
 
@@ -101,7 +120,9 @@ describe('answering (RFC 6762 §6, RFC 6763 §12)', () => {
     deliver(transport, query([q(INSTANCE, 'A')]));
     await advanceTo(6100);
     const negative = sentPackets(transport, mark).flatMap((s) => [...s.packet.answers, ...s.packet.additionals]);
-    expect(negative).toContainEqual(expect.objectContaining({ name: INSTANCE, type: 'NSEC', data: { nextDomain: INSTANCE, types: ['TXT', 'SRV'] } }));
+    expect(negative).toContainEqual(
+      expect.objectContaining({ name: INSTANCE, type: 'NSEC', data: { nextDomain: INSTANCE, types: ['TXT', 'SRV'] } }),
+    );
     await responder.close();
   });
 
@@ -140,7 +161,10 @@ describe('known-answer suppression (RFC 6762 §7.1)', () => {
 
   it('RFC 6762 §7.1: known answers also remove additional records the querier already holds', async () => {
     const { transport, responder, mark } = await announcedResponder();
-    deliver(transport, query([q(TYPE, 'PTR')], [ptr(TYPE, INSTANCE, 1000, false), txt(INSTANCE, SPEC_TXT, 4500, true)]));
+    deliver(
+      transport,
+      query([q(TYPE, 'PTR')], [ptr(TYPE, INSTANCE, 1000, false), txt(INSTANCE, SPEC_TXT, 4500, true)]),
+    );
     await advanceTo(5200);
     const expected = reply([ptr(TYPE, INSTANCE, 4500)], [srv(INSTANCE, 8080, HOST), a(HOST, V4), aaaa(HOST, V6)]);
     expect(sentPackets(transport, mark).map((s) => s.packet)).toEqual([expected]);
@@ -179,7 +203,10 @@ describe('unicast responses and the multicast rate limit (RFC 6762 §5.4, §6.2)
     deliver(transport, query([q(TYPE, 'PTR')])); // its answer would be due at 5570, 500 ms after our answer at 5070
     await advanceTo(7000);
     const sent = sentPackets(transport, mark);
-    expect(sent.map((s) => [s.at, s.target.family])).toEqual([[5070, 4], [6070, 4]]);
+    expect(sent.map((s) => [s.at, s.target.family])).toEqual([
+      [5070, 4],
+      [6070, 4],
+    ]);
     // With its additional records, as the first answer had them: bonjour-service builds a service only from those.
     expect(sent[1]?.packet).toEqual(browseAnswer());
     await responder.close();

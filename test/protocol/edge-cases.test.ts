@@ -35,7 +35,6 @@ import {
 beforeEach(useFakeClock);
 afterEach(() => vi.useRealTimers());
 
-
 describe('edge cases: timing', () => {
   it('RFC 6762 §8.3: the first announcement goes exactly 750 ms after the first probe (875 ms), one second before the second', async () => {
     const { transport, engine, service } = await engineHarness();
@@ -51,7 +50,9 @@ describe('edge cases: packets that MUST be ignored', () => {
     const reg = service();
     engine.add(reg);
     await advanceTo(130);
-    deliver(transport, response([srv(INSTANCE, 9999, 'otherhost.local')]), { source: { address: PEER.address, port: 40000 } });
+    deliver(transport, response([srv(INSTANCE, 9999, 'otherhost.local')]), {
+      source: { address: PEER.address, port: 40000 },
+    });
     expect(reg.name).toBe('Svc');
     await advanceTo(4000);
     expect(responses(sentPackets(transport)).map((s) => s.at)).toHaveLength(6);
@@ -83,7 +84,14 @@ describe('edge cases: answering', () => {
     const sent = sentPackets(transport, mark);
     expect(sent).toHaveLength(1);
     const records = [...(sent[0]?.packet.answers ?? []), ...(sent[0]?.packet.additionals ?? [])];
-    expect(records).toContainEqual({ name: HOST, type: 'NSEC', class: 1, cacheFlush: true, ttl: 120, data: { nextDomain: HOST, types: ['A'] } });
+    expect(records).toContainEqual({
+      name: HOST,
+      type: 'NSEC',
+      class: 1,
+      cacheFlush: true,
+      ttl: 120,
+      data: { nextDomain: HOST, types: ['A'] },
+    });
     await responder.close();
   });
 
@@ -91,7 +99,9 @@ describe('edge cases: answering', () => {
     const { transport, responder, mark } = await announcedResponder();
     deliver(transport, query([q(TYPE, 'PTR')]), { destination: 'unicast' });
     await advanceTo(5200);
-    expect(sentPackets(transport, mark).map((s) => s.target)).toEqual([{ interface: 'eth0', family: 4, address: PEER.address, port: PEER.port }]);
+    expect(sentPackets(transport, mark).map((s) => s.target)).toEqual([
+      { interface: 'eth0', family: 4, address: PEER.address, port: PEER.port },
+    ]);
     await responder.close();
   });
 });
@@ -125,7 +135,7 @@ describe('edge cases: aggregation and suppression (RFC 6762 §6.3, §7.2, §7.4)
     await responder.close();
   });
 
-  it('RFC 6762 §7.2: one querier\'s known answers do not cancel an answer another querier is waiting for', async () => {
+  it("RFC 6762 §7.2: one querier's known answers do not cancel an answer another querier is waiting for", async () => {
     const { transport, responder, mark } = await announcedResponder();
     deliver(transport, query([q(TYPE, 'PTR')]), { source: OTHER }); // asks, knows nothing
     await advanceTo(5005);
@@ -156,7 +166,9 @@ describe('edge cases: refreshing and withdrawing records', () => {
     const { transport, responder, mark } = await announcedResponder();
     deliver(transport, response([ptr(TYPE, INSTANCE, 0)]));
     await advanceTo(6000);
-    const refreshed = responses(sentPackets(transport, mark)).filter((s) => s.packet.answers.some((r) => r.type === 'PTR' && r.name === TYPE && r.ttl === 4500));
+    const refreshed = responses(sentPackets(transport, mark)).filter((s) =>
+      s.packet.answers.some((r) => r.type === 'PTR' && r.name === TYPE && r.ttl === 4500),
+    );
     expect(refreshed.length).toBeGreaterThan(0);
     await responder.close();
   });
@@ -166,7 +178,9 @@ describe('edge cases: refreshing and withdrawing records', () => {
     deliver(transport, query([q(TYPE, 'PTR')])); // answer due 20–120 ms later
     deliver(transport, response([ptr(TYPE, INSTANCE, 100)]));
     await advanceTo(6000);
-    const withPtr = responses(sentPackets(transport, mark)).filter((s) => s.packet.answers.some((r) => r.type === 'PTR' && r.name === TYPE));
+    const withPtr = responses(sentPackets(transport, mark)).filter((s) =>
+      s.packet.answers.some((r) => r.type === 'PTR' && r.name === TYPE),
+    );
     expect(withPtr.map((s) => [s.at, s.target.family])).toEqual([[5070, 4]]);
     await responder.close();
   });
@@ -186,8 +200,13 @@ describe('edge cases: refreshing and withdrawing records', () => {
     const { transport, responder, mark } = await announcedResponder();
     transport.setInterfaces([ipv4Interface()]);
     await advanceTo(6000);
-    const withdrawn = sentPackets(transport, mark).flatMap((s) => s.packet.answers).filter((r) => r.ttl === 0);
-    expect(withdrawn.map((r) => [r.name, r.type])).toEqual([[HOST, 'AAAA'], [REV6, 'PTR']]);
+    const withdrawn = sentPackets(transport, mark)
+      .flatMap((s) => s.packet.answers)
+      .filter((r) => r.ttl === 0);
+    expect(withdrawn.map((r) => [r.name, r.type])).toEqual([
+      [HOST, 'AAAA'],
+      [REV6, 'PTR'],
+    ]);
     await responder.close();
   });
 
@@ -199,7 +218,9 @@ describe('edge cases: refreshing and withdrawing records', () => {
     expect(service.name).toBe('Svc (2)');
     await advanceTo(8000);
     // `_http._tcp.local PTR Svc._http._tcp.local` is now the winner's record: a goodbye for it empties every browser's cache of it.
-    const killed = sentPackets(transport, mark).filter((s) => s.packet.answers.some((r) => r.type === 'PTR' && r.data === INSTANCE && r.ttl === 0));
+    const killed = sentPackets(transport, mark).filter((s) =>
+      s.packet.answers.some((r) => r.type === 'PTR' && r.data === INSTANCE && r.ttl === 0),
+    );
     expect(killed).toEqual([]);
     await responder.close();
   });

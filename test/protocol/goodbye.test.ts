@@ -33,7 +33,14 @@ afterEach(() => vi.useRealTimers());
 
 const twoInterfaces = () => [fakeInterface('eth0'), fakeInterface('eth1', ETH1_V4, ETH1_V6)];
 
-const goodbye = (answers: ResourceRecord[]): Packet => ({ id: 0, flags: FLAGS_RESPONSE, questions: [], answers, authorities: [], additionals: [] });
+const goodbye = (answers: ResourceRecord[]): Packet => ({
+  id: 0,
+  flags: FLAGS_RESPONSE,
+  questions: [],
+  answers,
+  authorities: [],
+  additionals: [],
+});
 const everywhere = [
   { interface: 'eth0', family: 4 },
   { interface: 'eth0', family: 6 },
@@ -47,7 +54,12 @@ describe('goodbyes (RFC 6762 §10.1)', () => {
     await publishAnnounced(responder);
     const first = sentPackets(transport).filter((s) => s.at === 875 && s.packet.answers[0]?.type === 'A');
     // Host and service announced together, each interface with its own addresses.
-    const eth1Host = [a('testhost.local', ETH1_V4), aaaa('testhost.local', ETH1_V6), ptr(ETH1_REV4, 'testhost.local', 120, false), ptr(ETH1_REV6, 'testhost.local', 120, false)];
+    const eth1Host = [
+      a('testhost.local', ETH1_V4),
+      aaaa('testhost.local', ETH1_V6),
+      ptr(ETH1_REV4, 'testhost.local', 120, false),
+      ptr(ETH1_REV6, 'testhost.local', 120, false),
+    ];
     expect(first.map((s) => [s.target, s.packet.answers])).toEqual([
       [everywhere[0], [...hostRecords(), ...serviceRecords()]],
       [everywhere[1], [...hostRecords(), ...serviceRecords()]],
@@ -68,7 +80,12 @@ describe('goodbyes (RFC 6762 §10.1)', () => {
     });
     expect(sentWhenResolved).toBe(4);
     expect(sentPackets(transport, mark)).toEqual(
-      everywhere.map((target) => ({ at: 5000, target, size: expect.any(Number) as number, packet: goodbye(serviceRecords(INSTANCE, 0)) })),
+      everywhere.map((target) => ({
+        at: 5000,
+        target,
+        size: expect.any(Number) as number,
+        packet: goodbye(serviceRecords(INSTANCE, 0)),
+      })),
     );
     expect(service.state).toBe('stopped');
     // No more answers for it, and no further announcements.
@@ -101,7 +118,12 @@ describe('goodbyes (RFC 6762 §10.1)', () => {
     await advanceTo(5000);
     const mark = transport.sent.length;
     await responder.close();
-    const eth1Host = [a('testhost.local', ETH1_V4, 0), aaaa('testhost.local', ETH1_V6, 0), ptr(ETH1_REV4, 'testhost.local', 0, false), ptr(ETH1_REV6, 'testhost.local', 0, false)];
+    const eth1Host = [
+      a('testhost.local', ETH1_V4, 0),
+      aaaa('testhost.local', ETH1_V6, 0),
+      ptr(ETH1_REV4, 'testhost.local', 0, false),
+      ptr(ETH1_REV6, 'testhost.local', 0, false),
+    ];
     // All goodbyes together, packed: one packet per interface and family.
     expect(sentPackets(transport, mark).map((s) => [s.at, s.target, s.packet])).toEqual([
       [5000, everywhere[0], goodbye([...serviceRecords(INSTANCE, 0), ...hostRecords('testhost.local', 0)])],

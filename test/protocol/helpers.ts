@@ -82,7 +82,9 @@ export function fakeTransport(interfaces: NetworkInterface[] = [fakeInterface()]
 
 /** Every packet sent so far (from index `from`), decoded. */
 export function sentPackets(transport: FakeTransport, from = 0): Sent[] {
-  return transport.sent.slice(from).map((s) => ({ at: s.at - T0, target: s.target, size: s.data.length, packet: decodePacket(s.data) }));
+  return transport.sent
+    .slice(from)
+    .map((s) => ({ at: s.at - T0, target: s.target, size: s.data.length, packet: decodePacket(s.data) }));
 }
 
 /** Names in a packet's question section. */
@@ -93,7 +95,9 @@ export function questionNames(packet: Packet): string[] {
 /** Whether a packet carries a record or question owned by `name` in any section. */
 export function mentions(packet: Packet, name: string): boolean {
   const key = name.toLowerCase();
-  const names = [...packet.questions, ...packet.answers, ...packet.authorities, ...packet.additionals].map((r) => r.name.toLowerCase());
+  const names = [...packet.questions, ...packet.answers, ...packet.authorities, ...packet.additionals].map((r) =>
+    r.name.toLowerCase(),
+  );
   return names.includes(key);
 }
 
@@ -157,26 +161,43 @@ export function aaaa(name: string, data: string, ttl = 120, cacheFlush = true): 
 /** The host records of `testhost` on the default fake interface. */
 export function hostRecords(host = HOST, ttl = 120, cacheFlush = true): ResourceRecord[] {
   // Reverse PTRs are shared (see service-records.ts): never cache-flushed.
-  return [a(host, V4, ttl, cacheFlush), aaaa(host, V6, ttl, cacheFlush), ptr(REV4, host, ttl, false), ptr(REV6, host, ttl, false)];
+  return [
+    a(host, V4, ttl, cacheFlush),
+    aaaa(host, V6, ttl, cacheFlush),
+    ptr(REV4, host, ttl, false),
+    ptr(REV6, host, ttl, false),
+  ];
 }
 
 /** The records of {@link SPEC} as announced. */
 export function serviceRecords(instance = INSTANCE, ttl?: number): ResourceRecord[] {
-  return [ptr(TYPE, instance, ttl ?? 4500), ptr(ENUM, TYPE, ttl ?? 4500), srv(instance, 8080, HOST, ttl ?? 120), txt(instance, SPEC_TXT, ttl ?? 4500)];
+  return [
+    ptr(TYPE, instance, ttl ?? 4500),
+    ptr(ENUM, TYPE, ttl ?? 4500),
+    srv(instance, 8080, HOST, ttl ?? 120),
+    txt(instance, SPEC_TXT, ttl ?? 4500),
+  ];
 }
 
 /** A MdnsEngine on a started fake transport, with a host registration at hand (not added). */
-export async function engineHarness(options: { interfaces?: NetworkInterface[]; random?: Random; autoRename?: boolean } = {}) {
+export async function engineHarness(
+  options: { interfaces?: NetworkInterface[]; random?: Random; autoRename?: boolean } = {},
+) {
   const transport = fakeTransport(options.interfaces);
   await transport.start();
-  const engine = new MdnsEngine(new MdnsCore({ transport, random: options.random ?? (() => 0.5) }), options.autoRename !== undefined ? { autoRename: options.autoRename } : {});
+  const engine = new MdnsEngine(
+    new MdnsCore({ transport, random: options.random ?? (() => 0.5) }),
+    options.autoRename !== undefined ? { autoRename: options.autoRename } : {},
+  );
   const host = new HostRegistration('testhost');
   const service = (spec: ServiceSpec = SPEC): ServiceRegistration => new ServiceRegistration(spec, host);
   return { transport, engine, host, service };
 }
 
 /** A Responder on a fake transport, host name `testhost` (or `hostName`), random fixed at 0.5. */
-export function responderHarness(options: { interfaces?: NetworkInterface[]; random?: Random; autoRename?: boolean; hostName?: string } = {}) {
+export function responderHarness(
+  options: { interfaces?: NetworkInterface[]; random?: Random; autoRename?: boolean; hostName?: string } = {},
+) {
   const transport = fakeTransport(options.interfaces);
   const responder = new Responder({
     transport,
@@ -205,7 +226,10 @@ export async function advanceTo(ms: number): Promise<void> {
  * A responder with `spec` published and its announcements over (the last at
  * 3875 ms), the clock at 5000 ms; `mark` is where later sends start.
  */
-export async function announcedResponder(options: Parameters<typeof responderHarness>[0] = {}, spec: ServiceSpec = SPEC) {
+export async function announcedResponder(
+  options: Parameters<typeof responderHarness>[0] = {},
+  spec: ServiceSpec = SPEC,
+) {
   const harness = responderHarness(options);
   const service = await publishAnnounced(harness.responder, spec);
   await advanceTo(5000);
@@ -219,5 +243,9 @@ export function reply(answers: ResourceRecord[], additionals: ResourceRecord[]):
 
 /** The part of a (possibly shared) probe about `name`: its questions and proposed records. */
 export function probePart(packet: Packet, name: string): Packet {
-  return { ...packet, questions: packet.questions.filter((x) => x.name === name), authorities: packet.authorities.filter((r) => r.name === name) };
+  return {
+    ...packet,
+    questions: packet.questions.filter((x) => x.name === name),
+    authorities: packet.authorities.filter((r) => r.name === name),
+  };
 }

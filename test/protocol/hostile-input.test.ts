@@ -6,7 +6,11 @@
  * questions and amplification through EDNS0.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FLAG_TRUNCATED, UNICAST_REPLY_AMPLIFICATION_LIMIT, UNICAST_REPLY_BASE_BYTES_PER_SECOND } from '../../src/constants.js';
+import {
+  FLAG_TRUNCATED,
+  UNICAST_REPLY_AMPLIFICATION_LIMIT,
+  UNICAST_REPLY_BASE_BYTES_PER_SECOND,
+} from '../../src/constants.js';
 import type { BoasterError } from '../../src/errors.js';
 import { encodePacket } from '../../src/wire/encode.js';
 import {
@@ -78,7 +82,9 @@ describe('a single packet must not kill the process (issue 9.1)', () => {
     expect(bytes(service.name)).toBeLessThanOrEqual(63);
     expect(service.state).toBe('announced');
     // After the conflict only goodbyes carry the old name.
-    const oldRecords = responses(about(transport, instance, from)).flatMap((s) => s.packet.answers).filter((r) => r.name === instance);
+    const oldRecords = responses(about(transport, instance, from))
+      .flatMap((s) => s.packet.answers)
+      .filter((r) => r.name === instance);
     expect(oldRecords.length).toBeGreaterThan(0);
     expect(oldRecords.every((r) => r.ttl === 0)).toBe(true);
     expect(errors).toEqual([]);
@@ -123,7 +129,10 @@ describe('the one-second rule holds against a spoofed goodbye (issue 9.4, RFC 67
       .filter((s) => s.packet.answers.some((r) => r.type === 'SRV' && r.name === INSTANCE && r.ttl > 0))
       .map((s) => [s.at, s.target.family]);
     // The query and the goodbye came over IPv4: answer and refresh go there.
-    expect(srvTimes).toEqual([[5000, 4], [6000, 4]]);
+    expect(srvTimes).toEqual([
+      [5000, 4],
+      [6000, 4],
+    ]);
     await responder.close();
   });
 });
@@ -137,7 +146,12 @@ describe('an update storm is not a packet storm (issue 9.5, RFC 6762 §8.4, §6.
     }
     await advanceTo(12_000);
     const sent = sentPackets(transport, mark);
-    expect(sent.map((s) => [s.at, s.target.family])).toEqual([5000, 6000, 7000, 9000].flatMap((at) => [[at, 4], [at, 6]]));
+    expect(sent.map((s) => [s.at, s.target.family])).toEqual(
+      [5000, 6000, 7000, 9000].flatMap((at) => [
+        [at, 4],
+        [at, 6],
+      ]),
+    );
     for (const s of sent) {
       expect(s.packet.answers.map((r) => r.type)).toEqual(['TXT']);
       expect(s.packet.additionals).toEqual([]);
@@ -190,7 +204,11 @@ describe('the work one packet causes is bounded (issue 9.7)', () => {
 });
 
 describe('no amplification through EDNS0 (issue 9.8)', () => {
-  const services = Array.from({ length: 40 }, (_, i) => ({ ...SPEC, name: `Service number ${i} with a long name`, port: 8000 + i }));
+  const services = Array.from({ length: 40 }, (_, i) => ({
+    ...SPEC,
+    name: `Service number ${i} with a long name`,
+    port: 8000 + i,
+  }));
 
   async function fortyServices() {
     const { transport, responder } = responderHarness();
@@ -202,7 +220,12 @@ describe('no amplification through EDNS0 (issue 9.8)', () => {
   }
 
   const legacyPtrQuery = (id: number) =>
-    encodePacket({ id, flags: 0, questions: [q(TYPE, 'PTR')], additionals: [{ name: '', type: 'OPT', class: 9000, ttl: 0, data: new Uint8Array(0) }] });
+    encodePacket({
+      id,
+      flags: 0,
+      questions: [q(TYPE, 'PTR')],
+      additionals: [{ name: '', type: 'OPT', class: 9000, ttl: 0, data: new Uint8Array(0) }],
+    });
 
   it('a legacy PTR query claiming a 9000-byte EDNS0 buffer gets one packet within the interface budget (1472): as many PTRs as fit, with TC', async () => {
     const { transport, responder, mark } = await fortyServices();
@@ -229,7 +252,9 @@ describe('no amplification through EDNS0 (issue 9.8)', () => {
     const sent = sentPackets(transport, mark).filter((s) => s.target.address === PEER.address);
     const total = sent.reduce((sum, s) => sum + s.size, 0);
     expect(sent.length).toBeGreaterThan(0);
-    expect(total).toBeLessThanOrEqual(UNICAST_REPLY_BASE_BYTES_PER_SECOND + UNICAST_REPLY_AMPLIFICATION_LIMIT * received);
+    expect(total).toBeLessThanOrEqual(
+      UNICAST_REPLY_BASE_BYTES_PER_SECOND + UNICAST_REPLY_AMPLIFICATION_LIMIT * received,
+    );
     expect(sent.length).toBeLessThan(100);
     // Another querier is not held back by that one.
     transport.deliver({ data: legacyPtrQuery(500), interface: 'eth0', source: { address: '192.0.2.98', port: 40000 } });
@@ -238,7 +263,7 @@ describe('no amplification through EDNS0 (issue 9.8)', () => {
     await responder.close();
   });
 
-  it('a QU answer over the source\'s unicast budget goes by multicast instead (RFC 6762 §5.4), not nowhere', async () => {
+  it("a QU answer over the source's unicast budget goes by multicast instead (RFC 6762 §5.4), not nowhere", async () => {
     const { transport, responder, mark } = await fortyServices();
     const qu = encodePacket({ id: 0, flags: 0, questions: [q(TYPE, 'PTR', true)] });
     for (let i = 0; i < 3; i++) {
@@ -249,9 +274,16 @@ describe('no amplification through EDNS0 (issue 9.8)', () => {
     const unicast = sent.filter((s) => s.target.address === PEER.address);
     const multicast = sent.filter((s) => s.target.address === undefined);
     expect(unicast.length).toBeGreaterThan(0);
-    expect(unicast.reduce((sum, s) => sum + s.size, 0)).toBeLessThanOrEqual(UNICAST_REPLY_BASE_BYTES_PER_SECOND + UNICAST_REPLY_AMPLIFICATION_LIMIT * 3 * qu.length);
+    expect(unicast.reduce((sum, s) => sum + s.size, 0)).toBeLessThanOrEqual(
+      UNICAST_REPLY_BASE_BYTES_PER_SECOND + UNICAST_REPLY_AMPLIFICATION_LIMIT * 3 * qu.length,
+    );
     // Every one of the 40 PTRs still reached the link.
-    const multicastPtrs = new Set(multicast.flatMap((s) => s.packet.answers).filter((r) => r.type === 'PTR' && r.name === TYPE).map((r) => r.data));
+    const multicastPtrs = new Set(
+      multicast
+        .flatMap((s) => s.packet.answers)
+        .filter((r) => r.type === 'PTR' && r.name === TYPE)
+        .map((r) => r.data),
+    );
     expect(multicastPtrs.size).toBe(40);
     await responder.close();
   });

@@ -33,7 +33,12 @@ import {
 beforeEach(useFakeClock);
 afterEach(() => vi.useRealTimers());
 
-const eth1Host = [a(HOST, ETH1_V4), aaaa(HOST, ETH1_V6), ptr(ETH1_REV4, HOST, 120, false), ptr(ETH1_REV6, HOST, 120, false)];
+const eth1Host = [
+  a(HOST, ETH1_V4),
+  aaaa(HOST, ETH1_V6),
+  ptr(ETH1_REV4, HOST, 120, false),
+  ptr(ETH1_REV6, HOST, 120, false),
+];
 
 describe('interface changes (RFC 6762 §8.3, §10.1)', () => {
   it('RFC 6762 §8.3: a new interface makes the responder probe and announce again, on the new interface with its own addresses', async () => {
@@ -50,7 +55,9 @@ describe('interface changes (RFC 6762 §8.3, §10.1)', () => {
     expect([...new Set(probes(on('eth0')).map((s) => s.at))]).toEqual([5125, 5375, 5625]);
     const eth1Probe = probes(on('eth1')).find((s) => s.packet.questions.some((x) => x.name === HOST));
     // Probes propose the unique records only: the address records, not the shared reverse PTRs.
-    expect(eth1Probe && probePart(eth1Probe.packet, HOST).authorities).toEqual(eth1Host.filter((r) => r.type !== 'PTR').map((r) => ({ ...r, cacheFlush: false })));
+    expect(eth1Probe && probePart(eth1Probe.packet, HOST).authorities).toEqual(
+      eth1Host.filter((r) => r.type !== 'PTR').map((r) => ({ ...r, cacheFlush: false })),
+    );
     const eth1Announcements = responses(on('eth1'));
     expect([...new Set(eth1Announcements.map((s) => s.at))]).toEqual([5875, 6875, 8875]);
     // Host and service re-probed together, so announced together.
@@ -58,7 +65,11 @@ describe('interface changes (RFC 6762 §8.3, §10.1)', () => {
       [4, [...eth1Host, ...serviceRecords()]],
       [6, [...eth1Host, ...serviceRecords()]],
     ]);
-    expect(responses(on('eth0')).filter((s) => s.at === 5875).map((s) => s.packet.answers)).toEqual([
+    expect(
+      responses(on('eth0'))
+        .filter((s) => s.at === 5875)
+        .map((s) => s.packet.answers),
+    ).toEqual([
       [...hostRecords(), ...serviceRecords()],
       [...hostRecords(), ...serviceRecords()],
     ]);

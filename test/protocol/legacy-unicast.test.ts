@@ -37,7 +37,6 @@ afterEach(() => vi.useRealTimers());
 
 const LEGACY = { address: PEER.address, port: 40000 };
 
-
 /** A legacy query with id 0x1234 from port 40000. */
 function legacyQuery(transport: Parameters<typeof deliver>[0], questions: ReturnType<typeof q>[]): void {
   deliver(transport, { ...query(questions), id: 0x1234 }, { source: { ...LEGACY } });
@@ -76,7 +75,11 @@ describe('legacy unicast (RFC 6762 §6.7)', () => {
     await publishAnnounced(responder);
     await advanceTo(900);
     const mark = transport.sent.length;
-    deliver(transport, { ...query([q(INSTANCE, 'SRV')], [srv(INSTANCE, 8080, HOST, 120)]), id: 7 }, { source: { ...LEGACY } });
+    deliver(
+      transport,
+      { ...query([q(INSTANCE, 'SRV')], [srv(INSTANCE, 8080, HOST, 120)]), id: 7 },
+      { source: { ...LEGACY } },
+    );
     await advanceTo(1000);
     const sent = sentPackets(transport, mark);
     expect(sent.map((s) => [s.target, s.packet.id, s.packet.answers])).toEqual([
@@ -125,8 +128,14 @@ describe('malformed packets (RFC 6762 §18, robustness)', () => {
     // One question whose name is a compression pointer to itself.
     const loop = Uint8Array.of(0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 12, 0, 12, 0, 1);
     const bad = [new Uint8Array(0), Uint8Array.of(1, 2, 3), countOverrun, loop];
-    for (const data of bad) expect(() => transport.deliver({ data, interface: 'eth0', source: { ...PEER } })).not.toThrow();
-    expect(Object.fromEntries(engine.malformed)).toEqual({ EMPTY_PACKET: 1, TRUNCATED: 1, COUNT_OVERRUN: 1, POINTER_LOOP: 1 });
+    for (const data of bad)
+      expect(() => transport.deliver({ data, interface: 'eth0', source: { ...PEER } })).not.toThrow();
+    expect(Object.fromEntries(engine.malformed)).toEqual({
+      EMPTY_PACKET: 1,
+      TRUNCATED: 1,
+      COUNT_OVERRUN: 1,
+      POINTER_LOOP: 1,
+    });
     await advanceTo(6000);
     expect(sentPackets(transport, mark)).toEqual([]);
     await responder.close();

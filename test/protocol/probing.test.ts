@@ -89,7 +89,9 @@ describe('probing (RFC 6762 §8.1)', () => {
     engine.add(service());
     await advanceTo(FIRST_ANNOUNCE - 1);
     const sent = sentPackets(transport);
-    const at = (name: string) => [...new Set(sent.filter((s) => s.packet.questions.some((x) => x.name === name)).map((s) => s.at))];
+    const at = (name: string) => [
+      ...new Set(sent.filter((s) => s.packet.questions.some((x) => x.name === name)).map((s) => s.at)),
+    ];
     expect(at(HOST)).toEqual([125, 375, 625]);
     expect(at(INSTANCE)).toEqual([325, 575, 825]);
     expect(sent.every((s) => s.packet.questions.length === 1)).toBe(true);
@@ -121,12 +123,21 @@ describe('conflicts while probing (RFC 6762 §8.1, §9)', () => {
     // The old name was probed once; the new one from 200 + 125 ms, 250 ms apart.
     expect(probes(about(transport, INSTANCE)).map((s) => s.at)).toEqual([125, 125]);
     const renamedProbes = probes(about(transport, 'Svc (2)._http._tcp.local'));
-    expect(renamedProbes.map((s) => [s.at, s.target.family])).toEqual([[325, 4], [325, 6], [575, 4], [575, 6], [825, 4], [825, 6]]);
+    expect(renamedProbes.map((s) => [s.at, s.target.family])).toEqual([
+      [325, 4],
+      [325, 6],
+      [575, 4],
+      [575, 6],
+      [825, 4],
+      [825, 6],
+    ]);
     for (const s of renamedProbes) expect(s.packet).toEqual(serviceProbe('Svc (2)._http._tcp.local'));
     // Announced under the new name 750 ms after its first probe (+1 ms timer clamp).
     const announced = responses(about(transport, 'Svc (2)._http._tcp.local'));
     expect(times(announced)).toEqual([1075]);
-    expect(announced[0]?.packet.answers.find((r) => r.type === 'SRV')).toEqual(srv('Svc (2)._http._tcp.local', 8080, HOST));
+    expect(announced[0]?.packet.answers.find((r) => r.type === 'SRV')).toEqual(
+      srv('Svc (2)._http._tcp.local', 8080, HOST),
+    );
     await responder.close();
   });
 
@@ -157,8 +168,17 @@ describe('conflicts while probing (RFC 6762 §8.1, §9)', () => {
     expect(responder.hostName).toBe('testhost-2.local');
     await advanceTo(1100);
     await published;
-    const renamedHost = about(transport, 'testhost-2.local').filter((s) => s.packet.questions[0]?.name === 'testhost-2.local');
-    expect(renamedHost.map((s) => [s.at, s.target.family])).toEqual([[325, 4], [325, 6], [575, 4], [575, 6], [825, 4], [825, 6]]);
+    const renamedHost = about(transport, 'testhost-2.local').filter(
+      (s) => s.packet.questions[0]?.name === 'testhost-2.local',
+    );
+    expect(renamedHost.map((s) => [s.at, s.target.family])).toEqual([
+      [325, 4],
+      [325, 6],
+      [575, 4],
+      [575, 6],
+      [825, 4],
+      [825, 6],
+    ]);
     for (const s of renamedHost) expect(s.packet).toEqual(hostProbe('testhost-2.local'));
     const hostAnnouncements = responses(sentPackets(transport)).filter((s) => s.packet.answers[0]?.type === 'A');
     expect(hostAnnouncements.map((s) => [s.at, s.packet.answers])).toEqual([
@@ -168,13 +188,18 @@ describe('conflicts while probing (RFC 6762 §8.1, §9)', () => {
     // The service's later probes and its announcement carry the new target.
     const serviceProbes = probes(about(transport, INSTANCE));
     expect(serviceProbes.map((s) => probePart(s.packet, INSTANCE))).toEqual([
-      serviceProbe(), serviceProbe(),
-      serviceProbe(INSTANCE, 'testhost-2.local'), serviceProbe(INSTANCE, 'testhost-2.local'),
-      serviceProbe(INSTANCE, 'testhost-2.local'), serviceProbe(INSTANCE, 'testhost-2.local'),
+      serviceProbe(),
+      serviceProbe(),
+      serviceProbe(INSTANCE, 'testhost-2.local'),
+      serviceProbe(INSTANCE, 'testhost-2.local'),
+      serviceProbe(INSTANCE, 'testhost-2.local'),
+      serviceProbe(INSTANCE, 'testhost-2.local'),
     ]);
     const serviceAnnouncement = responses(about(transport, INSTANCE))[0];
     expect(serviceAnnouncement?.at).toBe(FIRST_ANNOUNCE);
-    expect(serviceAnnouncement?.packet.answers.find((r) => r.type === 'SRV')).toEqual(srv(INSTANCE, 8080, 'testhost-2.local'));
+    expect(serviceAnnouncement?.packet.answers.find((r) => r.type === 'SRV')).toEqual(
+      srv(INSTANCE, 8080, 'testhost-2.local'),
+    );
     await responder.close();
   });
 

@@ -33,7 +33,9 @@ beforeEach(useFakeClock);
 afterEach(() => vi.useRealTimers());
 
 const ttlZero = (transport: Parameters<typeof sentPackets>[0], from: number) =>
-  sentPackets(transport, from).flatMap((s) => s.packet.answers).filter((r) => r.ttl === 0);
+  sentPackets(transport, from)
+    .flatMap((s) => s.packet.answers)
+    .filter((r) => r.ttl === 0);
 
 describe('records shared between services', () => {
   it('RFC 6762 §10.1: stopping one service keeps the enumeration PTR another service of the type still needs', async () => {
@@ -99,7 +101,9 @@ describe('state and timers around withdrawal', () => {
     await service.stop();
     const afterStop = transport.sent.length;
     await advanceTo(6000);
-    expect(sentPackets(transport, afterStop).filter((s) => s.packet.answers.some((r) => r.name === TYPE && r.ttl > 0))).toEqual([]);
+    expect(
+      sentPackets(transport, afterStop).filter((s) => s.packet.answers.some((r) => r.name === TYPE && r.ttl > 0)),
+    ).toEqual([]);
     expect(afterStop).toBeGreaterThan(from);
     await responder.close();
   });
@@ -119,7 +123,9 @@ describe('state and timers around withdrawal', () => {
       deliver(transport, response([ptr(TYPE, INSTANCE, 0)]));
       await advanceTo(5000 + (i + 1) * 50);
     }
-    const refreshed = responses(sentPackets(transport, mark)).filter((s) => s.at < 5300 && s.packet.answers.some((r) => r.name === TYPE && r.ttl === 4500));
+    const refreshed = responses(sentPackets(transport, mark)).filter(
+      (s) => s.at < 5300 && s.packet.answers.some((r) => r.name === TYPE && r.ttl === 4500),
+    );
     expect(new Set(refreshed.map((s) => s.at)).size).toBe(1);
     await responder.close();
   });
@@ -174,8 +180,12 @@ describe('TTLs the user sets', () => {
     const transport = new FakeTransport(undefined, () => Date.now());
     const responder = new Responder({ transport, hostName: 'testhost', hostTtl: 60, random: () => 0.5 });
     await publishAnnounced(responder);
-    const hostAnnouncement = responses(sentPackets(transport)).find((s) => s.packet.answers.some((r) => r.type === 'A'));
-    const hostRecordTtls = hostAnnouncement?.packet.answers.filter((r) => r.name === HOST || r.data === HOST).map((r) => r.ttl);
+    const hostAnnouncement = responses(sentPackets(transport)).find((s) =>
+      s.packet.answers.some((r) => r.type === 'A'),
+    );
+    const hostRecordTtls = hostAnnouncement?.packet.answers
+      .filter((r) => r.name === HOST || r.data === HOST)
+      .map((r) => r.ttl);
     expect(hostRecordTtls).toEqual([60, 60, 60, 60]);
     await responder.close();
     expect(() => new Responder({ transport, hostTtl: 0 })).toThrow(expect.objectContaining({ code: 'BAD_TTL' }));

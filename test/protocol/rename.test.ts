@@ -94,7 +94,11 @@ describe('Service.rename', () => {
     const { transport, responder } = responderHarness();
     const published = responder.publish(SPEC);
     await advanceTo(300);
-    const service = [...(responder as unknown as { services: Map<unknown, import('../../src/api/responder.js').Service> }).services.values()][0];
+    const service = [
+      ...(
+        responder as unknown as { services: Map<unknown, import('../../src/api/responder.js').Service> }
+      ).services.values(),
+    ][0];
     expect(service?.state).toBe('probing');
     const renamed = service?.rename('Kitchen');
     await advanceTo(2000);

@@ -9,7 +9,16 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FLAG_TRUNCATED } from '../../src/constants.js';
 import type { ServiceSpec } from '../../src/records/service-records.js';
 import { encodePacket } from '../../src/wire/encode.js';
-import { advanceTo, FIRST_PROBE, probes, q, responderHarness, responses, sentPackets, useFakeClock } from './helpers.js';
+import {
+  advanceTo,
+  FIRST_PROBE,
+  probes,
+  q,
+  responderHarness,
+  responses,
+  sentPackets,
+  useFakeClock,
+} from './helpers.js';
 
 beforeEach(useFakeClock);
 afterEach(() => vi.useRealTimers());
@@ -17,7 +26,12 @@ afterEach(() => vi.useRealTimers());
 const N = 1000;
 const TYPE = '_bench._tcp.local';
 const BUDGET = { 4: 1472, 6: 1452 } as const;
-const specs: ServiceSpec[] = Array.from({ length: N }, (_, i) => ({ name: `svc-${i}`, type: '_bench._tcp', port: 8000 + i, txt: { hwid: '0123456789abcdef' } }));
+const specs: ServiceSpec[] = Array.from({ length: N }, (_, i) => ({
+  name: `svc-${i}`,
+  type: '_bench._tcp',
+  port: 8000 + i,
+  txt: { hwid: '0123456789abcdef' },
+}));
 
 async function thousand() {
   const harness = responderHarness();
@@ -28,7 +42,7 @@ async function thousand() {
 }
 
 describe(`${N} services on one responder`, () => {
-  it('probes go out in three rounds 250 ms apart, each name\'s question with all its proposed records in one packet, within the budget', async () => {
+  it("probes go out in three rounds 250 ms apart, each name's question with all its proposed records in one packet, within the budget", async () => {
     const { transport, responder } = await thousand();
     const sent = probes(sentPackets(transport));
     expect([...new Set(sent.map((s) => s.at))]).toEqual([FIRST_PROBE, FIRST_PROBE + 250, FIRST_PROBE + 500]);
@@ -39,7 +53,12 @@ describe(`${N} services on one responder`, () => {
       for (const r of s.packet.authorities) expect(asked.has(r.name.toLowerCase())).toBe(true);
       for (const name of asked) {
         if (!name.endsWith(TYPE)) continue;
-        expect(s.packet.authorities.filter((r) => r.name.toLowerCase() === name).map((r) => r.type).sort()).toEqual(['SRV', 'TXT']);
+        expect(
+          s.packet.authorities
+            .filter((r) => r.name.toLowerCase() === name)
+            .map((r) => r.type)
+            .sort(),
+        ).toEqual(['SRV', 'TXT']);
       }
     }
     // Every instance is probed in every round, on each family, in few packets.
@@ -59,7 +78,12 @@ describe(`${N} services on one responder`, () => {
     expect([...new Set(sent.map((s) => s.at))]).toEqual([first, first + 1000, first + 3000]);
     for (const at of [first, first + 1000, first + 3000]) {
       const round = sent.filter((s) => s.at === at && s.target.family === 4);
-      const srvs = new Set(round.flatMap((s) => s.packet.answers).filter((r) => r.type === 'SRV').map((r) => r.name));
+      const srvs = new Set(
+        round
+          .flatMap((s) => s.packet.answers)
+          .filter((r) => r.type === 'SRV')
+          .map((r) => r.name),
+      );
       expect(srvs.size).toBe(N);
       expect(round.length).toBeLessThanOrEqual(70);
     }
@@ -72,10 +96,19 @@ describe(`${N} services on one responder`, () => {
     const { transport, responder } = await thousand();
     await advanceTo(10_000);
     const mark = transport.sent.length;
-    transport.deliver({ data: encodePacket({ id: 0, flags: 0, questions: [q(TYPE, 'PTR')] }), interface: 'eth0', source: { address: '192.0.2.99', port: 5353 } });
+    transport.deliver({
+      data: encodePacket({ id: 0, flags: 0, questions: [q(TYPE, 'PTR')] }),
+      interface: 'eth0',
+      source: { address: '192.0.2.99', port: 5353 },
+    });
     await advanceTo(10_200);
     const sent = sentPackets(transport, mark);
-    const instances = new Set(sent.flatMap((s) => s.packet.answers).filter((r) => r.type === 'PTR' && r.name === TYPE).map((r) => r.data));
+    const instances = new Set(
+      sent
+        .flatMap((s) => s.packet.answers)
+        .filter((r) => r.type === 'PTR' && r.name === TYPE)
+        .map((r) => r.data),
+    );
     expect(instances.size).toBe(N);
     expect(sent.length).toBeLessThanOrEqual(16);
     for (const s of sent) {
@@ -92,7 +125,13 @@ describe(`${N} services on one responder`, () => {
     await responder.close();
     const sent = sentPackets(transport, mark);
     expect(new Set(sent.map((s) => s.at))).toEqual(new Set([10_000]));
-    const gone = new Set(sent.filter((s) => s.target.family === 4).flatMap((s) => s.packet.answers).filter((r) => r.type === 'SRV' && r.ttl === 0).map((r) => r.name));
+    const gone = new Set(
+      sent
+        .filter((s) => s.target.family === 4)
+        .flatMap((s) => s.packet.answers)
+        .filter((r) => r.type === 'SRV' && r.ttl === 0)
+        .map((r) => r.name),
+    );
     expect(gone.size).toBe(N);
     expect(sent.filter((s) => s.target.family === 4).length).toBeLessThanOrEqual(70);
     for (const s of sent) expect(s.size).toBeLessThanOrEqual(BUDGET[s.target.family]);

@@ -32,8 +32,12 @@ import {
 beforeEach(useFakeClock);
 afterEach(() => vi.useRealTimers());
 
-const browseAdditionals = (): ResourceRecord[] => [srv(INSTANCE, 8080, HOST), txt(INSTANCE, SPEC_TXT), a(HOST, V4), aaaa(HOST, V6)];
-
+const browseAdditionals = (): ResourceRecord[] => [
+  srv(INSTANCE, 8080, HOST),
+  txt(INSTANCE, SPEC_TXT),
+  a(HOST, V4),
+  aaaa(HOST, V6),
+];
 
 describe('aggregation (RFC 6762 §6.3) and the multicast rate limit (§6.2)', () => {
   it('RFC 6762 §6.3: answers to different questions due within 500 ms go out together in one response', async () => {

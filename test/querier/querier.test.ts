@@ -28,9 +28,21 @@ async function setup(options: { random?: number } = {}) {
   await core.start();
   const querier = new Querier(core);
   const respond = (records: ResourceRecord[], from: { address: string; port: number } = PEER): void =>
-    transport.deliver({ data: encodePacket({ id: 0, flags: 0x8400, answers: records }), interface: 'eth0', source: { ...from } });
-  const ask = (questions: Question[], known: ResourceRecord[] = [], from: { address: string; port: number } = PEER): void =>
-    transport.deliver({ data: encodePacket({ id: 0, flags: 0, questions, answers: known }), interface: 'eth0', source: { ...from } });
+    transport.deliver({
+      data: encodePacket({ id: 0, flags: 0x8400, answers: records }),
+      interface: 'eth0',
+      source: { ...from },
+    });
+  const ask = (
+    questions: Question[],
+    known: ResourceRecord[] = [],
+    from: { address: string; port: number } = PEER,
+  ): void =>
+    transport.deliver({
+      data: encodePacket({ id: 0, flags: 0, questions, answers: known }),
+      interface: 'eth0',
+      source: { ...from },
+    });
   const queries = (from = 0): Sent[] => sentPackets(transport, from).filter((s) => (s.packet.flags & 0x8000) === 0);
   return { transport, core, querier, respond, ask, queries };
 }
@@ -41,12 +53,19 @@ describe('Querier: the query schedule (§5.2)', () => {
     querier.want({ name: TYPE, type: 'PTR' });
     await vi.advanceTimersByTimeAsync(64_000);
     // random 0.5: 20 + 50 = 70 ms; then +1, +2, +4, +8, +16, +32 s.
-    expect(queries().filter((s) => s.target.family === 4).map((s) => s.at)).toEqual([70, 1_070, 3_070, 7_070, 15_070, 31_070, 63_070]);
+    expect(
+      queries()
+        .filter((s) => s.target.family === 4)
+        .map((s) => s.at),
+    ).toEqual([70, 1_070, 3_070, 7_070, 15_070, 31_070, 63_070]);
     expect(queries()[0]?.packet.questions).toEqual([q(TYPE, 'PTR')]);
   });
 
   it('the first query is 20 ms and 120 ms after at the extremes of random', async () => {
-    for (const [random, at] of [[0, 20], [0.999_999, 120]] as const) {
+    for (const [random, at] of [
+      [0, 20],
+      [0.999_999, 120],
+    ] as const) {
       const { querier, queries, core } = await setup({ random });
       querier.want({ name: TYPE, type: 'PTR' });
       await vi.advanceTimersByTimeAsync(200);
@@ -60,7 +79,9 @@ describe('Querier: the query schedule (§5.2)', () => {
     const { querier, queries } = await setup();
     querier.want({ name: TYPE, type: 'PTR' });
     await vi.advanceTimersByTimeAsync(5 * 3_600_000);
-    const times = queries().filter((s) => s.target.family === 4).map((s) => s.at);
+    const times = queries()
+      .filter((s) => s.target.family === 4)
+      .map((s) => s.at);
     const gaps = times.slice(1).map((t, i) => t - (times[i] as number));
     expect(Math.max(...gaps)).toBe(3_600_000);
     expect(gaps.slice(-2)).toEqual([3_600_000, 3_600_000]);
@@ -102,10 +123,20 @@ describe('Querier: questions with one answer', () => {
     const { querier, respond, queries } = await setup();
     querier.want({ name: `a.${TYPE}`, type: 'SRV' });
     await vi.advanceTimersByTimeAsync(100);
-    const srv = (ttl: number): ResourceRecord => ({ name: `a.${TYPE}`, type: 'SRV', class: 1, ttl, cacheFlush: true, data: { priority: 0, weight: 0, port: 80, target: 'a.local' } });
+    const srv = (ttl: number): ResourceRecord => ({
+      name: `a.${TYPE}`,
+      type: 'SRV',
+      class: 1,
+      ttl,
+      cacheFlush: true,
+      data: { priority: 0, weight: 0, port: 80, target: 'a.local' },
+    });
     respond([srv(120)]);
     await vi.advanceTimersByTimeAsync(30_000);
-    const v4 = (): number[] => queries().filter((s) => s.target.family === 4).map((s) => s.at);
+    const v4 = (): number[] =>
+      queries()
+        .filter((s) => s.target.family === 4)
+        .map((s) => s.at);
     expect(v4()).toEqual([70]);
     respond([srv(0)]);
     // Gone one second after the goodbye (§10.1), then asked 20–120 ms later (70 with random 0.5).
@@ -122,7 +153,14 @@ describe('Querier: negative answers (§6.1)', () => {
     await vi.advanceTimersByTimeAsync(100);
     respond([
       { name: 'peer.local', type: 'A', class: 1, ttl: 120, cacheFlush: true, data: PEER.address },
-      { name: 'peer.local', type: 'NSEC', class: 1, ttl: 120, cacheFlush: true, data: { nextDomain: 'peer.local', types: ['A'] } },
+      {
+        name: 'peer.local',
+        type: 'NSEC',
+        class: 1,
+        ttl: 120,
+        cacheFlush: true,
+        data: { nextDomain: 'peer.local', types: ['A'] },
+      },
     ]);
     await vi.advanceTimersByTimeAsync(3_000);
     const v4 = queries().filter((s) => s.target.family === 4);
@@ -148,7 +186,10 @@ describe('Querier: topology (§10.3, §10.4)', () => {
 
 describe('Querier: interfaces', () => {
   it('asks on the interfaces its holders name, on all once one holder wants every interface', async () => {
-    const transport = fakeTransport([fakeInterface('eth0', '192.0.2.10', 'fe80::10'), fakeInterface('eth1', '198.51.100.10', 'fe80::1:10')]);
+    const transport = fakeTransport([
+      fakeInterface('eth0', '192.0.2.10', 'fe80::10'),
+      fakeInterface('eth1', '198.51.100.10', 'fe80::1:10'),
+    ]);
     const core = new MdnsCore({ transport, random: () => 0.5 });
     await core.start();
     const querier = new Querier(core);
@@ -177,7 +218,9 @@ describe('Querier: known answers (§7.1, §7.2)', () => {
     ]);
     // At 63 s "a" has 37 s of 100 left: no longer listed.
     await vi.advanceTimersByTimeAsync(63_000);
-    const last = queries().filter((s) => s.target.family === 4).pop();
+    const last = queries()
+      .filter((s) => s.target.family === 4)
+      .pop();
     expect(last?.at).toBe(63_070);
     expect(last?.packet.answers.map((r) => r.data)).toEqual([`b.${TYPE}`]);
   });
@@ -207,10 +250,18 @@ describe('Querier: duplicate question suppression (§7.3)', () => {
     await vi.advanceTimersByTimeAsync(900);
     ask([q(TYPE, 'PTR')], [ptr('a')]);
     await vi.advanceTimersByTimeAsync(1_500);
-    expect(queries().filter((s) => s.target.family === 4).map((s) => s.at)).toEqual([70]);
+    expect(
+      queries()
+        .filter((s) => s.target.family === 4)
+        .map((s) => s.at),
+    ).toEqual([70]);
     // Counted as sent at 1,000: the next goes 2 s after it.
     await vi.advanceTimersByTimeAsync(600);
-    expect(queries().filter((s) => s.target.family === 4).map((s) => s.at)).toEqual([70, 3_000]);
+    expect(
+      queries()
+        .filter((s) => s.target.family === 4)
+        .map((s) => s.at),
+    ).toEqual([70, 3_000]);
   });
 
   it('also when its known answers lack some of ours (responders send those again: we lose nothing)', async () => {
@@ -221,7 +272,11 @@ describe('Querier: duplicate question suppression (§7.3)', () => {
     await vi.advanceTimersByTimeAsync(900);
     ask([q(TYPE, 'PTR')], [ptr('a')]);
     await vi.advanceTimersByTimeAsync(100);
-    expect(queries().filter((s) => s.target.family === 4).map((s) => s.at)).toEqual([70]);
+    expect(
+      queries()
+        .filter((s) => s.target.family === 4)
+        .map((s) => s.at),
+    ).toEqual([70]);
   });
 
   it('not when its known answers hold one we lack (responders would leave it out), nor for a QU question', async () => {
@@ -233,7 +288,11 @@ describe('Querier: duplicate question suppression (§7.3)', () => {
     ask([q(TYPE, 'PTR')], [ptr('a'), ptr('not-ours')]);
     ask([q(TYPE, 'PTR', true)], [ptr('a')]);
     await vi.advanceTimersByTimeAsync(100);
-    expect(queries().filter((s) => s.target.family === 4).map((s) => s.at)).toEqual([70, 1_070]);
+    expect(
+      queries()
+        .filter((s) => s.target.family === 4)
+        .map((s) => s.at),
+    ).toEqual([70, 1_070]);
   });
 });
 
@@ -242,10 +301,21 @@ describe('Querier: refresh (§5.2) and POOF (§10.5)', () => {
     const { querier, respond, queries } = await setup();
     querier.want({ name: `a.${TYPE}`, type: 'SRV' });
     await vi.advanceTimersByTimeAsync(1_000);
-    respond([{ name: `a.${TYPE}`, type: 'SRV', class: 1, ttl: 100, cacheFlush: true, data: { priority: 0, weight: 0, port: 80, target: 'a.local' } }]);
+    respond([
+      {
+        name: `a.${TYPE}`,
+        type: 'SRV',
+        class: 1,
+        ttl: 100,
+        cacheFlush: true,
+        data: { priority: 0, weight: 0, port: 80, target: 'a.local' },
+      },
+    ]);
     const arrived = Date.now() - T0;
     await vi.advanceTimersByTimeAsync(100_000);
-    const times = queries().filter((s) => s.target.family === 4).map((s) => s.at - arrived);
+    const times = queries()
+      .filter((s) => s.target.family === 4)
+      .map((s) => s.at - arrived);
     // Continuous queries at 70 ms, 1.07, 3.07, 7.07, 15.07, 31.07, 63.07 s from the start; refreshes from the arrival.
     const refreshes = times.filter((t) => t > 70_000);
     expect(refreshes).toEqual([81_000, 86_000, 91_000, 96_000]);
@@ -256,7 +326,14 @@ describe('Querier: refresh (§5.2) and POOF (§10.5)', () => {
     querier.want({ name: `a.${TYPE}`, type: 'TXT' });
     await vi.advanceTimersByTimeAsync(64_000);
     const mark = queries().length;
-    const txt: ResourceRecord = { name: `a.${TYPE}`, type: 'TXT', class: 1, ttl: 100, cacheFlush: true, data: [new TextEncoder().encode('x=1')] };
+    const txt: ResourceRecord = {
+      name: `a.${TYPE}`,
+      type: 'TXT',
+      class: 1,
+      ttl: 100,
+      cacheFlush: true,
+      data: [new TextEncoder().encode('x=1')],
+    };
     respond([txt]);
     for (let i = 0; i < 5; i++) {
       await vi.advanceTimersByTimeAsync(70_000);

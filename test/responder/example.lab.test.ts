@@ -21,10 +21,17 @@ describe.skipIf(skip)('examples/announce-host.mjs', () => {
   });
 
   it('announces the host with its MAC in TXT, and Ctrl-C withdraws it', async () => {
-    const example = lab().host(0).spawn(process.execPath, ['--import', 'tsx', 'examples/announce-host.mjs'], { cwd: root });
+    const example = lab()
+      .host(0)
+      .spawn(process.execPath, ['--import', 'tsx', 'examples/announce-host.mjs'], { cwd: root });
     const announced = await example.waitForOutput(/Announced as "(.*?)" on (.*?);/, 20_000);
     const [, name, host] = announced;
-    const result = await browseUntil(avahi, '_boaster._tcp', (resolved) => resolved.some((e) => e.name === name && e.protocol === 'IPv4'), { attempts: 6 });
+    const result = await browseUntil(
+      avahi,
+      '_boaster._tcp',
+      (resolved) => resolved.some((e) => e.name === name && e.protocol === 'IPv4'),
+      { attempts: 6 },
+    );
     const entry = result.resolved.find((e) => e.name === name && e.protocol === 'IPv4');
     expect(entry).toMatchObject({ host, address: '192.0.2.10', port: 9 });
     const txt = txtToRecord(entry?.txt ?? []);

@@ -14,7 +14,10 @@ import { eventually, startPublish } from './publish-lab.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-const skip = labGate(['unshare', 'avahi-daemon', 'dbus-daemon', 'avahi-browse', 'python-zeroconf', 'dig'], 'boaster publish against real peers');
+const skip = labGate(
+  ['unshare', 'avahi-daemon', 'dbus-daemon', 'avahi-browse', 'python-zeroconf', 'dig'],
+  'boaster publish against real peers',
+);
 
 describe.skipIf(skip)('boaster publish seen by avahi, python-zeroconf and dig', () => {
   let avahi: Avahi;
@@ -24,14 +27,36 @@ describe.skipIf(skip)('boaster publish seen by avahi, python-zeroconf and dig', 
   });
 
   it('avahi-browse resolves the service with address, port and TXT; avahi-resolve finds the host; SIGTERM is seen as a removal', async () => {
-    const pub = await startPublish(lab().host(0), ['Lab Printer', '_ipp._tcp', '631', 'note=hi there', 'flag', 'serial=SN-1', '--host', 'boasthost']);
+    const pub = await startPublish(lab().host(0), [
+      'Lab Printer',
+      '_ipp._tcp',
+      '631',
+      'note=hi there',
+      'flag',
+      'serial=SN-1',
+      '--host',
+      'boasthost',
+    ]);
     expect(pub.name).toBe('Lab Printer');
-    const result = await browseUntil(avahi, '_ipp._tcp', (resolved) => resolved.some((e) => e.name === 'Lab Printer' && e.protocol === 'IPv4'), { attempts: 6 });
+    const result = await browseUntil(
+      avahi,
+      '_ipp._tcp',
+      (resolved) => resolved.some((e) => e.name === 'Lab Printer' && e.protocol === 'IPv4'),
+      { attempts: 6 },
+    );
     const entry = result.resolved.find((e) => e.name === 'Lab Printer' && e.protocol === 'IPv4');
-    expect(entry).toMatchObject({ host: 'boasthost.local', address: '192.0.2.10', port: 631, type: '_ipp._tcp', domain: 'local' });
+    expect(entry).toMatchObject({
+      host: 'boasthost.local',
+      address: '192.0.2.10',
+      port: 631,
+      type: '_ipp._tcp',
+      domain: 'local',
+    });
     expect(txtToRecord(entry?.txt ?? [])).toEqual({ note: 'hi there', flag: true, serial: 'SN-1' });
 
-    const resolved = await lab().host(1).run('avahi-resolve', ['-4', '-n', 'boasthost.local'], { env: avahi.env, timeoutMs: 15_000 });
+    const resolved = await lab()
+      .host(1)
+      .run('avahi-resolve', ['-4', '-n', 'boasthost.local'], { env: avahi.env, timeoutMs: 15_000 });
     expect(resolved.stdout.trim()).toBe('boasthost.local\t192.0.2.10');
 
     // A running browse sees the goodbye as a removal.
@@ -44,10 +69,25 @@ describe.skipIf(skip)('boaster publish seen by avahi, python-zeroconf and dig', 
   }, 60_000);
 
   it('python-zeroconf on another host finds and resolves the service', async () => {
-    const pub = await startPublish(lab().host(0), ['Zeroconf Sees Me', '_boaster-zc._tcp', '8080', 'path=/x', '--host', 'boasthost']);
-    const found = await zeroconfBrowse(lab().host(1), ['_boaster-zc._tcp'], { until: ['Zeroconf Sees Me'], durationMs: 8_000 });
+    const pub = await startPublish(lab().host(0), [
+      'Zeroconf Sees Me',
+      '_boaster-zc._tcp',
+      '8080',
+      'path=/x',
+      '--host',
+      'boasthost',
+    ]);
+    const found = await zeroconfBrowse(lab().host(1), ['_boaster-zc._tcp'], {
+      until: ['Zeroconf Sees Me'],
+      durationMs: 8_000,
+    });
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ name: 'Zeroconf Sees Me', server: 'boasthost.local.', port: 8080, properties: { path: '/x' } });
+    expect(found[0]).toMatchObject({
+      name: 'Zeroconf Sees Me',
+      server: 'boasthost.local.',
+      port: 8080,
+      properties: { path: '/x' },
+    });
     expect(found[0]?.addresses).toContain('192.0.2.10');
     await pub.process.stop();
   }, 40_000);
@@ -58,10 +98,18 @@ describe.skipIf(skip)('boaster publish seen by avahi, python-zeroconf and dig', 
       ['Dig\\032Me._http._tcp.local', 'SRV'],
       ['boasthost.local', 'A'],
     ] as const) {
-      const dig = await lab().host(1).run('dig', ['+time=2', '+tries=2', '+noall', '+answer', '+comments', '-p', '5353', '@192.0.2.10', name, type], { timeoutMs: 15_000 });
+      const dig = await lab()
+        .host(1)
+        .run(
+          'dig',
+          ['+time=2', '+tries=2', '+noall', '+answer', '+comments', '-p', '5353', '@192.0.2.10', name, type],
+          { timeoutMs: 15_000 },
+        );
       expect(dig.stdout, dig.stdout).toMatch(/status: NOERROR/);
       expect(dig.stdout).not.toMatch(/FORMERR|Warning: Message parser/);
-      const answers = dig.stdout.split('\n').filter((l) => l.startsWith(name.replace('\\032', '\\032')) || l.startsWith(`${name}.`));
+      const answers = dig.stdout
+        .split('\n')
+        .filter((l) => l.startsWith(name.replace('\\032', '\\032')) || l.startsWith(`${name}.`));
       expect(answers.length, dig.stdout).toBeGreaterThan(0);
       for (const line of answers) {
         const ttl = Number(line.split(/\s+/)[1]);
@@ -84,7 +132,13 @@ describe.skipIf(skip)('name conflicts with avahi and between boasters', () => {
     eventually(
       async () => {
         const r = await avahiBrowse(avahi, type, { resolve: false });
-        const seen = [...new Set(parseAvahiBrowse(r.stdout).filter((e) => e.event === '+' && e.protocol === 'IPv4').map((e) => e.name))].sort();
+        const seen = [
+          ...new Set(
+            parseAvahiBrowse(r.stdout)
+              .filter((e) => e.event === '+' && e.protocol === 'IPv4')
+              .map((e) => e.name),
+          ),
+        ].sort();
         return seen.length >= count ? seen : undefined;
       },
       15_000,
@@ -92,7 +146,9 @@ describe.skipIf(skip)('name conflicts with avahi and between boasters', () => {
     );
 
   it('avahi already publishes NAME: boaster comes up as "NAME (2)" and both are visible', async () => {
-    const avahiPub = lab().host(1).spawn('avahi-publish', ['-s', 'Shared Name', '_boaster-c1._tcp', '1111'], { env: avahi.env });
+    const avahiPub = lab()
+      .host(1)
+      .spawn('avahi-publish', ['-s', 'Shared Name', '_boaster-c1._tcp', '1111'], { env: avahi.env });
     await avahiPub.waitForOutput(/Established under name 'Shared Name'/, 10_000);
     const pub = await startPublish(lab().host(0), ['Shared Name', '_boaster-c1._tcp', '2222', '--host', 'boast-c1']);
     expect(pub.name).toBe('Shared Name (2)');
@@ -103,7 +159,9 @@ describe.skipIf(skip)('name conflicts with avahi and between boasters', () => {
 
   it('boaster already publishes NAME: avahi-publish of NAME is the one renamed', async () => {
     const pub = await startPublish(lab().host(0), ['Held Name', '_boaster-c2._tcp', '3333', '--host', 'boast-c2']);
-    const avahiPub = lab().host(1).spawn('avahi-publish', ['-s', 'Held Name', '_boaster-c2._tcp', '4444'], { env: avahi.env });
+    const avahiPub = lab()
+      .host(1)
+      .spawn('avahi-publish', ['-s', 'Held Name', '_boaster-c2._tcp', '4444'], { env: avahi.env });
     const renamed = await avahiPub.waitForOutput(/Established under name '(.*?)'/, 15_000);
     expect(renamed[1]).not.toBe('Held Name');
     expect(pub.process.stdout).not.toMatch(/Renamed/);
@@ -113,7 +171,11 @@ describe.skipIf(skip)('name conflicts with avahi and between boasters', () => {
   }, 40_000);
 
   it('two Responders in one process interoperate: the second of one name is renamed, both are visible', async () => {
-    const proc = lab().host(0).spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./two-in-one.ts', import.meta.url))], { cwd: root });
+    const proc = lab()
+      .host(0)
+      .spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./two-in-one.ts', import.meta.url))], {
+        cwd: root,
+      });
     const line = await proc.waitForOutput(/^\{"names".*$/m, 20_000);
     const { names: twins } = JSON.parse(line[0]) as { names: string[] };
     expect(twins).toEqual(['Twin Service', 'Twin Service (2)']);

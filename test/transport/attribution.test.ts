@@ -3,8 +3,18 @@ import type { ArrivalSocket, Attribution, AttributionInterface } from '../../src
 import { attributeSource, splitScope } from '../../src/transport/attribution.js';
 import type { InterfaceAddress } from '../../src/transport/interfaces.js';
 
-const v4 = (address: string, prefixLength: number): InterfaceAddress => ({ family: 4, address, prefixLength, linkLocal: address.startsWith('169.254.') });
-const v6 = (address: string, prefixLength: number): InterfaceAddress => ({ family: 6, address, prefixLength, linkLocal: address.startsWith('fe80') });
+const v4 = (address: string, prefixLength: number): InterfaceAddress => ({
+  family: 4,
+  address,
+  prefixLength,
+  linkLocal: address.startsWith('169.254.'),
+});
+const v6 = (address: string, prefixLength: number): InterfaceAddress => ({
+  family: 6,
+  address,
+  prefixLength,
+  linkLocal: address.startsWith('fe80'),
+});
 const nic = (name: string, ...addresses: InterfaceAddress[]): AttributionInterface => ({ name, addresses });
 
 const GROUP4: ArrivalSocket = { family: 4 };
@@ -12,19 +22,34 @@ const unicast4 = (name: string): ArrivalSocket => ({ family: 4, interface: name 
 const bound6 = (name: string): ArrivalSocket => ({ family: 6, interface: name, exact: true });
 
 const to = (name: string, ...ambiguousWith: string[]): Attribution => ({ interface: name, ambiguousWith });
-const drop = (reason: 'off-link' | 'no-interface' | 'family-mismatch' | 'bad-address'): Attribution => ({ drop: reason });
+const drop = (reason: 'off-link' | 'no-interface' | 'family-mismatch' | 'bad-address'): Attribution => ({
+  drop: reason,
+});
 
 describe('attributing a packet to its arrival interface', () => {
-  const twoSubnets = [nic('eth0', v4('192.0.2.10', 26), v6('fe80::1', 64)), nic('eth1', v4('192.0.2.74', 26), v6('fe80::2', 64), v6('2001:db8:1::2', 64))];
+  const twoSubnets = [
+    nic('eth0', v4('192.0.2.10', 26), v6('fe80::1', 64)),
+    nic('eth1', v4('192.0.2.74', 26), v6('fe80::2', 64), v6('2001:db8:1::2', 64)),
+  ];
 
   it.each<[string, string, ArrivalSocket, Attribution]>([
     ['IPv4 source on eth0 subnet, group socket', '192.0.2.11', GROUP4, to('eth0')],
     ['IPv4 source on eth1 subnet, group socket', '192.0.2.76', GROUP4, to('eth1')],
-    ['network and broadcast addresses match their subnet here (source-check.ts refuses a broadcast source first)', '192.0.2.63', GROUP4, to('eth0')],
+    [
+      'network and broadcast addresses match their subnet here (source-check.ts refuses a broadcast source first)',
+      '192.0.2.63',
+      GROUP4,
+      to('eth0'),
+    ],
     ['IPv4 source on no subnet: off-link (RFC 6762 §11)', '192.0.2.200', GROUP4, drop('off-link')],
     ['a routed source far away: off-link', '198.51.100.7', GROUP4, drop('off-link')],
     ['our own address is on our subnet', '192.0.2.10', GROUP4, to('eth0')],
-    ['unicast to eth0 from eth1 subnet follows the source (weak host model)', '192.0.2.76', unicast4('eth0'), to('eth1')],
+    [
+      'unicast to eth0 from eth1 subnet follows the source (weak host model)',
+      '192.0.2.76',
+      unicast4('eth0'),
+      to('eth1'),
+    ],
     ['IPv4-mapped IPv6 source is read as IPv4', '::ffff:192.0.2.11', GROUP4, to('eth0')],
     ['IPv6 link-local attributed by scope', 'fe80::99%eth1', bound6('eth1'), to('eth1')],
     ['IPv6 link-local scope wins over a socket', 'fe80::99%eth0', bound6('eth1'), to('eth0')],
@@ -32,12 +57,22 @@ describe('attributing a packet to its arrival interface', () => {
     ['IPv6 link-local without scope, on an interface-bound socket', 'fe80::99', bound6('eth0'), to('eth0')],
     ['IPv6 global source inside the prefix of the bound interface', '2001:db8:1::99', bound6('eth1'), to('eth1')],
     ['IPv6 global source outside every prefix: off-link', '2001:db8:2::99', bound6('eth1'), drop('off-link')],
-    ['IPv6 global source of another interface on a bound socket: off-link for that link', '2001:db8:1::99', bound6('eth0'), drop('off-link')],
+    [
+      'IPv6 global source of another interface on a bound socket: off-link for that link',
+      '2001:db8:1::99',
+      bound6('eth0'),
+      drop('off-link'),
+    ],
     ['IPv6 source on an IPv4 socket', 'fe80::99%eth0', GROUP4, drop('family-mismatch')],
     ['garbage', 'not-an-address', GROUP4, drop('bad-address')],
     ['inet_aton shorthand is not an address', '192.0.11', GROUP4, drop('bad-address')],
     ['IPv4-mapped IPv6 source in hex groups is read as IPv4 too', '::ffff:c000:20b', GROUP4, to('eth0')],
-    ['an IPv4-compatible source (RFC 4291 §2.5.5.1) is IPv6, not mapped', '::192.0.2.11', GROUP4, drop('family-mismatch')],
+    [
+      'an IPv4-compatible source (RFC 4291 §2.5.5.1) is IPv6, not mapped',
+      '::192.0.2.11',
+      GROUP4,
+      drop('family-mismatch'),
+    ],
   ])('%s', (_title, source, socket, expected) => {
     expect(attributeSource(source, socket, twoSubnets)).toEqual(expected);
   });
@@ -72,7 +107,10 @@ describe('attributing a packet to its arrival interface', () => {
   });
 
   it('numeric zones match the interface index', () => {
-    const indexed = [{ ...nic('eth0', v6('fe80::1', 64)), index: 2 }, { ...nic('eth1', v6('fe80::2', 64)), index: 3 }];
+    const indexed = [
+      { ...nic('eth0', v6('fe80::1', 64)), index: 2 },
+      { ...nic('eth1', v6('fe80::2', 64)), index: 3 },
+    ];
     expect(attributeSource('fe80::99%3', bound6('eth0'), indexed)).toEqual(to('eth1'));
     expect(attributeSource('fe80::99%9', bound6('eth0'), indexed)).toEqual(drop('no-interface'));
   });

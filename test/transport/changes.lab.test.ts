@@ -12,7 +12,10 @@ import { zeroconfBrowse } from '../lab/zeroconf.js';
 import { runPeer, runScenario, TransportProcess } from './transport-lab.js';
 
 const skip = labGate([...CORE_LAB_TOOLS], 'transport change tests');
-const skipAvahi = labGate(['unshare', 'avahi-daemon', 'dbus-daemon', 'avahi-browse', 'python-zeroconf'], 'transport beside avahi');
+const skipAvahi = labGate(
+  ['unshare', 'avahi-daemon', 'dbus-daemon', 'avahi-browse', 'python-zeroconf'],
+  'transport beside avahi',
+);
 
 describe.skipIf(skip)('interfaces and addresses changing while the transport runs', () => {
   const lab = useLab({ links: 2, hosts: [{ links: [0] }, { links: [1] }] });
@@ -28,14 +31,26 @@ describe.skipIf(skip)('interfaces and addresses changing while the transport run
     // 1. An interface with IPv6 only appears on link 1.
     await h0.addInterface(lab().link(1), { ipv4: null });
     await t.waitFor((e) => e.event === 'interfaceUp' && e.name === 'eth1');
-    const v6heard = await runPeer(h1, { family: 6, source: h1.ipv6, listenMs: 1500, send: [{ data: 'v6 to new interface' }] });
+    const v6heard = await runPeer(h1, {
+      family: 6,
+      source: h1.ipv6,
+      listenMs: 1500,
+      send: [{ data: 'v6 to new interface' }],
+    });
     expect(v6heard.map((d) => d.payload)).toContain('echo eth1 v6 to new interface');
 
     // 2. It gains an IPv4 address.
     await h0.addAddress('eth1', '192.0.2.100/26');
     await t.waitFor((e) => e.event === 'addressAdded' && e.name === 'eth1' && e.address === '192.0.2.100');
-    const v4heard = await runPeer(h1, { family: 4, source: h1.ipv4, listenMs: 1500, send: [{ data: 'v4 to new address' }] });
-    expect(v4heard).toContainEqual(expect.objectContaining({ from: '192.0.2.100', payload: 'echo eth1 v4 to new address' }));
+    const v4heard = await runPeer(h1, {
+      family: 4,
+      source: h1.ipv4,
+      listenMs: 1500,
+      send: [{ data: 'v4 to new address' }],
+    });
+    expect(v4heard).toContainEqual(
+      expect.objectContaining({ from: '192.0.2.100', payload: 'echo eth1 v4 to new address' }),
+    );
 
     // 3. It loses the IPv4 address again.
     await h0.removeAddress('eth1', '192.0.2.100/26');
@@ -71,7 +86,10 @@ describe.skipIf(skip)('transport lifecycle on real sockets', () => {
     const t = await TransportProcess.start(lab().host(0), { pollIntervalMs: 100 });
     await lab().host(0).addInterface(lab().link(0), { ipv4: '192.0.2.50/24', waitForIPv6: false });
     const up = await t.waitFor((e) => e.event === 'interfaceUp' && e.name === 'eth1');
-    const added = await t.waitFor((e) => e.event === 'addressAdded' && e.name === 'eth1' && String(e.address).startsWith('fe80'), 15_000);
+    const added = await t.waitFor(
+      (e) => e.event === 'addressAdded' && e.name === 'eth1' && String(e.address).startsWith('fe80'),
+      15_000,
+    );
     // IPv4 was usable at once; IPv6 joined when duplicate address detection ended.
     const upFamilies = (up.addresses as { family: number }[]).map((a) => a.family);
     expect(upFamilies).toContain(4);
@@ -90,10 +108,17 @@ describe.skipIf(skipAvahi)('the transport beside avahi-daemon on one host', () =
     const [h0, h1] = [lab().host(0), lab().host(1)];
     const avahi = await startAvahi(h0, { hostName: 'beside-avahi' });
     const t = await TransportProcess.start(h0, { pollIntervalMs: 0 });
-    const published = await avahiPublish(avahi, { name: 'Avahi Beside Boaster', type: '_boaster-side._tcp', port: 7000 });
+    const published = await avahiPublish(avahi, {
+      name: 'Avahi Beside Boaster',
+      type: '_boaster-side._tcp',
+      port: 7000,
+    });
 
     // python-zeroconf in h1 queries: avahi answers it, and our transport hears the same queries.
-    const found = await zeroconfBrowse(h1, ['_boaster-side._tcp'], { until: ['Avahi Beside Boaster'], durationMs: 8_000 });
+    const found = await zeroconfBrowse(h1, ['_boaster-side._tcp'], {
+      until: ['Avahi Beside Boaster'],
+      durationMs: 8_000,
+    });
     expect(found.map((s) => s.name)).toContain('Avahi Beside Boaster');
     expect(t.packets().some((p) => p.source.address === '192.0.2.11' && p.interface === 'eth0')).toBe(true);
     // ...and it hears avahi's answers, from its own host, as a peer's.
@@ -107,7 +132,10 @@ describe.skipIf(skipAvahi)('the transport beside avahi-daemon on one host', () =
 
     expect(await t.close()).toBe(0);
     // avahi still answers after we are gone.
-    const again = await zeroconfBrowse(h1, ['_boaster-side._tcp'], { until: ['Avahi Beside Boaster'], durationMs: 8_000 });
+    const again = await zeroconfBrowse(h1, ['_boaster-side._tcp'], {
+      until: ['Avahi Beside Boaster'],
+      durationMs: 8_000,
+    });
     expect(again.map((s) => s.name)).toContain('Avahi Beside Boaster');
     expect(avahi.daemon.running).toBe(true);
     await published.stop();

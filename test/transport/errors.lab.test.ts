@@ -25,7 +25,9 @@ describe.skipIf(skip)('transport errors', () => {
   it('a process holding UDP 5353 exclusively makes start() fail with PORT_IN_USE and advice', async () => {
     const holder = lab().host(0).spawn(process.execPath, ['-e', EXCLUSIVE_HOLDER]);
     await holder.waitForOutput(/holding/, 10_000);
-    await expect(TransportProcess.start(lab().host(0), { pollIntervalMs: 0 })).rejects.toThrow(/"code":"PORT_IN_USE".*SO_REUSEADDR/);
+    await expect(TransportProcess.start(lab().host(0), { pollIntervalMs: 0 })).rejects.toThrow(
+      /"code":"PORT_IN_USE".*SO_REUSEADDR/,
+    );
     await holder.stop();
   }, 30_000);
 
@@ -37,7 +39,10 @@ describe.skipIf(skip)('transport errors', () => {
       const listen4 = runPeer(h1, { family: 4, source: h1.ipv4, listenMs: 2000 });
       const listen6 = runPeer(h1, { family: 6, source: h1.ipv6, listenMs: 2000 });
       await new Promise((resolve) => setTimeout(resolve, 500));
-      const failed = await t.command('send', { data: 'nowhere', target: { interface: 'eth0', family: 4, address: '192.0.2.200' } });
+      const failed = await t.command('send', {
+        data: 'nowhere',
+        target: { interface: 'eth0', family: 4, address: '192.0.2.200' },
+      });
       expect(failed).toMatchObject({ code: 'NETWORK_UNREACHABLE' });
       expect(failed.error).toMatch(/No route while sending to 192\.0\.2\.200:5353 on eth0/);
       const sends: [string, Record<string, unknown>][] = [

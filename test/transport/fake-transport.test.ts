@@ -13,7 +13,9 @@ describe('the fake transport for unit tests', () => {
       { data: Uint8Array.of(1, 2), target: { interface: 'eth0', family: 4 }, at: 5000 },
       { data: Uint8Array.of(3), target: { interface: 'eth0', family: 6, address: 'fe80::99', port: 5353 }, at: 5250 },
     ]);
-    await expect(transport.send(Uint8Array.of(1), { interface: 'eth9', family: 4 })).rejects.toMatchObject({ code: 'NO_INTERFACE' });
+    await expect(transport.send(Uint8Array.of(1), { interface: 'eth9', family: 4 })).rejects.toMatchObject({
+      code: 'NO_INTERFACE',
+    });
   });
 
   it('delivers packets and interface changes as events', async () => {
@@ -26,7 +28,9 @@ describe('the fake transport for unit tests', () => {
     transport.on('addressRemoved', removed);
     await transport.start();
     transport.deliver({ data: Uint8Array.of(9), interface: 'eth0', source: { address: '192.0.2.50', port: 5353 } });
-    expect(packets).toHaveBeenCalledWith(expect.objectContaining({ data: Uint8Array.of(9), interface: 'eth0', family: 4, destination: 'multicast' }));
+    expect(packets).toHaveBeenCalledWith(
+      expect.objectContaining({ data: Uint8Array.of(9), interface: 'eth0', family: 4, destination: 'multicast' }),
+    );
     transport.setInterfaces([fakeInterface('eth0', '192.0.2.11'), fakeInterface('eth1', '198.51.100.1', 'fe80::11')]);
     expect(up.mock.calls.map(([nic]) => nic.name)).toEqual(['eth0', 'eth1']);
     expect(removed.mock.calls.map(([nic, address]) => [nic.name, address.address])).toEqual([['eth0', '192.0.2.10']]);

@@ -23,7 +23,9 @@ transport.on('packet', (p) => {
   const payload = Buffer.from(p.data).toString('utf8');
   out('packet', { interface: p.interface, family: p.family, source: p.source, destination: p.destination, payload });
   if (echo && !payload.startsWith('echo ')) {
-    transport.send(Buffer.from(`echo ${p.interface} ${payload}`), { interface: p.interface, family: p.family }).catch((e: Error) => out('sendError', { message: e.message }));
+    transport
+      .send(Buffer.from(`echo ${p.interface} ${payload}`), { interface: p.interface, family: p.family })
+      .catch((e: Error) => out('sendError', { message: e.message }));
   }
 });
 transport.on('interfaceUp', (n) => out('interfaceUp', { name: n.name, addresses: n.addresses }));
@@ -32,7 +34,8 @@ transport.on('addressAdded', (n, a) => out('addressAdded', { name: n.name, addre
 transport.on('addressRemoved', (n, a) => out('addressRemoved', { name: n.name, address: a.address }));
 transport.on('error', (e) => out('error', { code: e.code, message: e.message }));
 
-const udpHandles = (): number => process.getActiveResourcesInfo().filter((r) => r === 'UDPWrap' || r === 'UDPWRAP').length;
+const udpHandles = (): number =>
+  process.getActiveResourcesInfo().filter((r) => r === 'UDPWrap' || r === 'UDPWRAP').length;
 
 process.on('uncaughtException', (e) => {
   out('uncaught', { message: String(e) });
@@ -75,7 +78,11 @@ commands.on('line', (line) => {
 out('starting', { udp: udpHandles() });
 transport
   .start()
-  .then(() => out('ready', { interfaces: transport.interfaces.map((n) => ({ name: n.name, addresses: n.addresses, mtu: n.mtu })) }))
+  .then(() =>
+    out('ready', {
+      interfaces: transport.interfaces.map((n) => ({ name: n.name, addresses: n.addresses, mtu: n.mtu })),
+    }),
+  )
   .catch((e: Error & { code?: string }) => {
     out('startError', { code: e.code, message: e.message });
     process.exitCode = 2;

@@ -23,10 +23,14 @@ const info = (address: string, cidr: string, extra: Partial<os.NetworkInterfaceI
 
 const HOST: NodeJS.Dict<os.NetworkInterfaceInfo[]> = {
   lo: [info('127.0.0.1', '127.0.0.1/8', { internal: true }), info('::1', '::1/128', { internal: true })],
-  eth0: [info('192.0.2.10', '192.0.2.10/24'), info('fe80::10%eth0', 'fe80::10/64'), info('2001:db8::10', '2001:db8::10/64')],
+  eth0: [
+    info('192.0.2.10', '192.0.2.10/24'),
+    info('fe80::10%eth0', 'fe80::10/64'),
+    info('2001:db8::10', '2001:db8::10/64'),
+  ],
   eth1: [info('198.51.100.4', '198.51.100.4/24')],
   docker0: [info('172.17.0.1', '172.17.0.1/16')],
-  'veth1a2b': [info('fe80::99', 'fe80::99/64')],
+  veth1a2b: [info('fe80::99', 'fe80::99/64')],
   wg0: [info('10.8.0.2', '10.8.0.2/24')],
   eth2: [info('203.0.113.9', '203.0.113.9/24')],
 };
@@ -83,7 +87,11 @@ describe('reading interfaces', () => {
 
   it('selection by name admits virtual and loopback interfaces; exclusion always wins', async () => {
     const nics = await readInterfaces({ networkInterfaces: () => HOST, sysfsRoot: sysfs });
-    expect(selectInterfaces(nics, { interfaces: ['docker0', 'lo', 'eth0'] }).map((n) => n.name)).toEqual(['docker0', 'eth0', 'lo']);
+    expect(selectInterfaces(nics, { interfaces: ['docker0', 'lo', 'eth0'] }).map((n) => n.name)).toEqual([
+      'docker0',
+      'eth0',
+      'lo',
+    ]);
     expect(selectInterfaces(nics, { virtual: true }).map((n) => n.name)).toEqual(['docker0', 'eth0', 'veth1a2b']);
     expect(selectInterfaces(nics, { loopback: true, excludeInterfaces: ['eth0'] }).map((n) => n.name)).toEqual(['lo']);
   });
@@ -171,13 +179,20 @@ describe('interface changes', () => {
     up: true,
     multicast: true,
     pointToPoint: false,
-    addresses: addresses.map((address) => ({ family: address.includes(':') ? 6 : 4, address, prefixLength: 24, linkLocal: false })),
+    addresses: addresses.map((address) => ({
+      family: address.includes(':') ? 6 : 4,
+      address,
+      prefixLength: 24,
+      linkLocal: false,
+    })),
   });
 
   it('reports interfaces up and down, addresses added and removed, MTU changes', () => {
     const before = [nic('eth0', ['192.0.2.10']), nic('eth1', ['198.51.100.1'])];
     const after = [nic('eth0', ['192.0.2.11', '2001:db8::1'], 9000), nic('eth2', ['203.0.113.1'])];
-    expect(diffInterfaces(before, after).map((c) => [c.kind, c.nic.name, 'address' in c ? c.address.address : ''])).toEqual([
+    expect(
+      diffInterfaces(before, after).map((c) => [c.kind, c.nic.name, 'address' in c ? c.address.address : '']),
+    ).toEqual([
       ['down', 'eth1', ''],
       ['addressRemoved', 'eth0', '192.0.2.10'],
       ['addressAdded', 'eth0', '192.0.2.11'],

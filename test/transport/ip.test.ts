@@ -27,7 +27,8 @@ const ip = (text: string): IpAddress => {
   if (!parsed) throw new Error(`test address ${text} does not parse`);
   return parsed;
 };
-const hex = (address: IpAddress | undefined): string | undefined => address && Buffer.from(address.bytes).toString('hex');
+const hex = (address: IpAddress | undefined): string | undefined =>
+  address && Buffer.from(address.bytes).toString('hex');
 
 describe('parsing addresses', () => {
   it.each<[string, 4 | 6, string]>([
@@ -60,10 +61,39 @@ describe('parsing addresses', () => {
   });
 
   it.each([
-    '', ' ', 'localhost', 'not-an-address', '1.2.3', '1.2.3.4.5', '256.1.1.1', '01.2.3.4', '127.1', '0x7f.0.0.1', '2130706433',
-    ':', ':::', '1::2::3', '12345::', 'g::1', '1:2:3:4:5:6:7', '1:2:3:4:5:6:7:8:9', '1::2:3:4:5:6:7:8', ':1:2:3:4:5:6:7',
-    '1:2:3:4:5:6:7:', '1.2.3.4::', '::1.2.3', '::256.1.1.1', '::01.2.3.4', '::ffff:0x7f.1.1.1', '1:2:3:4:5:6:7:1.2.3.4',
-    '::1.2.3.4:5', 'fe80::1%eth0', '192.0.2.1%eth0', '[::1]', '::1 ', '192.0.2.0/24',
+    '',
+    ' ',
+    'localhost',
+    'not-an-address',
+    '1.2.3',
+    '1.2.3.4.5',
+    '256.1.1.1',
+    '01.2.3.4',
+    '127.1',
+    '0x7f.0.0.1',
+    '2130706433',
+    ':',
+    ':::',
+    '1::2::3',
+    '12345::',
+    'g::1',
+    '1:2:3:4:5:6:7',
+    '1:2:3:4:5:6:7:8:9',
+    '1::2:3:4:5:6:7:8',
+    ':1:2:3:4:5:6:7',
+    '1:2:3:4:5:6:7:',
+    '1.2.3.4::',
+    '::1.2.3',
+    '::256.1.1.1',
+    '::01.2.3.4',
+    '::ffff:0x7f.1.1.1',
+    '1:2:3:4:5:6:7:1.2.3.4',
+    '::1.2.3.4:5',
+    'fe80::1%eth0',
+    '192.0.2.1%eth0',
+    '[::1]',
+    '::1 ',
+    '192.0.2.0/24',
   ])('refuses %j', (text) => {
     expect(parseIp(text)).toBeUndefined();
   });
@@ -191,8 +221,23 @@ describe('CIDR text', () => {
   });
 
   it.each([
-    '', '192.0.2.0', '192.0.2.0/', '/24', '192.0.2.0/33', '192.0.2.0/-1', '192.0.2.0/24.5', '192.0.2.0/ 24', '192.0.2.0/24/8',
-    '192.0.2.0/0x18', '10/8', '192.168.1/24', 'fe80::/129', 'fe80::/1000', 'fe80::%eth0/10', 'fe80::1%eth0', 'garbage/8',
+    '',
+    '192.0.2.0',
+    '192.0.2.0/',
+    '/24',
+    '192.0.2.0/33',
+    '192.0.2.0/-1',
+    '192.0.2.0/24.5',
+    '192.0.2.0/ 24',
+    '192.0.2.0/24/8',
+    '192.0.2.0/0x18',
+    '10/8',
+    '192.168.1/24',
+    'fe80::/129',
+    'fe80::/1000',
+    'fe80::%eth0/10',
+    'fe80::1%eth0',
+    'garbage/8',
   ])('refuses %j', (text) => {
     expect(parseCidr(text)).toBeUndefined();
   });
@@ -253,21 +298,30 @@ describe('subnet matching', () => {
     const v6 = fc.uint8Array({ minLength: 16, maxLength: 16 });
     // Addresses near the network, so that matches are as common as misses.
     const pair = (bytes: fc.Arbitrary<Uint8Array>, width: number) =>
-      fc.tuple(bytes, fc.integer({ min: 0, max: width }), fc.integer({ min: 0, max: width })).map(([network, length, flip]) => {
-        const address = network.slice();
-        if (flip < width) address[flip >> 3] = (address[flip >> 3] as number) ^ (0x80 >> (flip & 7));
-        return { network, address, length };
-      });
+      fc
+        .tuple(bytes, fc.integer({ min: 0, max: width }), fc.integer({ min: 0, max: width }))
+        .map(([network, length, flip]) => {
+          const address = network.slice();
+          if (flip < width) address[flip >> 3] = (address[flip >> 3] as number) ^ (0x80 >> (flip & 7));
+          return { network, address, length };
+        });
     const text = (bytes: Uint8Array): string => formatIp({ family: bytes.length === 4 ? 4 : 6, bytes });
-    for (const [arbitrary, width, type] of [[v4, 32, 'ipv4'], [v6, 128, 'ipv6']] as const) {
+    for (const [arbitrary, width, type] of [
+      [v4, 32, 'ipv4'],
+      [v6, 128, 'ipv6'],
+    ] as const) {
       fc.assert(
         fc.property(pair(arbitrary, width), ({ network, address, length }) => {
           const family = width === 32 ? 4 : 6;
           const list = new BlockList();
           // BlockList wants the network address itself: clear the host bits first.
-          const masked = network.map((byte, i) => byte & ((0xff << Math.max(0, Math.min(8, 8 - (length - 8 * i)))) & 0xff));
+          const masked = network.map(
+            (byte, i) => byte & ((0xff << Math.max(0, Math.min(8, 8 - (length - 8 * i)))) & 0xff),
+          );
           list.addSubnet(text(masked), length, type);
-          expect(inPrefix({ family, bytes: address }, { family, bytes: network }, length)).toBe(list.check(text(address), type));
+          expect(inPrefix({ family, bytes: address }, { family, bytes: network }, length)).toBe(
+            list.check(text(address), type),
+          );
         }),
         { numRuns: 3000 },
       );

@@ -29,7 +29,8 @@ describe.skipIf(skip)('an off-link IPv6 source is dropped, not answered', () => 
     await transport.command('echo', { on: true });
   });
 
-  const offLinkCount = async (): Promise<number> => ((await transport.command('stats')).stats as Stats).dropped['off-link'] ?? 0;
+  const offLinkCount = async (): Promise<number> =>
+    ((await transport.command('stats')).stats as Stats).dropped['off-link'] ?? 0;
 
   it('a query and a response to ff02::fb from a global address on a prefix the interface lacks are dropped as off-link (RFC 6762 §11 on-link test); link-local still gets through', async () => {
     const [h0, h1] = [lab().host(0), lab().host(1)];
@@ -39,7 +40,11 @@ describe.skipIf(skip)('an off-link IPv6 source is dropped, not answered', () => 
       family: 6,
       source: OFF_LINK,
       listenMs: 800,
-      send: [{ data: 'off-link v6 query' }, { data: 'off-link v6 response' }, { data: 'off-link v6 unicast', to: h0.ipv6 }],
+      send: [
+        { data: 'off-link v6 query' },
+        { data: 'off-link v6 response' },
+        { data: 'off-link v6 unicast', to: h0.ipv6 },
+      ],
     });
     const delivered = (): string[] => transport.packets().map((p) => p.payload);
     const dropped = await offLinkCount();
@@ -47,9 +52,20 @@ describe.skipIf(skip)('an off-link IPv6 source is dropped, not answered', () => 
     expect(delivered().filter((p) => p.startsWith('off-link'))).toEqual([]);
     expect(heard.filter((d) => d.payload.startsWith('echo '))).toEqual([]);
 
-    const control = await runPeer(h1, { family: 6, source: h1.ipv6, listenMs: 800, send: [{ data: 'link-local v6 query' }] });
+    const control = await runPeer(h1, {
+      family: 6,
+      source: h1.ipv6,
+      listenMs: 800,
+      send: [{ data: 'link-local v6 query' }],
+    });
     expect(transport.packets()).toContainEqual(
-      expect.objectContaining({ interface: 'eth0', family: 6, destination: 'multicast', source: { address: h1.ipv6, port: 5353 }, payload: 'link-local v6 query' }),
+      expect.objectContaining({
+        interface: 'eth0',
+        family: 6,
+        destination: 'multicast',
+        source: { address: h1.ipv6, port: 5353 },
+        payload: 'link-local v6 query',
+      }),
     );
     expect(control).toContainEqual(expect.objectContaining({ payload: 'echo eth0 link-local v6 query' }));
     expect(await offLinkCount()).toBe(dropped);
@@ -62,9 +78,20 @@ describe.skipIf(skip)('an off-link IPv6 source is dropped, not answered', () => 
     await transport.command('refresh');
     await transport.waitFor((e) => e.event === 'addressAdded' && e.address === '2001:db8:7::10');
     const before = await offLinkCount();
-    const heard = await runPeer(h1, { family: 6, source: OFF_LINK, listenMs: 800, send: [{ data: 'on-link global v6 query' }] });
+    const heard = await runPeer(h1, {
+      family: 6,
+      source: OFF_LINK,
+      listenMs: 800,
+      send: [{ data: 'on-link global v6 query' }],
+    });
     expect(transport.packets()).toContainEqual(
-      expect.objectContaining({ interface: 'eth0', family: 6, destination: 'multicast', source: { address: OFF_LINK, port: 5353 }, payload: 'on-link global v6 query' }),
+      expect.objectContaining({
+        interface: 'eth0',
+        family: 6,
+        destination: 'multicast',
+        source: { address: OFF_LINK, port: 5353 },
+        payload: 'on-link global v6 query',
+      }),
     );
     expect(heard).toContainEqual(expect.objectContaining({ payload: 'echo eth0 on-link global v6 query' }));
     expect(await offLinkCount()).toBe(before);

@@ -7,7 +7,8 @@ const cfg = JSON.parse(process.argv[2]);
 const v6 = cfg.family === 6;
 const group = v6 ? `ff02::fb%${cfg.ifname}` : '224.0.0.251';
 const sockets = [];
-const print = (kind) => (msg, rinfo) => process.stdout.write(`${JSON.stringify({ kind, from: rinfo.address, port: rinfo.port, payload: msg.toString() })}\n`);
+const print = (kind) => (msg, rinfo) =>
+  process.stdout.write(`${JSON.stringify({ kind, from: rinfo.address, port: rinfo.port, payload: msg.toString() })}\n`);
 const open = (address, kind) =>
   new Promise((resolve) => {
     const s = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', reuseAddr: true });

@@ -5,7 +5,8 @@
  */
 import { UdpTransport } from '../../src/transport/udp-transport.js';
 
-const udpHandles = (): number => process.getActiveResourcesInfo().filter((r) => r === 'UDPWrap' || r === 'UDPWRAP').length;
+const udpHandles = (): number =>
+  process.getActiveResourcesInfo().filter((r) => r === 'UDPWrap' || r === 'UDPWRAP').length;
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 100));
 
 const scenarios: Record<string, () => Promise<Record<string, unknown>>> = {
@@ -19,7 +20,11 @@ const scenarios: Record<string, () => Promise<Record<string, unknown>>> = {
       (e: Error & { code?: string }) => e.code,
     );
     await settle();
-    return { outcome, udp: udpHandles(), timers: process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length };
+    return {
+      outcome,
+      udp: udpHandles(),
+      timers: process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length,
+    };
   },
 
   /** Listeners that throw do not break the transport, refresh or close. */

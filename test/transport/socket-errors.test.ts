@@ -31,7 +31,10 @@ describe('socket errors say what to do next', () => {
   });
 
   it('wraps anything thrown', () => {
-    expect(toTransportError('boom', 'reading interfaces')).toMatchObject({ code: 'SOCKET_ERROR', message: 'boom while reading interfaces' });
+    expect(toTransportError('boom', 'reading interfaces')).toMatchObject({
+      code: 'SOCKET_ERROR',
+      message: 'boom while reading interfaces',
+    });
     const original = new TransportError('CLOSED', 'closed');
     expect(toTransportError(original, 'x')).toBe(original);
   });

@@ -9,11 +9,24 @@ import type { InterfaceAddress } from '../../src/transport/interfaces.js';
 import type { SourceCheckInterface, SourceVerdict } from '../../src/transport/source-check.js';
 import { checkSource } from '../../src/transport/source-check.js';
 
-const v4 = (address: string, prefixLength: number): InterfaceAddress => ({ family: 4, address, prefixLength, linkLocal: address.startsWith('169.254.') });
-const v6 = (address: string, prefixLength: number): InterfaceAddress => ({ family: 6, address, prefixLength, linkLocal: address.startsWith('fe80') });
+const v4 = (address: string, prefixLength: number): InterfaceAddress => ({
+  family: 4,
+  address,
+  prefixLength,
+  linkLocal: address.startsWith('169.254.'),
+});
+const v6 = (address: string, prefixLength: number): InterfaceAddress => ({
+  family: 6,
+  address,
+  prefixLength,
+  linkLocal: address.startsWith('fe80'),
+});
 
 const eth0: SourceCheckInterface = { loopback: false, addresses: [v4('192.0.2.10', 24), v6('fe80::10', 64)] };
-const eth1: SourceCheckInterface = { loopback: false, addresses: [v4('198.51.100.74', 26), v4('203.0.113.9', 31), v4('203.0.113.20', 32)] };
+const eth1: SourceCheckInterface = {
+  loopback: false,
+  addresses: [v4('198.51.100.74', 26), v4('203.0.113.9', 31), v4('203.0.113.20', 32)],
+};
 const lo: SourceCheckInterface = { loopback: true, addresses: [v4('127.0.0.1', 8), v6('::1', 128)] };
 const LAN = [eth0, eth1];
 

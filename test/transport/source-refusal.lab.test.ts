@@ -23,7 +23,8 @@ function scapyMissing(): string | undefined {
   return r.status === 0 ? undefined : `scapy not importable by ${PYTHON} (apt-get install python3-scapy)`;
 }
 
-const skip = labGate([...CORE_LAB_TOOLS], 'source refusal lab tests') ?? gateOnReason(scapyMissing(), 'source refusal lab tests');
+const skip =
+  labGate([...CORE_LAB_TOOLS], 'source refusal lab tests') ?? gateOnReason(scapyMissing(), 'source refusal lab tests');
 
 /** One hand-made datagram for raw_send.py. */
 interface RawDatagram {
@@ -39,7 +40,8 @@ interface RawDatagram {
 async function sendRaw(host: Host, datagrams: readonly RawDatagram[]): Promise<void> {
   const items = datagrams.map(({ payload, ...d }) => ({ ...d, hex: Buffer.from(payload).toString('hex') }));
   const r = await host.run(PYTHON, [rawSend, 'eth0', JSON.stringify(items)], { timeoutMs: 30_000 });
-  if (!r.stdout.includes(`sent ${datagrams.length}`)) throw new Error(`raw_send.py failed (${String(r.code)}): ${r.stderr}`);
+  if (!r.stdout.includes(`sent ${datagrams.length}`))
+    throw new Error(`raw_send.py failed (${String(r.code)}): ${r.stderr}`);
 }
 
 type Stats = { received: number; delivered: number; dropped: Record<string, number> };
@@ -51,15 +53,19 @@ describe.skipIf(skip)('a packet from port 0 or a source no host sends from is dr
     // Take the kernel's own filters out of the way, so the transport's are what is tested
     // (many hosts run with them off): no reverse-path check (rp_filter=1 refuses two of
     // these sources itself), and 127/8 (a local address, on lo) accepted from eth0.
-    for (const conf of ['all', 'default', 'eth0']) await h0.runChecked('sysctl', ['-qw', `net.ipv4.conf.${conf}.rp_filter=0`]);
-    for (const knob of ['route_localnet', 'accept_local']) await h0.runChecked('sysctl', ['-qw', `net.ipv4.conf.eth0.${knob}=1`]);
+    for (const conf of ['all', 'default', 'eth0'])
+      await h0.runChecked('sysctl', ['-qw', `net.ipv4.conf.${conf}.rp_filter=0`]);
+    for (const knob of ['route_localnet', 'accept_local'])
+      await h0.runChecked('sysctl', ['-qw', `net.ipv4.conf.eth0.${knob}=1`]);
     transport = await TransportProcess.start(h0, { pollIntervalMs: 0 });
     await transport.command('echo', { on: true });
   });
 
   it('counts port 0 as bad-port and broadcast, unspecified and loopback sources as bad-source; delivers none and reports no error', async () => {
     const [h0, h1] = [lab().host(0), lab().host(1)];
-    const link = JSON.parse((await h0.runChecked('ip', ['-j', 'link', 'show', 'eth0'])).stdout) as { address: string }[];
+    const link = JSON.parse((await h0.runChecked('ip', ['-j', 'link', 'show', 'eth0'])).stdout) as {
+      address: string;
+    }[];
     const mac = link[0]?.address ?? '';
     const v4 = { dst: '224.0.0.251', dport: 5353 };
     const v6 = { dst: 'ff02::fb', dport: 5353 };
@@ -82,9 +88,15 @@ describe.skipIf(skip)('a packet from port 0 or a source no host sends from is dr
     await transport.waitFor((e) => e.event === 'packet' && e.payload === 'control v4', 5_000);
     await transport.waitFor((e) => e.event === 'packet' && e.payload === 'control v6', 5_000);
 
-    const expected = (reason: string): number => (before.dropped[reason] ?? 0) + refused.filter(([, r]) => r === reason).length;
+    const expected = (reason: string): number =>
+      (before.dropped[reason] ?? 0) + refused.filter(([, r]) => r === reason).length;
     let after = (await transport.command('stats')).stats as Stats;
-    for (let i = 0; i < 20 && (after.dropped['bad-port'] !== expected('bad-port') || after.dropped['bad-source'] !== expected('bad-source')); i++) {
+    for (
+      let i = 0;
+      i < 20 &&
+      (after.dropped['bad-port'] !== expected('bad-port') || after.dropped['bad-source'] !== expected('bad-source'));
+      i++
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       after = (await transport.command('stats')).stats as Stats;
     }

@@ -14,7 +14,10 @@ const scenarioScript = fileURLToPath(new URL('./scenarios.ts', import.meta.url))
 
 /** Run a named lifecycle scenario (scenarios.ts) in `host` and return what it printed. */
 export async function runScenario(host: Host, name: string): Promise<Record<string, unknown>> {
-  const result = await host.run(process.execPath, ['--import', 'tsx', scenarioScript, name], { cwd: root, timeoutMs: 20_000 });
+  const result = await host.run(process.execPath, ['--import', 'tsx', scenarioScript, name], {
+    cwd: root,
+    timeoutMs: 20_000,
+  });
   const line = result.stdout.split('\n').find((l) => l.startsWith('{'));
   if (!line) throw new Error(`scenario ${name} printed nothing: ${result.stderr}`);
   return JSON.parse(line) as Record<string, unknown>;
@@ -34,7 +37,10 @@ export class TransportProcess {
 
   /** Start the harness in `host` and wait until its transport is ready. */
   static async start(host: Host, options: UdpTransportOptions = {}): Promise<TransportProcess> {
-    const proc = host.spawn(process.execPath, ['--import', 'tsx', harness, JSON.stringify(options)], { cwd: root, label: `transport@${host.name}` });
+    const proc = host.spawn(process.execPath, ['--import', 'tsx', harness, JSON.stringify(options)], {
+      cwd: root,
+      label: `transport@${host.name}`,
+    });
     const t = new TransportProcess(proc);
     await t.waitFor((e) => e.event === 'ready' || e.event === 'startError', 20_000);
     const failed = t.events.find((e) => e.event === 'startError');
@@ -62,7 +68,9 @@ export class TransportProcess {
       const found = this.events.find(test);
       if (found) return found;
       if (Date.now() > deadline || !this.process.running) {
-        throw new Error(`no matching event within ${timeoutMs} ms; output:\n${this.process.stdout}\n${this.process.stderr}`);
+        throw new Error(
+          `no matching event within ${timeoutMs} ms; output:\n${this.process.stdout}\n${this.process.stderr}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -76,7 +84,13 @@ export class TransportProcess {
   }
 
   /** Packets delivered to the transport so far. */
-  packets(): { interface: string; family: number; source: { address: string; port: number }; destination: string; payload: string }[] {
+  packets(): {
+    interface: string;
+    family: number;
+    source: { address: string; port: number };
+    destination: string;
+    payload: string;
+  }[] {
     return this.eventsOf('packet') as never;
   }
 

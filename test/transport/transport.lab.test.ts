@@ -14,17 +14,26 @@ describe.skipIf(skip)('transport on a host with two interfaces on two subnets', 
   // h0 (eth0 on link 0, eth1 on link 1) runs the transport; h1 is on link 0,
   // h2 on link 1, h3 on link 0 with an address from no subnet of h0's.
   let transport: TransportProcess;
-  const lab = useLab({ links: 2, hosts: [{ links: [0, 1] }, { links: [0] }, { links: [1] }, { links: [0] }] }, async (l) => {
-    await l.host(3).replaceIPv4('eth0', '192.0.2.200/26');
-    transport = await TransportProcess.start(l.host(0), { pollIntervalMs: 0 });
-    await transport.command('echo', { on: true });
-  });
+  const lab = useLab(
+    { links: 2, hosts: [{ links: [0, 1] }, { links: [0] }, { links: [1] }, { links: [0] }] },
+    async (l) => {
+      await l.host(3).replaceIPv4('eth0', '192.0.2.200/26');
+      transport = await TransportProcess.start(l.host(0), { pollIntervalMs: 0 });
+      await transport.command('echo', { on: true });
+    },
+  );
 
   it('opens both interfaces with their subnets', () => {
-    const ready = transport.eventsOf('ready')[0] as unknown as { interfaces: { name: string; addresses: { address: string; prefixLength: number }[] }[] };
+    const ready = transport.eventsOf('ready')[0] as unknown as {
+      interfaces: { name: string; addresses: { address: string; prefixLength: number }[] }[];
+    };
     expect(ready.interfaces.map((n) => n.name)).toEqual(['eth0', 'eth1']);
-    expect(ready.interfaces[0]?.addresses).toContainEqual(expect.objectContaining({ address: '192.0.2.10', prefixLength: 26 }));
-    expect(ready.interfaces[1]?.addresses).toContainEqual(expect.objectContaining({ address: '192.0.2.74', prefixLength: 26 }));
+    expect(ready.interfaces[0]?.addresses).toContainEqual(
+      expect.objectContaining({ address: '192.0.2.10', prefixLength: 26 }),
+    );
+    expect(ready.interfaces[1]?.addresses).toContainEqual(
+      expect.objectContaining({ address: '192.0.2.74', prefixLength: 26 }),
+    );
   });
 
   it('attributes a query from each link to its interface and answers on that interface only', async () => {
@@ -45,21 +54,45 @@ describe.skipIf(skip)('transport on a host with two interfaces on two subnets', 
     expect(heardBy1.filter((d) => d.payload.startsWith('echo '))).toEqual([]);
 
     const packets = transport.packets();
-    expect(packets).toContainEqual(expect.objectContaining({ interface: 'eth0', source: { address: '192.0.2.11', port: 5353 }, payload: 'query from h1' }));
-    expect(packets).toContainEqual(expect.objectContaining({ interface: 'eth1', source: { address: '192.0.2.76', port: 5353 }, payload: 'query from h2' }));
+    expect(packets).toContainEqual(
+      expect.objectContaining({
+        interface: 'eth0',
+        source: { address: '192.0.2.11', port: 5353 },
+        payload: 'query from h1',
+      }),
+    );
+    expect(packets).toContainEqual(
+      expect.objectContaining({
+        interface: 'eth1',
+        source: { address: '192.0.2.76', port: 5353 },
+        payload: 'query from h2',
+      }),
+    );
   }, 30_000);
 
   it('attributes a unicast query sent to either address', async () => {
     const h1 = lab().host(1);
-    const heard = await runPeer(h1, { family: 4, source: h1.ipv4, listenMs: 1000, send: [{ data: 'unicast from h1', to: '192.0.2.10' }] });
-    expect(transport.packets()).toContainEqual(expect.objectContaining({ interface: 'eth0', destination: 'unicast', payload: 'unicast from h1' }));
+    const heard = await runPeer(h1, {
+      family: 4,
+      source: h1.ipv4,
+      listenMs: 1000,
+      send: [{ data: 'unicast from h1', to: '192.0.2.10' }],
+    });
+    expect(transport.packets()).toContainEqual(
+      expect.objectContaining({ interface: 'eth0', destination: 'unicast', payload: 'unicast from h1' }),
+    );
     expect(heard).toContainEqual(expect.objectContaining({ payload: 'echo eth0 unicast from h1' }));
   }, 20_000);
 
   it('drops and counts a packet whose source is on no local subnet (RFC 6762 §11)', async () => {
     const before = (await transport.command('stats')).stats as { dropped: Record<string, number> };
     const h3 = lab().host(3);
-    const heard = await runPeer(h3, { family: 4, source: '192.0.2.200', listenMs: 1000, send: [{ data: 'from off-link' }] });
+    const heard = await runPeer(h3, {
+      family: 4,
+      source: '192.0.2.200',
+      listenMs: 1000,
+      send: [{ data: 'from off-link' }],
+    });
     const after = (await transport.command('stats')).stats as { dropped: Record<string, number> };
     expect(after.dropped['off-link']).toBe((before.dropped['off-link'] ?? 0) + 1);
     expect(transport.packets().some((p) => p.payload === 'from off-link')).toBe(false);
@@ -68,12 +101,24 @@ describe.skipIf(skip)('transport on a host with two interfaces on two subnets', 
 
   it('IPv6: a link-local query is attributed by scope and answered over IPv6', async () => {
     const h2 = lab().host(2);
-    const heard = await runPeer(h2, { family: 6, source: h2.ipv6, listenMs: 1000, send: [{ data: 'v6 query from h2' }] });
+    const heard = await runPeer(h2, {
+      family: 6,
+      source: h2.ipv6,
+      listenMs: 1000,
+      send: [{ data: 'v6 query from h2' }],
+    });
     expect(transport.packets()).toContainEqual(
-      expect.objectContaining({ interface: 'eth1', family: 6, source: { address: h2.ipv6, port: 5353 }, payload: 'v6 query from h2' }),
+      expect.objectContaining({
+        interface: 'eth1',
+        family: 6,
+        source: { address: h2.ipv6, port: 5353 },
+        payload: 'v6 query from h2',
+      }),
     );
     const h0eth1 = lab().host(0).iface('eth1').ipv6;
-    expect(heard).toContainEqual(expect.objectContaining({ from: `${h0eth1}%eth0`, payload: 'echo eth1 v6 query from h2' }));
+    expect(heard).toContainEqual(
+      expect.objectContaining({ from: `${h0eth1}%eth0`, payload: 'echo eth1 v6 query from h2' }),
+    );
   }, 20_000);
 });
 
@@ -84,7 +129,9 @@ describe.skipIf(skip)('own packets and peers on the same host', () => {
     const a = await TransportProcess.start(lab().host(0), { pollIntervalMs: 0 });
     const b = await TransportProcess.start(lab().host(0), { pollIntervalMs: 0 });
     for (const family of [4, 6]) {
-      expect((await a.command('send', { data: `from a over v${family}`, target: { interface: 'eth0', family } })).ok).toBe(true);
+      expect(
+        (await a.command('send', { data: `from a over v${family}`, target: { interface: 'eth0', family } })).ok,
+      ).toBe(true);
     }
     await b.waitFor((e) => e.event === 'packet' && e.payload === 'from a over v6');
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -112,12 +159,16 @@ describe.skipIf(skip)('two interfaces of one host on the same link and subnet', 
     // by address, which reaches one interface only: the transport says so.
     const twin = await TransportProcess.start(h0, { pollIntervalMs: 0 });
     expect(twin.eventsOf('error')).toEqual([
-      expect.objectContaining({ code: 'ADDRESS_NOT_AVAILABLE', message: expect.stringMatching(/192\.0\.2\.10 is on both eth0 and eth1/) }),
+      expect.objectContaining({
+        code: 'ADDRESS_NOT_AVAILABLE',
+        message: expect.stringMatching(/192\.0\.2\.10 is on both eth0 and eth1/),
+      }),
     ]);
     expect(await twin.close()).toBe(0);
     await h0.replaceIPv4('eth1', '192.0.2.20/24');
     // Without reverse-path filtering the kernel hands the IPv4 group socket both link copies.
-    for (const conf of ['all', 'default', 'eth0', 'eth1']) await h0.runChecked('sysctl', ['-qw', `net.ipv4.conf.${conf}.rp_filter=0`]);
+    for (const conf of ['all', 'default', 'eth0', 'eth1'])
+      await h0.runChecked('sysctl', ['-qw', `net.ipv4.conf.${conf}.rp_filter=0`]);
     const t = await TransportProcess.start(h0, { pollIntervalMs: 0 });
     await runPeer(h1, { family: 4, source: h1.ipv4, listenMs: 300, send: [{ data: 'same link v4' }] });
     await runPeer(h1, { family: 6, source: h1.ipv6, listenMs: 300, send: [{ data: 'same link v6' }] });
@@ -143,4 +194,3 @@ describe.skipIf(skip)('two interfaces of one host on the same link and subnet', 
     expect(await t.close()).toBe(0);
   }, 30_000);
 });
-

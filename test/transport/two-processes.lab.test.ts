@@ -34,7 +34,11 @@ describe.skipIf(skip)('two boaster processes on one host', () => {
     second = await TransportProcess.start(l.host(0), { pollIntervalMs: 0 });
   });
 
-  const got = (t: TransportProcess, payload: string): string[] => t.packets().filter((p) => p.payload === payload).map((p) => p.destination);
+  const got = (t: TransportProcess, payload: string): string[] =>
+    t
+      .packets()
+      .filter((p) => p.payload === payload)
+      .map((p) => p.destination);
 
   it('both receive every multicast packet, over IPv4 and IPv6', async () => {
     const h1 = lab().host(1);

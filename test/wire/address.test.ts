@@ -22,7 +22,21 @@ describe('IPv6 addresses for AAAA records', () => {
   });
 
   it('refuses what is not an address', () => {
-    for (const bad of ['', ':', ':::', '1::2::3', '12345::', 'fe80::1%eth0', '::ffff:0x7f.1.1.1', '::1.2.3', '::256.1.1.1', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7', 'g::1', '1.2.3.4::']) {
+    for (const bad of [
+      '',
+      ':',
+      ':::',
+      '1::2::3',
+      '12345::',
+      'fe80::1%eth0',
+      '::ffff:0x7f.1.1.1',
+      '::1.2.3',
+      '::256.1.1.1',
+      '1:2:3:4:5:6:7:8:9',
+      '1:2:3:4:5:6:7',
+      'g::1',
+      '1.2.3.4::',
+    ]) {
       expect(parseIPv6(bad), bad).toBeUndefined();
     }
   });
@@ -38,7 +52,10 @@ describe('IPv6 addresses for AAAA records', () => {
   });
 
   it('any 16 bytes round-trip through text, and Node (inet_pton) reads the text as the same address', () => {
-    const full = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex').replace(/(.{4})(?!$)/g, '$1:');
+    const full = (bytes: Uint8Array): string =>
+      Buffer.from(bytes)
+        .toString('hex')
+        .replace(/(.{4})(?!$)/g, '$1:');
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), (bytes) => {
         const text = formatIPv6(bytes);
@@ -59,10 +76,15 @@ describe('IPv6 text Node would accept', () => {
       fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((octets) => octets.join('.')),
       fc.constantFrom('1.2.3', '256.1.1.1', '01.2.3.4', '1.2.3.4.5'),
     );
-    const group = fc.oneof({ arbitrary: hex, weight: 12 }, fc.constantFrom('', 'g', '12345', '00000'), { arbitrary: quad, weight: 1 });
+    const group = fc.oneof({ arbitrary: hex, weight: 12 }, fc.constantFrom('', 'g', '12345', '00000'), {
+      arbitrary: quad,
+      weight: 1,
+    });
     const tail = fc.option(quad, { nil: undefined });
     const candidate = fc.oneof(
-      fc.tuple(fc.array(group, { minLength: 5, maxLength: 9 }), tail).map(([groups, v4]) => [...groups, ...(v4 ? [v4] : [])].join(':')),
+      fc
+        .tuple(fc.array(group, { minLength: 5, maxLength: 9 }), tail)
+        .map(([groups, v4]) => [...groups, ...(v4 ? [v4] : [])].join(':')),
       fc
         .tuple(fc.array(group, { maxLength: 7 }), fc.array(group, { maxLength: 7 }), tail)
         .map(([l, r, v4]) => `${l.join(':')}::${[...r, ...(v4 ? [v4] : [])].join(':')}`),
@@ -91,10 +113,38 @@ describe('IPv4 addresses for A records', () => {
 
   // What ipaddr.js's isValidFourPartDecimal refused, which the A encoder used before: anything but four plain decimal octets.
   it.each([
-    '', '1', '1.2.3', '1.2.3.4.5', '1.2.3.', '.1.2.3', '1..2.3', '256.0.0.1', '1.2.3.256', '1.2.3.300', '999.1.1.1',
-    '01.2.3.4', '1.2.3.04', '00.0.0.0', '0x7f.0.0.1', '0x1.2.3.4', '017.0.0.1', '127.1', '2130706433', '1.2.3.4 ',
-    ' 1.2.3.4', '1.2.3.4\n', '+1.2.3.4', '1.2.3.-4', '1.2.3.4/24', '1.2.3.4%eth0', '::1', '::ffff:1.2.3.4', '١.٢.٣.٤',
-    '1e2.0.0.1', '1.2.3.4.', 'a.b.c.d',
+    '',
+    '1',
+    '1.2.3',
+    '1.2.3.4.5',
+    '1.2.3.',
+    '.1.2.3',
+    '1..2.3',
+    '256.0.0.1',
+    '1.2.3.256',
+    '1.2.3.300',
+    '999.1.1.1',
+    '01.2.3.4',
+    '1.2.3.04',
+    '00.0.0.0',
+    '0x7f.0.0.1',
+    '0x1.2.3.4',
+    '017.0.0.1',
+    '127.1',
+    '2130706433',
+    '1.2.3.4 ',
+    ' 1.2.3.4',
+    '1.2.3.4\n',
+    '+1.2.3.4',
+    '1.2.3.-4',
+    '1.2.3.4/24',
+    '1.2.3.4%eth0',
+    '::1',
+    '::ffff:1.2.3.4',
+    '١.٢.٣.٤',
+    '1e2.0.0.1',
+    '1.2.3.4.',
+    'a.b.c.d',
   ])('refuses %j', (text) => {
     expect(parseIPv4(text)).toBeUndefined();
   });
@@ -113,7 +163,11 @@ describe('IPv4 addresses for A records', () => {
   });
 
   it('accepts exactly what Node accepts as IPv4 text (net.isIPv4: strict dotted decimal)', () => {
-    const octet = fc.oneof(fc.integer({ min: 0, max: 300 }).map(String), fc.stringMatching(/^[0-9]{1,4}$/), fc.constantFrom('', 'x', '0x1', '-1'));
+    const octet = fc.oneof(
+      fc.integer({ min: 0, max: 300 }).map(String),
+      fc.stringMatching(/^[0-9]{1,4}$/),
+      fc.constantFrom('', 'x', '0x1', '-1'),
+    );
     const candidate = fc.oneof(
       fc.array(octet, { minLength: 1, maxLength: 5 }).map((parts) => parts.join('.')),
       fc.string({ unit: fc.constantFrom('0', '1', '2', '5', '9', '.'), maxLength: 16 }),

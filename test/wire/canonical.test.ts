@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalRdata, compareBytes, compareProbeSets, compareRecordsCanonical, sameRecord } from '../../src/wire/canonical.js';
+import {
+  canonicalRdata,
+  compareBytes,
+  compareProbeSets,
+  compareRecordsCanonical,
+  sameRecord,
+} from '../../src/wire/canonical.js';
 import type { ResourceRecord } from '../../src/wire/model.js';
 
-const a = (data: string, extra: Partial<ResourceRecord> = {}): ResourceRecord => ({ name: 'host.local', type: 'A', ttl: 120, data, ...extra }) as ResourceRecord;
+const a = (data: string, extra: Partial<ResourceRecord> = {}): ResourceRecord =>
+  ({ name: 'host.local', type: 'A', ttl: 120, data, ...extra }) as ResourceRecord;
 const srv = (port: number, target = 'host.local'): ResourceRecord => ({
   name: 'svc._http._tcp.local',
   type: 'SRV',
@@ -26,7 +33,9 @@ describe('RFC 6762 §8.2 canonical ordering', () => {
   });
 
   it('RDATA names are compared uncompressed, in their own case', () => {
-    expect(Buffer.from(canonicalRdata(srv(80, 'Host.local'))).toString('latin1')).toBe('\x00\x00\x00\x00\x00\x50\x04Host\x05local\x00');
+    expect(Buffer.from(canonicalRdata(srv(80, 'Host.local'))).toString('latin1')).toBe(
+      '\x00\x00\x00\x00\x00\x50\x04Host\x05local\x00',
+    );
     // 'H' (0x48) < 'h' (0x68)
     expect(compareRecordsCanonical(srv(80, 'Host.local'), srv(80, 'host.local'))).toBe(-1);
   });

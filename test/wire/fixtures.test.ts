@@ -27,7 +27,9 @@ const ZC_INSTANCE = 'Fixture Zeroconf._boaster-fixture._tcp.local';
 const TYPE = '_boaster-fixture._tcp.local';
 
 const find = (p: Packet, type: ResourceRecord['type'], name?: string): ResourceRecord => {
-  const r = [...p.answers, ...p.authorities, ...p.additionals].find((x) => x.type === type && (name === undefined || x.name === name));
+  const r = [...p.answers, ...p.authorities, ...p.additionals].find(
+    (x) => x.type === type && (name === undefined || x.name === name),
+  );
   if (!r) throw new Error(`no ${type} ${name ?? ''} in packet`);
   return r;
 };
@@ -47,7 +49,9 @@ describe('captured packets from real peers', () => {
     expect(ours.toString('hex')).toBe(captured.toString('hex'));
     // And an independent decoder agrees on what is inside.
     const theirs = dnsPacket.decode(captured);
-    expect((theirs.answers ?? []).map((r) => [r.name, r.type])).toEqual(packet.answers.map((r) => [r.name.replace(/\\\./g, '.'), r.type]));
+    expect((theirs.answers ?? []).map((r) => [r.name, r.type])).toEqual(
+      packet.answers.map((r) => [r.name.replace(/\\\./g, '.'), r.type]),
+    );
     expect((theirs.authorities ?? []).length).toBe(packet.authorities.length);
   });
 
@@ -86,15 +90,27 @@ describe('captured packets from real peers', () => {
     const p = decodePacket(load('zeroconf-probe.bin'));
     expect(p.flags & 0x8000).toBe(0);
     expect(p.questions).toEqual([{ name: TYPE, type: 'PTR', class: 1, unicastResponse: true }]);
-    expect(p.authorities).toEqual([{ name: TYPE, type: 'PTR', class: 1, cacheFlush: false, ttl: 4500, data: ZC_INSTANCE }]);
+    expect(p.authorities).toEqual([
+      { name: TYPE, type: 'PTR', class: 1, cacheFlush: false, ttl: 4500, data: ZC_INSTANCE },
+    ]);
   });
 
   it('python-zeroconf announcement: SRV, TXT with an empty value and a boolean key, A', () => {
     const p = decodePacket(load('zeroconf-announcement.bin'));
     expect(p.flags).toBe(0x8400);
-    expect(find(p, 'SRV', ZC_INSTANCE).data).toEqual({ priority: 0, weight: 0, port: 8080, target: 'zc-fixture.local' });
+    expect(find(p, 'SRV', ZC_INSTANCE).data).toEqual({
+      priority: 0,
+      weight: 0,
+      port: 8080,
+      target: 'zc-fixture.local',
+    });
     const txt = find(p, 'TXT', ZC_INSTANCE);
-    expect(txt.type === 'TXT' && decodeTxt(txt.data)).toEqual({ path: '/status', serial: 'SN-0042', empty: '', flag: true });
+    expect(txt.type === 'TXT' && decodeTxt(txt.data)).toEqual({
+      path: '/status',
+      serial: 'SN-0042',
+      empty: '',
+      flag: true,
+    });
     expect(find(p, 'A').data).toBe('192.0.2.11');
   });
 
@@ -117,7 +133,14 @@ describe('captured packets from real peers', () => {
     // For the zeroconf answer, put back its NSEC well-formed (zc-fixture.local, bitmap as intended).
     const captured = load('zeroconf-response.bin');
     const p = decodePacket(captured, { onBadRecord: () => undefined });
-    const nsec: ResourceRecord = { name: 'zc-fixture.local', type: 'NSEC', ttl: 4500, class: 1, cacheFlush: true, data: { nextDomain: 'zc-fixture.local', types: ['AAAA'] } };
+    const nsec: ResourceRecord = {
+      name: 'zc-fixture.local',
+      type: 'NSEC',
+      ttl: 4500,
+      class: 1,
+      cacheFlush: true,
+      data: { nextDomain: 'zc-fixture.local', types: ['AAAA'] },
+    };
     const sections = { ...p, additionals: [...p.additionals] };
     const nsecIndex = captured.indexOf(Buffer.from([0x00, 0x2f, 0x80, 0x01]));
     expect(nsecIndex).toBeGreaterThan(0);

@@ -17,7 +17,8 @@ function rrFields(type: number, rdlength: number): number[] {
 
 const label = (text: string): number[] => [text.length, ...Buffer.from(text)];
 
-const decodeError = (bytes: number[] | Uint8Array): WireDecodeError => thrown(WireDecodeError, () => decodePacket(Uint8Array.from(bytes)));
+const decodeError = (bytes: number[] | Uint8Array): WireDecodeError =>
+  thrown(WireDecodeError, () => decodePacket(Uint8Array.from(bytes)));
 
 function expectCode(bytes: number[] | Uint8Array, code: WireDecodeErrorCode): void {
   const started = performance.now();
@@ -65,12 +66,36 @@ describe('hostile input: typed errors, never hangs', () => {
       chain.push(0xc0 | (previous >> 8), previous & 0xff);
     }
     const last = rdataStart + chain.length - 2;
-    const bytes = [...header(0, 2), 0, ...rrFields(0xff00, chain.length), ...chain, 0xc0 | (last >> 8), last & 0xff, ...rrFields(1, 4), 192, 0, 2, 1];
+    const bytes = [
+      ...header(0, 2),
+      0,
+      ...rrFields(0xff00, chain.length),
+      ...chain,
+      0xc0 | (last >> 8),
+      last & 0xff,
+      ...rrFields(1, 4),
+      192,
+      0,
+      2,
+      1,
+    ];
     expectCode(bytes, 'POINTER_CHAIN_TOO_LONG');
     // The same chain cut to 100 pointers is legal and decodes to the root name.
     const short = chain.slice(0, 1 + 2 * 100);
     const shortLast = rdataStart + short.length - 2;
-    const ok = [...header(0, 2), 0, ...rrFields(0xff00, short.length), ...short, 0xc0 | (shortLast >> 8), shortLast & 0xff, ...rrFields(1, 4), 192, 0, 2, 1];
+    const ok = [
+      ...header(0, 2),
+      0,
+      ...rrFields(0xff00, short.length),
+      ...short,
+      0xc0 | (shortLast >> 8),
+      shortLast & 0xff,
+      ...rrFields(1, 4),
+      192,
+      0,
+      2,
+      1,
+    ];
     expect(decodePacket(Uint8Array.from(ok)).answers[1]).toMatchObject({ name: '', type: 'A', data: '192.0.2.1' });
   });
 
@@ -112,7 +137,13 @@ describe('hostile input: typed errors, never hangs', () => {
   });
 
   it('bad NSEC bitmaps', () => {
-    const nsec = (bitmaps: number[]): number[] => [...header(0, 1), 0, ...rrFields(47, 1 + bitmaps.length), 0, ...bitmaps];
+    const nsec = (bitmaps: number[]): number[] => [
+      ...header(0, 1),
+      0,
+      ...rrFields(47, 1 + bitmaps.length),
+      0,
+      ...bitmaps,
+    ];
     expectCode(nsec([0, 0]), 'BAD_NSEC_BITMAP'); // length 0
     expectCode(nsec([0, 33, ...new Array(33).fill(0xff)]), 'BAD_NSEC_BITMAP'); // length 33
     expectCode(nsec([1, 1, 0x40, 0, 1, 0x40]), 'BAD_NSEC_BITMAP'); // windows out of order
@@ -143,7 +174,9 @@ describe('hostile input: typed errors, never hangs', () => {
 
   it('a name that is only a UTF-8 byte-order mark is not mistaken for the root, nor for the next label', () => {
     const bom = [3, 0xef, 0xbb, 0xbf];
-    const packet = decodePacket(Uint8Array.from([...header(2), ...bom, 0, 0, 1, 0, 1, 1, 0x61, ...bom, ...label('local'), 0, 0, 1, 0, 1]));
+    const packet = decodePacket(
+      Uint8Array.from([...header(2), ...bom, 0, 0, 1, 0, 1, 1, 0x61, ...bom, ...label('local'), 0, 0, 1, 0, 1]),
+    );
     expect(packet.questions.map((q) => q.name)).toEqual(['\uFEFF', 'a.\uFEFF.local']);
   });
 
@@ -172,7 +205,13 @@ describe('hostile input: typed errors, never hangs', () => {
 
   it('a large packet full of maximal names decodes in bounded time', () => {
     // 8,000-byte packet: one long name, then hundreds of questions pointing at it.
-    const long = [...label('a'.repeat(63)), ...label('b'.repeat(63)), ...label('c'.repeat(63)), ...label('d'.repeat(61)), 0];
+    const long = [
+      ...label('a'.repeat(63)),
+      ...label('b'.repeat(63)),
+      ...label('c'.repeat(63)),
+      ...label('d'.repeat(61)),
+      0,
+    ];
     const count = Math.floor((8000 - 12 - long.length - 4) / 6);
     const bytes = [...header(count + 1), ...long, 0, 1, 0, 1];
     for (let i = 0; i < count; i++) bytes.push(0xc0, 12, 0, 1, 0, 1);

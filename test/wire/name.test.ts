@@ -27,7 +27,15 @@ describe('names in presentation form', () => {
   });
 
   it('RFC 6763 §4.3: instance names with dots, spaces, UTF-8 and backslashes round-trip', () => {
-    const instances = ['My Printer. Floor 2', 'back\\slash', 'Café ☕ 東京', 'a.b.c', 'trailing.', '.leading', ' spaces '];
+    const instances = [
+      'My Printer. Floor 2',
+      'back\\slash',
+      'Café ☕ 東京',
+      'a.b.c',
+      'trailing.',
+      '.leading',
+      ' spaces ',
+    ];
     for (const instance of instances) {
       const name = `${escapeLabel(instance)}._http._tcp.local`;
       expect(joinName([instance, '_http', '_tcp', 'local'])).toBe(name);
@@ -96,7 +104,7 @@ describe('names in presentation form', () => {
     expect(nameKey('Foo\\.Bar.Local')).toBe('foo\\.bar.local');
   });
 
-  it('the writer\'s fast parser agrees with the full parser on every input', () => {
+  it("the writer's fast parser agrees with the full parser on every input", () => {
     const chars = fc.constantFrom('a', 'B', '.', '\\', '0', '2', '5', ' ', 'é', '\u0001', '_');
     const outcome = (fn: () => Uint8Array[]): string => {
       try {
@@ -106,12 +114,17 @@ describe('names in presentation form', () => {
       }
     };
     fc.assert(
-      fc.property(fc.array(chars, { maxLength: 40 }).map((c) => c.join('')), (name) => {
-        expect(outcome(() => parseWireName(name).labels)).toBe(outcome(() => nameToLabels(name)));
-      }),
+      fc.property(
+        fc.array(chars, { maxLength: 40 }).map((c) => c.join('')),
+        (name) => {
+          expect(outcome(() => parseWireName(name).labels)).toBe(outcome(() => nameToLabels(name)));
+        },
+      ),
       { numRuns: 3000 },
     );
-    expect(outcome(() => parseWireName(`${'x'.repeat(63)}.${'y'.repeat(63)}.${'z'.repeat(63)}.${'w'.repeat(62)}`).labels)).toBe('error NAME_TOO_LONG');
+    expect(
+      outcome(() => parseWireName(`${'x'.repeat(63)}.${'y'.repeat(63)}.${'z'.repeat(63)}.${'w'.repeat(62)}`).labels),
+    ).toBe('error NAME_TOO_LONG');
   });
 
   it('suffix keys: equal keys mean equal bytes, and a trailing dot changes nothing', () => {
@@ -119,14 +132,17 @@ describe('names in presentation form', () => {
     expect(parseWireName('a\\.b.local').suffixKeys).toEqual(['a\\.b.local', 'local']);
     const keyed = new Map<string, string>();
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('a', 'A', 'b\\.c', 'b\\046c', 'local', '_tcp'), { minLength: 1, maxLength: 4 }), (labels) => {
-        const { labels: bytes, suffixKeys } = parseWireName(labels.join('.'));
-        suffixKeys.forEach((key, i) => {
-          const wire = JSON.stringify(bytes.slice(i).map((l) => [...l]));
-          expect(keyed.get(key) ?? wire).toBe(wire);
-          keyed.set(key, wire);
-        });
-      }),
+      fc.property(
+        fc.array(fc.constantFrom('a', 'A', 'b\\.c', 'b\\046c', 'local', '_tcp'), { minLength: 1, maxLength: 4 }),
+        (labels) => {
+          const { labels: bytes, suffixKeys } = parseWireName(labels.join('.'));
+          suffixKeys.forEach((key, i) => {
+            const wire = JSON.stringify(bytes.slice(i).map((l) => [...l]));
+            expect(keyed.get(key) ?? wire).toBe(wire);
+            keyed.set(key, wire);
+          });
+        },
+      ),
       { numRuns: 500 },
     );
   });

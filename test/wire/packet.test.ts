@@ -11,14 +11,50 @@ const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
 /** One record of each modelled type, cache-flush on the unique ones. */
 const RECORDS: ResourceRecord[] = [
   { name: '_ipp._tcp.local', type: 'PTR', ttl: 4500, class: 1, cacheFlush: false, data: INSTANCE },
-  { name: INSTANCE, type: 'SRV', ttl: 120, class: 1, cacheFlush: true, data: { priority: 0, weight: 5, port: 631, target: 'Host-1.local' } },
-  { name: INSTANCE, type: 'TXT', ttl: 4500, class: 1, cacheFlush: true, data: [bytes(0x74, 0x78, 0x74, 0x76, 0x65, 0x72, 0x73, 0x3d, 0x31), bytes(0x00, 0xff)] },
+  {
+    name: INSTANCE,
+    type: 'SRV',
+    ttl: 120,
+    class: 1,
+    cacheFlush: true,
+    data: { priority: 0, weight: 5, port: 631, target: 'Host-1.local' },
+  },
+  {
+    name: INSTANCE,
+    type: 'TXT',
+    ttl: 4500,
+    class: 1,
+    cacheFlush: true,
+    data: [bytes(0x74, 0x78, 0x74, 0x76, 0x65, 0x72, 0x73, 0x3d, 0x31), bytes(0x00, 0xff)],
+  },
   { name: 'Host-1.local', type: 'A', ttl: 120, class: 1, cacheFlush: true, data: '192.0.2.10' },
   { name: 'Host-1.local', type: 'AAAA', ttl: 120, class: 1, cacheFlush: true, data: 'fe80::1:2ff:fe03:405' },
-  { name: 'Host-1.local', type: 'NSEC', ttl: 120, class: 1, cacheFlush: true, data: { nextDomain: 'Host-1.local', types: ['A', 'AAAA'] } },
-  { name: INSTANCE, type: 'NSEC', ttl: 4500, class: 1, cacheFlush: true, data: { nextDomain: INSTANCE, types: ['TXT', 'SRV', 'TYPE1234'] } },
+  {
+    name: 'Host-1.local',
+    type: 'NSEC',
+    ttl: 120,
+    class: 1,
+    cacheFlush: true,
+    data: { nextDomain: 'Host-1.local', types: ['A', 'AAAA'] },
+  },
+  {
+    name: INSTANCE,
+    type: 'NSEC',
+    ttl: 4500,
+    class: 1,
+    cacheFlush: true,
+    data: { nextDomain: INSTANCE, types: ['TXT', 'SRV', 'TYPE1234'] },
+  },
   { name: 'alias.local', type: 'CNAME', ttl: 120, class: 1, cacheFlush: false, data: 'Host-1.local' },
-  { name: 'Host-1.local', type: 'UNKNOWN', typeCode: 13, ttl: 120, class: 1, cacheFlush: true, data: bytes(3, 0x61, 0x72, 0x6d, 5, 0x4c, 0x69, 0x6e, 0x75, 0x78) },
+  {
+    name: 'Host-1.local',
+    type: 'UNKNOWN',
+    typeCode: 13,
+    ttl: 120,
+    class: 1,
+    cacheFlush: true,
+    data: bytes(3, 0x61, 0x72, 0x6d, 5, 0x4c, 0x69, 0x6e, 0x75, 0x78),
+  },
 ];
 
 function roundTrip(packet: Packet): Packet {
@@ -55,8 +91,17 @@ describe('packet round-trips', () => {
 
   it('class other than IN survives, and the OPT pseudo-record keeps its raw class', () => {
     const opt: ResourceRecord = { name: '', type: 'OPT', class: 1232, cacheFlush: false, ttl: 0x8000, data: bytes() };
-    const chaos: ResourceRecord = { name: 'x.local', type: 'A', class: 3, cacheFlush: false, ttl: 1, data: '192.0.2.9' };
-    expect(roundTrip({ id: 7, flags: 0, questions: [], answers: [chaos], authorities: [], additionals: [opt] })).toEqual({
+    const chaos: ResourceRecord = {
+      name: 'x.local',
+      type: 'A',
+      class: 3,
+      cacheFlush: false,
+      ttl: 1,
+      data: '192.0.2.9',
+    };
+    expect(
+      roundTrip({ id: 7, flags: 0, questions: [], answers: [chaos], authorities: [], additionals: [opt] }),
+    ).toEqual({
       id: 7,
       flags: 0,
       questions: [],
@@ -75,8 +120,12 @@ describe('packet round-trips', () => {
 
   it('TXT strings of 255 bytes are fine, 256 are refused', () => {
     const ok = new Uint8Array(255).fill(0x61);
-    expect(decodePacket(encodePacket({ answers: [{ name: 'x.local', type: 'TXT', ttl: 1, data: [ok] }] })).answers[0]?.data).toEqual([ok]);
-    expect(() => encodePacket({ answers: [{ name: 'x.local', type: 'TXT', ttl: 1, data: [new Uint8Array(256)] }] })).toThrow(WireEncodeError);
+    expect(
+      decodePacket(encodePacket({ answers: [{ name: 'x.local', type: 'TXT', ttl: 1, data: [ok] }] })).answers[0]?.data,
+    ).toEqual([ok]);
+    expect(() =>
+      encodePacket({ answers: [{ name: 'x.local', type: 'TXT', ttl: 1, data: [new Uint8Array(256)] }] }),
+    ).toThrow(WireEncodeError);
   });
 
   it('compresses owner names and names in PTR, SRV and NSEC RDATA (RFC 1035 §4.1.4, RFC 6762 §18.14)', () => {
@@ -84,7 +133,9 @@ describe('packet round-trips', () => {
     const plain = encodePacket({ answers: RECORDS }, { compression: 'none' });
     expect(compressed.length).toBeLessThan(plain.length * 0.6);
     // The SRV target "Host-1.local" appears once in full; later owners point at it.
-    expect(compressed.indexOf(Buffer.from('\x06Host-1\x05local'))).toBe(compressed.lastIndexOf(Buffer.from('\x06Host-1\x05local')));
+    expect(compressed.indexOf(Buffer.from('\x06Host-1\x05local'))).toBe(
+      compressed.lastIndexOf(Buffer.from('\x06Host-1\x05local')),
+    );
   });
 
   it('unicast mode leaves SRV targets and NSEC names uncompressed (RFC 2782) but compresses PTR', () => {
@@ -98,7 +149,8 @@ describe('packet round-trips', () => {
   it('dns-packet, an independent decoder, reads what we write', () => {
     const wire = encodePacket({ flags: 0x8400, answers: RECORDS.filter((r) => r.type !== 'UNKNOWN') });
     const theirs = dnsPacket.decode(wire);
-    const byType = (type: string) => theirs.answers?.find((a) => a.type === type) as { data: unknown; flush?: boolean } | undefined;
+    const byType = (type: string) =>
+      theirs.answers?.find((a) => a.type === type) as { data: unknown; flush?: boolean } | undefined;
     expect(byType('A')?.data).toBe('192.0.2.10');
     expect(byType('AAAA')?.data).toBe('fe80::1:2ff:fe03:405');
     expect(byType('SRV')?.data).toEqual({ priority: 0, weight: 5, port: 631, target: 'Host-1.local' });
@@ -131,7 +183,10 @@ describe('packet round-trips', () => {
     const bad: [ResourceRecord, string][] = [
       [{ name: 'x.local', type: 'A', ttl: 1, data: '999.1.1.1' }, 'BAD_ADDRESS'],
       [{ name: 'x.local', type: 'AAAA', ttl: 1, data: 'fe80::1%eth0' }, 'BAD_ADDRESS'],
-      [{ name: 'x.local', type: 'SRV', ttl: 1, data: { priority: 0, weight: 0, port: 70000, target: 'h.local' } }, 'BAD_RDATA'],
+      [
+        { name: 'x.local', type: 'SRV', ttl: 1, data: { priority: 0, weight: 0, port: 70000, target: 'h.local' } },
+        'BAD_RDATA',
+      ],
       [{ name: 'x.local', type: 'A', ttl: -1, data: '192.0.2.1' }, 'BAD_TTL'],
       [{ name: 'x.local', type: 'A', ttl: 0x80000000, data: '192.0.2.1' }, 'BAD_TTL'],
       [{ name: 'x.local', type: 'A', ttl: 1, class: 255, data: '192.0.2.1' }, 'BAD_CLASS'],
@@ -148,7 +203,9 @@ describe('packet round-trips', () => {
       [{ name: 'x..local', type: 'A', ttl: 1, data: '192.0.2.1' }, 'EMPTY_LABEL'],
     ];
     for (const [record, code] of bad) {
-      expect(() => encodePacket({ answers: [record] }), JSON.stringify(record)).toThrow(expect.objectContaining({ code }));
+      expect(() => encodePacket({ answers: [record] }), JSON.stringify(record)).toThrow(
+        expect.objectContaining({ code }),
+      );
     }
     expect(() => encodePacket({ id: 70000 })).toThrow(expect.objectContaining({ code: 'BAD_HEADER' }));
     expect(() => encodePacket({ questions: [{ name: 'x.local', type: 'UNKNOWN', typeCode: 255 }] })).toThrow(
@@ -182,9 +239,49 @@ describe('packet round-trips', () => {
     // Answer 1: A for a.local; answer 2: MX for a.local whose exchange is a pointer to "a.local".
     const a = [1, 0x61, 5, ...Buffer.from('local'), 0];
     const wire = Uint8Array.from([
-      0, 0, 0x84, 0, 0, 0, 0, 2, 0, 0, 0, 0,
-      ...a, 0, 1, 0, 1, 0, 0, 0, 120, 0, 4, 192, 0, 2, 1,
-      0xc0, 12, 0, 15, 0, 1, 0, 0, 0, 120, 0, 4, 0, 10, 0xc0, 12,
+      0,
+      0,
+      0x84,
+      0,
+      0,
+      0,
+      0,
+      2,
+      0,
+      0,
+      0,
+      0,
+      ...a,
+      0,
+      1,
+      0,
+      1,
+      0,
+      0,
+      0,
+      120,
+      0,
+      4,
+      192,
+      0,
+      2,
+      1,
+      0xc0,
+      12,
+      0,
+      15,
+      0,
+      1,
+      0,
+      0,
+      0,
+      120,
+      0,
+      4,
+      0,
+      10,
+      0xc0,
+      12,
     ]);
     const mx = decodePacket(wire).answers[1];
     expect(mx).toMatchObject({ type: 'UNKNOWN', typeCode: 15, data: Uint8Array.from([0, 10, ...a]) });
@@ -196,7 +293,9 @@ describe('packet round-trips', () => {
   it('a builder takes items in wire order only', () => {
     const builder = new PacketBuilder();
     builder.addRecord('additionals', RECORDS[0] as ResourceRecord);
-    expect(() => builder.addRecord('answers', RECORDS[0] as ResourceRecord)).toThrow(expect.objectContaining({ code: 'SECTION_ORDER' }));
+    expect(() => builder.addRecord('answers', RECORDS[0] as ResourceRecord)).toThrow(
+      expect.objectContaining({ code: 'SECTION_ORDER' }),
+    );
   });
 
   it('refuses a packet over 9000 bytes (RFC 6762 §17)', () => {

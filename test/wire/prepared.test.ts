@@ -5,7 +5,14 @@
  * when its fields are changed in place.
  */
 import { describe, expect, it } from 'vitest';
-import { decodePacket, encodePacket, labelsToName, nameKey, nameToLabels, type ResourceRecord } from '../../src/wire/index.js';
+import {
+  decodePacket,
+  encodePacket,
+  labelsToName,
+  nameKey,
+  nameToLabels,
+  type ResourceRecord,
+} from '../../src/wire/index.js';
 
 /** nameKey through the general path: labels, each folded and formatted. */
 function slowKey(name: string): string {
@@ -33,7 +40,9 @@ describe('nameKey', () => {
   it('still refuses what the full parser refuses', () => {
     expect(() => nameKey(`${'a'.repeat(64)}.local`)).toThrow(/63-byte/);
     expect(() => nameKey('a..local')).toThrow(/empty label/);
-    expect(() => nameKey(`${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.${'e'.repeat(62)}`)).toThrow(/255|long/i);
+    expect(() => nameKey(`${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.${'e'.repeat(62)}`)).toThrow(
+      /255|long/i,
+    );
   });
 
   it('folds ASCII letters only', () => {
@@ -43,7 +52,13 @@ describe('nameKey', () => {
 
 describe('names prepared per record', () => {
   it('a record whose name or target changes in place is written with the new ones', () => {
-    const record: ResourceRecord = { name: 'one.local', type: 'SRV', class: 1, ttl: 120, data: { priority: 0, weight: 0, port: 80, target: 'host-a.local' } };
+    const record: ResourceRecord = {
+      name: 'one.local',
+      type: 'SRV',
+      class: 1,
+      ttl: 120,
+      data: { priority: 0, weight: 0, port: 80, target: 'host-a.local' },
+    };
     const first = decodePacket(encodePacket({ flags: 0x8400, answers: [record] }));
     expect(first.answers[0]).toMatchObject({ name: 'one.local', data: { target: 'host-a.local' } });
     record.name = 'two.local';
@@ -53,17 +68,39 @@ describe('names prepared per record', () => {
   });
 
   it('a PTR keeps its target per record object', () => {
-    const ptr: ResourceRecord = { name: '_http._tcp.local', type: 'PTR', class: 1, ttl: 120, data: 'a._http._tcp.local' };
+    const ptr: ResourceRecord = {
+      name: '_http._tcp.local',
+      type: 'PTR',
+      class: 1,
+      ttl: 120,
+      data: 'a._http._tcp.local',
+    };
     const other: ResourceRecord = { ...ptr, data: 'b._http._tcp.local' };
     const decoded = decodePacket(encodePacket({ flags: 0x8400, answers: [ptr, other, ptr] }));
-    expect(decoded.answers.map((r) => r.data)).toEqual(['a._http._tcp.local', 'b._http._tcp.local', 'a._http._tcp.local']);
+    expect(decoded.answers.map((r) => r.data)).toEqual([
+      'a._http._tcp.local',
+      'b._http._tcp.local',
+      'a._http._tcp.local',
+    ]);
   });
 
   it('NSEC bitmaps of a frozen type list are reused, of a mutable one recomputed', () => {
     const types = ['A', 'TXT'];
-    const nsec: ResourceRecord = { name: 'h.local', type: 'NSEC', class: 1, ttl: 120, data: { nextDomain: 'h.local', types } };
-    expect((decodePacket(encodePacket({ flags: 0x8400, answers: [nsec] })).answers[0]?.data as { types: readonly string[] }).types).toEqual(['A', 'TXT']);
+    const nsec: ResourceRecord = {
+      name: 'h.local',
+      type: 'NSEC',
+      class: 1,
+      ttl: 120,
+      data: { nextDomain: 'h.local', types },
+    };
+    expect(
+      (decodePacket(encodePacket({ flags: 0x8400, answers: [nsec] })).answers[0]?.data as { types: readonly string[] })
+        .types,
+    ).toEqual(['A', 'TXT']);
     types.push('SRV');
-    expect((decodePacket(encodePacket({ flags: 0x8400, answers: [nsec] })).answers[0]?.data as { types: readonly string[] }).types).toEqual(['A', 'TXT', 'SRV']);
+    expect(
+      (decodePacket(encodePacket({ flags: 0x8400, answers: [nsec] })).answers[0]?.data as { types: readonly string[] })
+        .types,
+    ).toEqual(['A', 'TXT', 'SRV']);
   });
 });

@@ -17,7 +17,12 @@ const nameArb = fc
   .map((labels) => labelsToName(labels.map((l) => (typeof l === 'string' ? Uint8Array.from(Buffer.from(l)) : l))));
 
 // RFC 2181 §8: TTLs are 31-bit; record class 255 (ANY) is for questions only.
-const base = { name: nameArb, ttl: fc.nat({ max: 0x7fffffff }), class: fc.constantFrom(1, 3, 254), cacheFlush: fc.boolean() };
+const base = {
+  name: nameArb,
+  ttl: fc.nat({ max: 0x7fffffff }),
+  class: fc.constantFrom(1, 3, 254),
+  cacheFlush: fc.boolean(),
+};
 const ipv4 = fc.ipV4();
 const ipv6 = fc.ipV6().map((address) => {
   // Normalise to the form dns-packet prints, so round-trips compare equal.
@@ -33,9 +38,18 @@ const recordArb: fc.Arbitrary<ResourceRecord> = fc.oneof(
   fc.record({
     ...base,
     type: fc.constant('SRV' as const),
-    data: fc.record({ priority: fc.nat({ max: 0xffff }), weight: fc.nat({ max: 0xffff }), port: fc.nat({ max: 0xffff }), target: nameArb }),
+    data: fc.record({
+      priority: fc.nat({ max: 0xffff }),
+      weight: fc.nat({ max: 0xffff }),
+      port: fc.nat({ max: 0xffff }),
+      target: nameArb,
+    }),
   }),
-  fc.record({ ...base, type: fc.constant('TXT' as const), data: fc.array(fc.uint8Array({ maxLength: 255 }), { minLength: 1, maxLength: 4 }) }),
+  fc.record({
+    ...base,
+    type: fc.constant('TXT' as const),
+    data: fc.array(fc.uint8Array({ maxLength: 255 }), { minLength: 1, maxLength: 4 }),
+  }),
   fc.record({
     ...base,
     type: fc.constant('NSEC' as const),
@@ -47,7 +61,12 @@ const recordArb: fc.Arbitrary<ResourceRecord> = fc.oneof(
         .map((types) => types.sort((a, b) => (typeCodeFromName(a) ?? 0) - (typeCodeFromName(b) ?? 0))),
     }),
   }),
-  fc.record({ ...base, type: fc.constant('UNKNOWN' as const), typeCode: fc.constantFrom(13, 99, 65280), data: fc.uint8Array({ maxLength: 40 }) }),
+  fc.record({
+    ...base,
+    type: fc.constant('UNKNOWN' as const),
+    typeCode: fc.constantFrom(13, 99, 65280),
+    data: fc.uint8Array({ maxLength: 40 }),
+  }),
 );
 
 const questionArb: fc.Arbitrary<Question> = fc.record({
@@ -94,14 +113,20 @@ describe('property-based wire tests', () => {
   });
 
   it('random bytes decode or raise WireDecodeError, within a bound', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => decodeOrTypedError(bytes)), { numRuns: 3000 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => decodeOrTypedError(bytes)),
+      { numRuns: 3000 },
+    );
   });
 
   it('random bytes behind a plausible header decode or raise WireDecodeError', () => {
     const framed = fc
       .tuple(fc.array(fc.nat({ max: 6 }), { minLength: 4, maxLength: 4 }), fc.uint8Array({ maxLength: 400 }))
       .map(([counts, body]) => Uint8Array.from([0, 0, 0x84, 0, ...counts.flatMap((c) => [0, c]), ...body]));
-    fc.assert(fc.property(framed, (bytes) => decodeOrTypedError(bytes)), { numRuns: 3000 });
+    fc.assert(
+      fc.property(framed, (bytes) => decodeOrTypedError(bytes)),
+      { numRuns: 3000 },
+    );
   });
 
   it('mutated valid packets decode or raise WireDecodeError, within a bound', () => {

@@ -4,12 +4,19 @@ import { encodePacket, PacketBuilder } from '../../src/wire/encode.js';
 import type { ResourceRecord } from '../../src/wire/model.js';
 import { payloadBudget, splitPacket } from '../../src/wire/split.js';
 
-const ptr = (i: number): ResourceRecord => ({ name: '_http._tcp.local', type: 'PTR', ttl: 4500, data: `Service number ${i}._http._tcp.local` });
+const ptr = (i: number): ResourceRecord => ({
+  name: '_http._tcp.local',
+  type: 'PTR',
+  ttl: 4500,
+  data: `Service number ${i}._http._tcp.local`,
+});
 const txt = (size: number): ResourceRecord => ({
   name: 'big._http._tcp.local',
   type: 'TXT',
   ttl: 4500,
-  data: Array.from({ length: Math.ceil(size / 256) }, (_, i) => new Uint8Array(Math.min(255, size - i * 256)).fill(0x61)),
+  data: Array.from({ length: Math.ceil(size / 256) }, (_, i) =>
+    new Uint8Array(Math.min(255, size - i * 256)).fill(0x61),
+  ),
 });
 
 describe('payload budgets', () => {
@@ -41,7 +48,10 @@ describe('splitting records into packets', () => {
 
   it('is exact: a packet at the budget to the byte is accepted', () => {
     const one = encodePacket({ answers: [ptr(1)] }).length;
-    const two = splitPacket({ answers: [ptr(1), ptr(2)] }, { budget: encodePacket({ answers: [ptr(1), ptr(2)] }).length });
+    const two = splitPacket(
+      { answers: [ptr(1), ptr(2)] },
+      { budget: encodePacket({ answers: [ptr(1), ptr(2)] }).length },
+    );
     expect(two.length).toBe(1);
     expect(splitPacket({ answers: [ptr(1), ptr(2)] }, { budget: one }).length).toBe(2);
   });
@@ -50,12 +60,17 @@ describe('splitting records into packets', () => {
     const packets = splitPacket({ answers: [ptr(1), txt(3000), ptr(2)] }, { budget: 1472 });
     expect(packets.map((p) => decodePacket(p).answers.map((r) => r.type))).toEqual([['PTR'], ['TXT'], ['PTR']]);
     expect(packets[1]?.length).toBeGreaterThan(3000);
-    expect(() => splitPacket({ answers: [txt(9500)] }, { budget: 1472 })).toThrow(expect.objectContaining({ code: 'RECORD_TOO_LARGE' }));
+    expect(() => splitPacket({ answers: [txt(9500)] }, { budget: 1472 })).toThrow(
+      expect.objectContaining({ code: 'RECORD_TOO_LARGE' }),
+    );
   });
 
   it('questions lead the first packet; known answers spill over with TC on all but the last (RFC 6762 §7.2)', () => {
     const packets = splitPacket(
-      { questions: [{ name: '_http._tcp.local', type: 'PTR' }], answers: Array.from({ length: 100 }, (_, i) => ptr(i)) },
+      {
+        questions: [{ name: '_http._tcp.local', type: 'PTR' }],
+        answers: Array.from({ length: 100 }, (_, i) => ptr(i)),
+      },
       { budget: 1472, truncateAllButLast: true },
     );
     const decoded = packets.map((p) => decodePacket(p));
@@ -69,7 +84,8 @@ describe('splitting records into packets', () => {
     const additionals = Array.from({ length: 40 }, (_, i) => ptr(100 + i));
     const dropped = splitPacket({ answers, additionals }, { budget: 1472, dropAdditionalsThatDoNotFit: true });
     const carried = splitPacket({ answers, additionals }, { budget: 1472 });
-    const count = (packets: Buffer[]) => packets.map((p) => decodePacket(p)).reduce((n, p) => n + p.additionals.length, 0);
+    const count = (packets: Buffer[]) =>
+      packets.map((p) => decodePacket(p)).reduce((n, p) => n + p.additionals.length, 0);
     expect(count(carried)).toBe(40);
     expect(count(dropped)).toBeLessThan(40);
     expect(dropped.length).toBeLessThan(carried.length);

@@ -6,7 +6,15 @@
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { decodePacket, encodePacket, knownTypeOf, TYPE_CODES, typeCodeFromName, typeCodeOf, typeName } from '../../src/wire/index.js';
+import {
+  decodePacket,
+  encodePacket,
+  knownTypeOf,
+  TYPE_CODES,
+  typeCodeFromName,
+  typeCodeOf,
+  typeName,
+} from '../../src/wire/index.js';
 
 /** dns-packet's type table (CommonJS, no published typings). */
 const dnsTypes = createRequire(import.meta.url)('dns-packet/types.js') as {
@@ -16,9 +24,27 @@ const dnsTypes = createRequire(import.meta.url)('dns-packet/types.js') as {
 
 describe('RR TYPE names', () => {
   it.each<[number, string]>([
-    [1, 'A'], [2, 'NS'], [5, 'CNAME'], [6, 'SOA'], [12, 'PTR'], [13, 'HINFO'], [15, 'MX'], [16, 'TXT'], [28, 'AAAA'],
-    [33, 'SRV'], [35, 'NAPTR'], [41, 'OPT'], [43, 'DS'], [46, 'RRSIG'], [47, 'NSEC'], [48, 'DNSKEY'], [50, 'NSEC3'],
-    [250, 'TSIG'], [255, 'ANY'], [257, 'CAA'], [32769, 'DLV'],
+    [1, 'A'],
+    [2, 'NS'],
+    [5, 'CNAME'],
+    [6, 'SOA'],
+    [12, 'PTR'],
+    [13, 'HINFO'],
+    [15, 'MX'],
+    [16, 'TXT'],
+    [28, 'AAAA'],
+    [33, 'SRV'],
+    [35, 'NAPTR'],
+    [41, 'OPT'],
+    [43, 'DS'],
+    [46, 'RRSIG'],
+    [47, 'NSEC'],
+    [48, 'DNSKEY'],
+    [50, 'NSEC3'],
+    [250, 'TSIG'],
+    [255, 'ANY'],
+    [257, 'CAA'],
+    [32769, 'DLV'],
   ])('%i is %s, and back', (code, name) => {
     expect(typeName(code)).toBe(name);
     expect(typeCodeFromName(name)).toBe(code);
@@ -39,12 +65,23 @@ describe('RR TYPE names', () => {
     expect(typeCodeFromName('unknown_1234')).toBe(1234);
   });
 
-  it.each(['', 'NOPE', 'TYPE', 'TYPE65536', 'TYPE123456', 'TYPE-1', 'TYPE 1', 'A ', 'UNKNOWN_', 'UNKNOWN_0', 'UNKNOWN_x', 'UNKNOWN_65536', 'UNKNOWN_-5'])(
-    'knows no type %j',
-    (name) => {
-      expect(typeCodeFromName(name)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    'NOPE',
+    'TYPE',
+    'TYPE65536',
+    'TYPE123456',
+    'TYPE-1',
+    'TYPE 1',
+    'A ',
+    'UNKNOWN_',
+    'UNKNOWN_0',
+    'UNKNOWN_x',
+    'UNKNOWN_65536',
+    'UNKNOWN_-5',
+  ])('knows no type %j', (name) => {
+    expect(typeCodeFromName(name)).toBeUndefined();
+  });
 
   it('names every code exactly as dns-packet did', () => {
     for (let code = 0; code <= 0xffff; code++) {
@@ -71,7 +108,9 @@ describe('RR TYPE names', () => {
 
   it('reads NSEC bitmaps with these names', () => {
     const types = ['A', 'HINFO', 'TXT', 'AAAA', 'SRV', 'CAA', 'TYPE1234', 'TA']; // ascending, as bitmaps list them
-    const packet = decodePacket(encodePacket({ answers: [{ name: 'x.local', type: 'NSEC', ttl: 120, data: { nextDomain: 'x.local', types } }] }));
+    const packet = decodePacket(
+      encodePacket({ answers: [{ name: 'x.local', type: 'NSEC', ttl: 120, data: { nextDomain: 'x.local', types } }] }),
+    );
     expect(packet.answers[0]?.data).toEqual({ nextDomain: 'x.local', types });
   });
 });

@@ -52,7 +52,12 @@ export class Verdict {
     this.figures.push(f);
   }
   result(): CaseResult {
-    return { name: this.name, status: this.status, figure: this.figures.join(' ') || '-', detail: this.notes.join('; ') };
+    return {
+      name: this.name,
+      status: this.status,
+      figure: this.figures.join(' ') || '-',
+      detail: this.notes.join('; '),
+    };
   }
 }
 
@@ -68,7 +73,12 @@ export function need(runs: Runs, scenario: ScenarioName): ScenarioRun | string {
  * Judge the run of `scenario` with a fresh Verdict; a run that cannot be
  * judged is an ERROR. `body` may return a result of its own.
  */
-export function judgeRun(name: string, runs: Runs, scenario: ScenarioName, body: (v: Verdict, run: ScenarioRun) => CaseResult | undefined): CaseResult {
+export function judgeRun(
+  name: string,
+  runs: Runs,
+  scenario: ScenarioName,
+  body: (v: Verdict, run: ScenarioRun) => CaseResult | undefined,
+): CaseResult {
   const run = need(runs, scenario);
   if (typeof run === 'string') return { name, status: 'ERROR', figure: '-', detail: run };
   const v = new Verdict(name);
@@ -120,17 +130,25 @@ export function probes(packets: readonly MdnsPacket[], test: (name: string) => b
   });
 }
 
-export const named = (name: string) => (n: string): boolean => n === normName(name);
+export const named =
+  (name: string) =>
+  (n: string): boolean =>
+    n === normName(name);
 
 /** Answer-section records of `type` for `name` (TTL > 0 unless `goodbye`). */
 export function answersOf(m: DecodedPacket | undefined, type: string, name: string, goodbye = false): Answer[] {
   const want = normName(name);
-  return (m?.answers ?? []).filter((r) => r.type === type && normName(r.name) === want && (goodbye ? ttlOf(r) === 0 : ttlOf(r) > 0));
+  return (m?.answers ?? []).filter(
+    (r) => r.type === type && normName(r.name) === want && (goodbye ? ttlOf(r) === 0 : ttlOf(r) > 0),
+  );
 }
 
 /** Responses carrying an SRV (TTL > 0) whose owner passes `test`: announcements or answers. */
 export function srvResponses(packets: readonly MdnsPacket[], test: (name: string) => boolean): MdnsPacket[] {
-  return packets.filter((p) => isResponse(p) && (p.msg?.answers ?? []).some((r) => r.type === 'SRV' && ttlOf(r) > 0 && test(normName(r.name))));
+  return packets.filter(
+    (p) =>
+      isResponse(p) && (p.msg?.answers ?? []).some((r) => r.type === 'SRV' && ttlOf(r) > 0 && test(normName(r.name))),
+  );
 }
 
 export function byFamily<T extends { family: Family }>(list: readonly T[]): Map<Family, T[]> {
@@ -154,12 +172,24 @@ export function exchange(run: ScenarioRun, label: string, windowMs = 1000): Exch
   const next = t.sent.filter((s) => s.at > send.at + 100).reduce((m, s) => Math.min(m, s.at), Infinity);
   const until = Math.min(next, send.at + windowMs, t.end);
   // Same family only: a responder may multicast an IPv4 query's answer on IPv6 too (mDNSResponder does).
-  const replies = t.received.filter((d) => d.family === send.family && run.targetAddresses.has(d.from) && d.at >= send.at && d.at < until && d.msg?.flag_qr === true);
+  const replies = t.received.filter(
+    (d) =>
+      d.family === send.family &&
+      run.targetAddresses.has(d.from) &&
+      d.at >= send.at &&
+      d.at < until &&
+      d.msg?.flag_qr === true,
+  );
   return { send, replies };
 }
 
 /** The first reply with an answer of `type` for `name`, and its delay (ms). */
-export function firstAnswer(x: Exchange, type: string, name: string, sock?: TesterDatagram['sock']): { d: TesterDatagram; delay: number } | undefined {
+export function firstAnswer(
+  x: Exchange,
+  type: string,
+  name: string,
+  sock?: TesterDatagram['sock'],
+): { d: TesterDatagram; delay: number } | undefined {
   const d = x.replies.find((r) => answersOf(r.msg, type, name).length > 0 && (sock === undefined || r.sock === sock));
   return d ? { d, delay: d.at - x.send.at } : undefined;
 }

@@ -42,7 +42,8 @@ export const additionalRecords: ConformanceCase = {
           continue;
         }
         const extra = [...(hit.d.msg?.answers ?? []), ...(hit.d.msg?.additionals ?? [])];
-        const has = (type: string, name: string): boolean => extra.some((r) => r.type === type && normName(r.name) === normName(name));
+        const has = (type: string, name: string): boolean =>
+          extra.some((r) => r.type === type && normName(r.name) === normName(name));
         const want: [string, string][] = [
           ['SRV', run.names.instance],
           ['TXT', run.names.instance],
@@ -50,13 +51,24 @@ export const additionalRecords: ConformanceCase = {
         ];
         const missing = want.filter(([t, n]) => !has(t, n));
         v.figure(`v${fam}:${want.length - missing.length}/${want.length}`);
-        if (missing.length > 0) v.add('FAIL', `IPv${fam}: PTR answer without ${missing.map(([t]) => t).join(', ')} (RFC 6763 §12.1: SHOULD be in additional)`);
+        if (missing.length > 0)
+          v.add(
+            'FAIL',
+            `IPv${fam}: PTR answer without ${missing.map(([t]) => t).join(', ')} (RFC 6763 §12.1: SHOULD be in additional)`,
+          );
         // §6.1: a name we own, a type we do not have → NSEC.
         const nx = exchange(run, tag('nsec', fam));
-        const nsec = nx?.replies.flatMap((d) => recordsOf(d.msg)).find((r): r is NsecAnswer => r.type === 'NSEC' && normName(r.name) === normName(run.names.instance));
+        const nsec = nx?.replies
+          .flatMap((d) => recordsOf(d.msg))
+          .find((r): r is NsecAnswer => r.type === 'NSEC' && normName(r.name) === normName(run.names.instance));
         v.figure(`nsec${fam}:${nsec ? nsec.data.rrtypes.join('+') : 'none'}`);
-        if (!nsec) v.add('FAIL', `IPv${fam}: no NSEC for ${run.names.instance} when asked for type A (§6.1: MUST assert nonexistence)`);
-        else if (!nsec.data.rrtypes.includes('SRV') || !nsec.data.rrtypes.includes('TXT')) v.add('FAIL', `IPv${fam}: NSEC lists ${nsec.data.rrtypes.join(',')}, but the name has SRV and TXT`);
+        if (!nsec)
+          v.add(
+            'FAIL',
+            `IPv${fam}: no NSEC for ${run.names.instance} when asked for type A (§6.1: MUST assert nonexistence)`,
+          );
+        else if (!nsec.data.rrtypes.includes('SRV') || !nsec.data.rrtypes.includes('TXT'))
+          v.add('FAIL', `IPv${fam}: NSEC lists ${nsec.data.rrtypes.join(',')}, but the name has SRV and TXT`);
       }
       // No record twice in one packet, in any response the target sent.
       const dups = new Set<string>();
@@ -69,7 +81,8 @@ export const additionalRecords: ConformanceCase = {
         }
       }
       if (dups.size > 0) v.add('FAIL', `record(s) repeated within one packet: ${[...dups].slice(0, 4).join('; ')}`);
-      if (v.status === 'PASS') v.add('PASS', 'PTR answers carry SRV, TXT and addresses; NSEC for a missing type; no record twice in a packet');
+      if (v.status === 'PASS')
+        v.add('PASS', 'PTR answers carry SRV, TXT and addresses; NSEC for a missing type; no record twice in a packet');
       return v.result();
     });
   },
@@ -86,7 +99,9 @@ export const caseInsensitivity: ConformanceCase = {
         const hit = x && firstAnswer(x, 'SRV', run.names.instance);
         v.figure(`v${fam}:${hit ? `${r1(hit.delay)}ms` : 'none'}`);
         if (!hit) v.add('FAIL', `IPv${fam}: SRV query in swapped letter case not answered`);
-        else if (!answersOf(hit.d.msg, 'SRV', run.names.instance).some((r) => r.name.replace(/\.$/, '') === run.names.instance)) {
+        else if (
+          !answersOf(hit.d.msg, 'SRV', run.names.instance).some((r) => r.name.replace(/\.$/, '') === run.names.instance)
+        ) {
           v.add('WARN', `IPv${fam}: the answer does not keep the name's own letter case`);
         }
       }
@@ -95,11 +110,16 @@ export const caseInsensitivity: ConformanceCase = {
       if (typeof lose === 'string') v.add('ERROR', lose);
       else {
         const claimed = lose.tester?.reacts.find((r) => r.label === 'claim');
-        if (!claimed) v.add(noProbe(lose), `tiebreak-lose: the target sent no probe, so no upper-case probe could be answered${testerErrors(lose)}`);
+        if (!claimed)
+          v.add(
+            noProbe(lose),
+            `tiebreak-lose: the target sent no probe, so no upper-case probe could be answered${testerErrors(lose)}`,
+          );
         else {
           const kept = srvResponses(fromTarget(lose, claimed.at), named(lose.names.instance)).length;
           v.figure(`upper-case-probe:${kept === 0 ? 'honoured' : 'ignored'}`);
-          if (kept > 0) v.add('FAIL', 'the target announced the name after an upper-case probe with later data claimed it');
+          if (kept > 0)
+            v.add('FAIL', 'the target announced the name after an upper-case probe with later data claimed it');
         }
       }
       if (v.status === 'PASS') v.add('PASS', 'queries and probes in another letter case matched');

@@ -37,12 +37,18 @@ function judgeLegacy(v: Verdict, run: ScenarioRun, fam: Family): void {
   v.figure(`v${fam}: ${r1(reply.at - x.send.at)}ms maxTTL=${maxTtl}`);
   if (m.id !== x.send.msg?.id) v.add('FAIL', `IPv${fam}: id ${String(m.id)} ≠ query id ${String(x.send.msg?.id)}`);
   const q = x.send.msg?.questions?.[0];
-  if (!(m.questions ?? []).some((e) => q !== undefined && normName(e.name) === normName(q.name) && e.type === q.type)) v.add('FAIL', `IPv${fam}: question not echoed`);
+  if (!(m.questions ?? []).some((e) => q !== undefined && normName(e.name) === normName(q.name) && e.type === q.type))
+    v.add('FAIL', `IPv${fam}: question not echoed`);
   if (answersOf(m, 'SRV', run.names.instance).length === 0) v.add('FAIL', `IPv${fam}: no SRV answer`);
   const long = recs.filter((r) => ttlOf(r) > 10);
-  if (long.length > 0) v.add('FAIL', `IPv${fam}: TTL > 10 on ${long.map((r) => `${r.type} ${r.name} ${ttlOf(r)}`).join('; ')} (§6.7)`);
+  if (long.length > 0)
+    v.add('FAIL', `IPv${fam}: TTL > 10 on ${long.map((r) => `${r.type} ${r.name} ${ttlOf(r)}`).join('; ')} (§6.7)`);
   const flushed = recs.filter(flush);
-  if (flushed.length > 0) v.add('FAIL', `IPv${fam}: cache-flush bit on ${flushed.map((r) => `${r.type} ${r.name}`).join('; ')} (§6.7: MUST NOT)`);
+  if (flushed.length > 0)
+    v.add(
+      'FAIL',
+      `IPv${fam}: cache-flush bit on ${flushed.map((r) => `${r.type} ${r.name}`).join('; ')} (§6.7: MUST NOT)`,
+    );
   if (reply.port !== 5353) v.add('PASS', `IPv${fam}: reply from port ${reply.port}`);
 }
 
@@ -55,10 +61,15 @@ export const legacyUnicast: ConformanceCase = {
       for (const fam of families(run)) judgeLegacy(v, run, fam);
       for (const [label, dig] of Object.entries(run.dig)) {
         v.figure(`dig${label}:${dig.formerr ? 'FORMERR' : (dig.status ?? 'no-reply')}`);
-        if (dig.formerr || dig.status !== 'NOERROR') v.add('FAIL', `dig ${label}: ${dig.formerr ? 'FORMERR' : dig.status === undefined ? 'no reply' : dig.status}`);
+        if (dig.formerr || dig.status !== 'NOERROR')
+          v.add(
+            'FAIL',
+            `dig ${label}: ${dig.formerr ? 'FORMERR' : dig.status === undefined ? 'no reply' : dig.status}`,
+          );
       }
       if (Object.keys(run.dig).length < families(run).length) v.add('ERROR', 'dig did not run for every family');
-      if (v.status === 'PASS') v.add('PASS', 'id and question echoed, reply to the source port, every TTL ≤ 10, no cache-flush; dig NOERROR');
+      if (v.status === 'PASS')
+        v.add('PASS', 'id and question echoed, reply to the source port, every TTL ≤ 10, no cache-flush; dig NOERROR');
       v.notes.push(...(testerErrors(run) ? [testerErrors(run)] : []));
       return v.result();
     });
@@ -84,17 +95,24 @@ export const uniqueReplyTiming: ConformanceCase = {
           delays.push(hit ? hit.delay : Infinity);
         }
       }
-      if (delays.length === 0) return { name: this.name, status: 'ERROR', figure: '-', detail: `no query sent${testerErrors(run)}` };
+      if (delays.length === 0)
+        return { name: this.name, status: 'ERROR', figure: '-', detail: `no query sent${testerErrors(run)}` };
       const sorted = [...delays].sort((a, b) => a - b);
       const median = sorted[Math.floor(sorted.length / 2)] ?? Infinity;
       const max = sorted[sorted.length - 1] ?? Infinity;
-      v.figure(`median ${Number.isFinite(median) ? r1(median) : '∞'}ms max ${Number.isFinite(max) ? r1(max) : '∞'}ms n=${delays.length}`);
+      v.figure(
+        `median ${Number.isFinite(median) ? r1(median) : '∞'}ms max ${Number.isFinite(max) ? r1(max) : '∞'}ms n=${delays.length}`,
+      );
       const unanswered = delays.filter((d) => !Number.isFinite(d)).length;
       if (unanswered > 0) v.add('FAIL', `${unanswered}/${delays.length} SRV queries unanswered within 1 s`);
       // Judged on the median, so one reply delayed by the tester's own scheduling does not decide.
       if (median > UNIQUE_FAIL_MS) v.add('FAIL', `median ${r1(median)} ms > ${UNIQUE_FAIL_MS} ms`);
-      else if (median > UNIQUE_WARN_MS) v.add('WARN', `median ${r1(median)} ms > ${UNIQUE_WARN_MS} ms (§6: unique answers SHOULD go within 10 ms)`);
-      v.add('PASS', `query → SRV arrival at the tester over IPv4 and IPv6: [${delays.map((d) => (Number.isFinite(d) ? r1(d) : '-')).join(', ')}] ms`);
+      else if (median > UNIQUE_WARN_MS)
+        v.add('WARN', `median ${r1(median)} ms > ${UNIQUE_WARN_MS} ms (§6: unique answers SHOULD go within 10 ms)`);
+      v.add(
+        'PASS',
+        `query → SRV arrival at the tester over IPv4 and IPv6: [${delays.map((d) => (Number.isFinite(d) ? r1(d) : '-')).join(', ')}] ms`,
+      );
       return v.result();
     });
   },
@@ -120,14 +138,21 @@ function sharedDelays(run: ScenarioRun): { delays: number[]; unanswered: number 
   const names = sharedNames(run.names);
   const delays: number[] = [];
   let unanswered = 0;
-  const queries = run.packets.filter((p) => run.testerAddresses.has(p.src) && p.family === 4 && p.msg && !p.msg.flag_qr);
-  const answers = run.packets.filter((p) => run.targetAddresses.has(p.src) && p.family === 4 && p.msg?.flag_qr === true && p.dst === '224.0.0.251');
+  const queries = run.packets.filter(
+    (p) => run.testerAddresses.has(p.src) && p.family === 4 && p.msg && !p.msg.flag_qr,
+  );
+  const answers = run.packets.filter(
+    (p) => run.targetAddresses.has(p.src) && p.family === 4 && p.msg?.flag_qr === true && p.dst === '224.0.0.251',
+  );
   for (let i = 0; i < SHARED_QUERIES; i++) {
     const send = run.tester?.sent.find((x) => x.label === `shared-${i}`);
     const name = names[i % names.length] ?? '';
     if (!send) continue;
-    const seen = queries.find((q) => Math.abs(q.at - send.at) < 50 && (q.msg?.questions ?? []).some((x) => normName(x.name) === normName(name)));
-    const answer = seen && answers.find((a) => a.at > seen.at && a.at < seen.at + 1000 && answersOf(a.msg, 'PTR', name).length > 0);
+    const seen = queries.find(
+      (q) => Math.abs(q.at - send.at) < 50 && (q.msg?.questions ?? []).some((x) => normName(x.name) === normName(name)),
+    );
+    const answer =
+      seen && answers.find((a) => a.at > seen.at && a.at < seen.at + 1000 && answersOf(a.msg, 'PTR', name).length > 0);
     if (seen && answer) delays.push(answer.at - seen.at);
     else unanswered += 1;
   }
@@ -149,13 +174,30 @@ export const sharedReplyTiming: ConformanceCase = {
       const outside = delays.filter((d) => d < SHARED_MIN_MS || d > SHARED_LATE_OK_MS);
       const pct = (k: number): string => `${Math.round((100 * k) / Math.max(1, n))}%`;
       v.figure(`n=${n} quarters=${quarters.map(pct).join('/')} out=${outside.length}`);
-      if (n < SHARED_MIN_SAMPLES) v.add('FAIL', `${n} answered queries, need ≥ ${SHARED_MIN_SAMPLES} (${unanswered} unanswered)`);
-      if (outside.length > n * SHARED_OUTLIERS_OK) v.add('FAIL', `${outside.length} answer(s) outside ${SHARED_MIN_MS}–${SHARED_LATE_OK_MS} ms: ${outside.slice(0, 5).map(r1).join(', ')} ms`);
-      else if (outside.length > 0) v.add('PASS', `${outside.length} answer(s) outside ${SHARED_MIN_MS}–${SHARED_LATE_OK_MS} ms tolerated (≤ ${SHARED_OUTLIERS_OK * 100}%): ${outside.map(r1).join(', ')} ms`);
+      if (n < SHARED_MIN_SAMPLES)
+        v.add('FAIL', `${n} answered queries, need ≥ ${SHARED_MIN_SAMPLES} (${unanswered} unanswered)`);
+      if (outside.length > n * SHARED_OUTLIERS_OK)
+        v.add(
+          'FAIL',
+          `${outside.length} answer(s) outside ${SHARED_MIN_MS}–${SHARED_LATE_OK_MS} ms: ${outside.slice(0, 5).map(r1).join(', ')} ms`,
+        );
+      else if (outside.length > 0)
+        v.add(
+          'PASS',
+          `${outside.length} answer(s) outside ${SHARED_MIN_MS}–${SHARED_LATE_OK_MS} ms tolerated (≤ ${SHARED_OUTLIERS_OK * 100}%): ${outside.map(r1).join(', ')} ms`,
+        );
       quarters.forEach((k, q) => {
-        if (n > 0 && (k / n < QUARTER_MIN || k / n > QUARTER_MAX)) v.add('FAIL', `quarter ${q + 1} of ${SHARED_MIN_MS}–${SHARED_MAX_MS} ms got ${pct(k)}, need ${QUARTER_MIN * 100}–${QUARTER_MAX * 100}% (uniform delay)`);
+        if (n > 0 && (k / n < QUARTER_MIN || k / n > QUARTER_MAX))
+          v.add(
+            'FAIL',
+            `quarter ${q + 1} of ${SHARED_MIN_MS}–${SHARED_MAX_MS} ms got ${pct(k)}, need ${QUARTER_MIN * 100}–${QUARTER_MAX * 100}% (uniform delay)`,
+          );
       });
-      if (n > 0) v.add('PASS', `query → answer on the link (capture): min ${r1(Math.min(...delays))} ms, max ${r1(Math.max(...delays))} ms, PTR queries for ${sharedNames(run.names).join(', ')}${unanswered ? `; ${unanswered} unanswered` : ''}`);
+      if (n > 0)
+        v.add(
+          'PASS',
+          `query → answer on the link (capture): min ${r1(Math.min(...delays))} ms, max ${r1(Math.max(...delays))} ms, PTR queries for ${sharedNames(run.names).join(', ')}${unanswered ? `; ${unanswered} unanswered` : ''}`,
+        );
       return v.result();
     });
   },
@@ -177,7 +219,11 @@ export const quUnicast: ConformanceCase = {
         const multi = firstAnswer(x, 'SRV', run.names.instance, 'multicast');
         v.figure(`v${fam}:${uni ? `unicast ${r1(uni.delay)}ms` : multi ? `multicast ${r1(multi.delay)}ms` : 'none'}`);
         if (!uni && !multi) v.add('FAIL', `IPv${fam}: QU query right after the announcements not answered`);
-        else if (!uni) v.add('WARN', `IPv${fam}: answered by multicast only (allowed, but §5.4 asks for unicast when the record was multicast within 1/4 TTL)`);
+        else if (!uni)
+          v.add(
+            'WARN',
+            `IPv${fam}: answered by multicast only (allowed, but §5.4 asks for unicast when the record was multicast within 1/4 TTL)`,
+          );
       }
       // A QU query long after the last multicast of the record (> 1/4 of its TTL) must be answered by multicast.
       const late = exchange(run, tag('qu-late', 4));
@@ -186,9 +232,17 @@ export const quUnicast: ConformanceCase = {
         const multi = firstAnswer(late, 'SRV', run.names.instance, 'multicast');
         const uni = firstAnswer(late, 'SRV', run.names.instance, 'unicast');
         v.figure(`late:${multi ? `multicast ${r1(multi.delay)}ms` : uni ? 'unicast only' : 'none'}`);
-        if (!multi) v.add('FAIL', `QU query ${Math.round(AT.quLate / 1000) + 33} s after the announcements: ${uni ? 'unicast only' : 'no answer'}; §5.4 requires multicast when the record was not multicast within 1/4 of its TTL`);
+        if (!multi)
+          v.add(
+            'FAIL',
+            `QU query ${Math.round(AT.quLate / 1000) + 33} s after the announcements: ${uni ? 'unicast only' : 'no answer'}; §5.4 requires multicast when the record was not multicast within 1/4 of its TTL`,
+          );
       }
-      if (v.status === 'PASS') v.add('PASS', 'unicast reply right after the announcements, multicast reply when the record was not multicast within 1/4 TTL');
+      if (v.status === 'PASS')
+        v.add(
+          'PASS',
+          'unicast reply right after the announcements, multicast reply when the record was not multicast within 1/4 TTL',
+        );
       return v.result();
     });
   },
@@ -216,7 +270,8 @@ export const multipleQuestions: ConformanceCase = {
         const carrying = mcast.filter((d) => want.some(([t, n]) => answersOf(d.msg, t, n).length > 0));
         v.figure(`v${fam}:${want.length - missing.length}/${want.length} in ${carrying.length} pkt`);
         if (missing.length > 0) v.add('FAIL', `IPv${fam}: no answer for ${missing.map(([t]) => t).join(', ')}`);
-        else if (carrying.length > 1) v.add('WARN', `IPv${fam}: answers spread over ${carrying.length} packets (§6.4: aggregate where possible)`);
+        else if (carrying.length > 1)
+          v.add('WARN', `IPv${fam}: answers spread over ${carrying.length} packets (§6.4: aggregate where possible)`);
       }
       if (v.status === 'PASS') v.add('PASS', 'SRV, TXT and address questions in one query answered in one packet');
       return v.result();

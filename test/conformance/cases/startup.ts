@@ -37,9 +37,18 @@ export const probing: ConformanceCase = {
     return judgeRun(this.name, runs, 'basic', (v, run) => {
       const mine = probes(fromTarget(run), named(run.names.instance));
       if (mine.length === 0) {
-        const seen = [...new Set(fromTarget(run).filter(isQuery).map((p) => (p.msg?.questions ?? []).map((q) => `${String(q.type)} ${q.name}`).join(',')))].slice(0, 3);
+        const seen = [
+          ...new Set(
+            fromTarget(run)
+              .filter(isQuery)
+              .map((p) => (p.msg?.questions ?? []).map((q) => `${String(q.type)} ${q.name}`).join(',')),
+          ),
+        ].slice(0, 3);
         v.figure('no probes');
-        v.add('FAIL', `no probe (ANY question + authority) for ${run.names.instance}; the target's queries: ${seen.join('; ') || 'none'}`);
+        v.add(
+          'FAIL',
+          `no probe (ANY question + authority) for ${run.names.instance}; the target's queries: ${seen.join('; ') || 'none'}`,
+        );
         return v.result();
       }
       for (const [fam, list] of byFamily(mine)) {
@@ -47,16 +56,26 @@ export const probing: ConformanceCase = {
         v.figure(`v${fam}: n=${list.length} Δ=[${gaps.join(',')}]ms`);
         if (list.length < 3) v.add('FAIL', `IPv${fam}: ${list.length} probe(s), need 3`);
         const off = gaps.filter((g) => Math.abs(g - PROBE_INTERVAL_MS) > PROBE_TOLERANCE_MS);
-        if (off.length > 0) v.add('FAIL', `IPv${fam}: interval(s) ${off.join(', ')} ms, need ${PROBE_INTERVAL_MS}±${PROBE_TOLERANCE_MS}`);
+        if (off.length > 0)
+          v.add('FAIL', `IPv${fam}: interval(s) ${off.join(', ')} ms, need ${PROBE_INTERVAL_MS}±${PROBE_TOLERANCE_MS}`);
         const want = normName(run.names.instance);
         const nonQU = list.filter((p) => !(p.msg?.questions ?? []).some((q) => normName(q.name) === want && isQU(q)));
-        if (nonQU.length > 0) v.add('WARN', `IPv${fam}: ${nonQU.length}/${list.length} probe(s) without the QU bit (§8.1 SHOULD)`);
+        if (nonQU.length > 0)
+          v.add('WARN', `IPv${fam}: ${nonQU.length}/${list.length} probe(s) without the QU bit (§8.1 SHOULD)`);
         const flushed = list.flatMap((p) => (p.msg?.authorities ?? []).filter(flush).map((r) => `${r.type} ${r.name}`));
-        if (flushed.length > 0) v.add('FAIL', `IPv${fam}: cache-flush bit on proposed record(s) ${[...new Set(flushed)].join('; ')} (§10.2: never in probes)`);
+        if (flushed.length > 0)
+          v.add(
+            'FAIL',
+            `IPv${fam}: cache-flush bit on proposed record(s) ${[...new Set(flushed)].join('; ')} (§10.2: never in probes)`,
+          );
       }
       const launched = run.marks.launched;
       const first = mine[0];
-      if (launched !== undefined && first) v.add('PASS', `first probe ${Math.round(first.at - launched)} ms after the target was launched (includes its start-up; the 0–250 ms delay of §8.1 is not judged)`);
+      if (launched !== undefined && first)
+        v.add(
+          'PASS',
+          `first probe ${Math.round(first.at - launched)} ms after the target was launched (includes its start-up; the 0–250 ms delay of §8.1 is not judged)`,
+        );
       return v.result();
     });
   },
@@ -77,7 +96,9 @@ export const announcements: ConformanceCase = {
       const end = run.tester?.start ?? Infinity;
       const mine = fromTarget(run, -Infinity, end);
       const lastProbe = probes(mine, named(run.names.instance)).reduce((t, p) => Math.max(t, p.at), -Infinity);
-      const anns = mine.filter((p) => isResponse(p) && p.at > lastProbe && answersOf(p.msg, 'SRV', run.names.instance).length > 0);
+      const anns = mine.filter(
+        (p) => isResponse(p) && p.at > lastProbe && answersOf(p.msg, 'SRV', run.names.instance).length > 0,
+      );
       if (anns.length === 0) {
         v.figure('none');
         v.add('FAIL', `no unsolicited response with the SRV of ${run.names.instance} after the probes`);
@@ -87,7 +108,8 @@ export const announcements: ConformanceCase = {
         const gaps = list.slice(1).map((p, i) => Math.round(p.at - (list[i]?.at ?? p.at)));
         v.figure(`v${fam}: n=${list.length} Δ=[${gaps.join(',')}]ms`);
         if (list.length < 2) v.add('FAIL', `IPv${fam}: ${list.length} announcement(s), need ≥ 2`);
-        else if ((gaps[0] ?? 0) < MIN_ANNOUNCE_GAP_MS) v.add('FAIL', `IPv${fam}: first two ${gaps[0] ?? 0} ms apart, need ≥ 1 s (§8.3)`);
+        else if ((gaps[0] ?? 0) < MIN_ANNOUNCE_GAP_MS)
+          v.add('FAIL', `IPv${fam}: first two ${gaps[0] ?? 0} ms apart, need ≥ 1 s (§8.3)`);
       }
       const missing = new Set<string>();
       const sharedFlushed = new Set<string>();
@@ -102,13 +124,18 @@ export const announcements: ConformanceCase = {
         }
       }
       if (missing.size > 0) v.add('FAIL', `cache-flush bit missing on unique record(s): ${[...missing].join('; ')}`);
-      if (sharedFlushed.size > 0) v.add('FAIL', `cache-flush bit on shared record(s): ${[...sharedFlushed].join('; ')} (§10.2: MUST NOT)`);
-      if (v.status === 'PASS') v.add('PASS', `cache-flush on SRV/TXT/A/AAAA, never on shared PTRs (${responses.length} responses)`);
+      if (sharedFlushed.size > 0)
+        v.add('FAIL', `cache-flush bit on shared record(s): ${[...sharedFlushed].join('; ')} (§10.2: MUST NOT)`);
+      if (v.status === 'PASS')
+        v.add('PASS', `cache-flush on SRV/TXT/A/AAAA, never on shared PTRs (${responses.length} responses)`);
       // RFC 6762 does not say whether reverse-mapping PTRs are unique: mDNSResponder
       // and avahi set the bit, ciao and boaster treat them as shared. Reported only.
       if (reverse.size > 0) {
         const flushed = [...reverse.values()].filter(Boolean).length;
-        v.add('PASS', `reverse-mapping PTRs: ${flushed}/${reverse.size} with cache-flush (the RFC leaves it open; not judged)`);
+        v.add(
+          'PASS',
+          `reverse-mapping PTRs: ${flushed}/${reverse.size} with cache-flush (the RFC leaves it open; not judged)`,
+        );
       }
       return v.result();
     });
@@ -128,9 +155,18 @@ export const ipTtl: ConformanceCase = {
       }
       const counts = new Map<string, number>();
       for (const p of mine) counts.set(`v${p.family}:${p.ttl}`, (counts.get(`v${p.family}:${p.ttl}`) ?? 0) + 1);
-      v.figure([...counts].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k}×${n}`).join(' '));
+      v.figure(
+        [...counts]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([k, n]) => `${k}×${n}`)
+          .join(' '),
+      );
       const bad = mine.filter((p) => p.ttl !== 255);
-      if (bad.length > 0) v.add('FAIL', `${bad.length}/${mine.length} packets with TTL/hop limit ≠ 255 (first: IPv${bad[0]?.family} → ${bad[0]?.dst}, ${bad[0]?.ttl})`);
+      if (bad.length > 0)
+        v.add(
+          'FAIL',
+          `${bad.length}/${mine.length} packets with TTL/hop limit ≠ 255 (first: IPv${bad[0]?.family} → ${bad[0]?.dst}, ${bad[0]?.ttl})`,
+        );
       else v.add('PASS', `all ${mine.length} packets with TTL/hop limit 255, unicast replies included`);
       return v.result();
     });
@@ -143,15 +179,35 @@ export const chattiness: ConformanceCase = {
   scenarios: ['basic'],
   judge(runs) {
     return judgeRun(this.name, runs, 'basic', (v, run) => {
-      if (!run.tester) return { name: this.name, status: 'ERROR', figure: '-', detail: 'the tester did not run, so no idle window was observed' };
+      if (!run.tester)
+        return {
+          name: this.name,
+          status: 'ERROR',
+          figure: '-',
+          detail: 'the tester did not run, so no idle window was observed',
+        };
       const from = run.tester.start + IDLE_FROM_MS;
       const to = run.tester.start + IDLE_TO_MS;
-      if (run.tester.end < to) return { name: this.name, status: 'ERROR', figure: '-', detail: 'the run ended before the idle window did' };
+      if (run.tester.end < to)
+        return { name: this.name, status: 'ERROR', figure: '-', detail: 'the run ended before the idle window did' };
       const sent = fromTarget(run, from, to);
       const perHour = (sent.length * 3_600_000) / (to - from);
       v.figure(`${sent.length} in ${Math.round((to - from) / 1000)}s`);
-      const what = sent.slice(0, 3).map((p) => `${isResponse(p) ? 'response' : 'query'} ${recordsOf(p.msg).concat().map((r) => `${r.type} ${r.name}`).slice(0, 2).join(',') || (p.msg?.questions ?? []).map((q) => q.name).join(',')}`);
-      if (perHour > IDLE_PACKETS_PER_HOUR) v.add('FAIL', `${sent.length} packet(s) while idle ≈ ${Math.round(perHour)}/hour, allowed ${IDLE_PACKETS_PER_HOUR}/hour: ${what.join('; ')}`);
+      const what = sent.slice(0, 3).map(
+        (p) =>
+          `${isResponse(p) ? 'response' : 'query'} ${
+            recordsOf(p.msg)
+              .concat()
+              .map((r) => `${r.type} ${r.name}`)
+              .slice(0, 2)
+              .join(',') || (p.msg?.questions ?? []).map((q) => q.name).join(',')
+          }`,
+      );
+      if (perHour > IDLE_PACKETS_PER_HOUR)
+        v.add(
+          'FAIL',
+          `${sent.length} packet(s) while idle ≈ ${Math.round(perHour)}/hour, allowed ${IDLE_PACKETS_PER_HOUR}/hour: ${what.join('; ')}`,
+        );
       else v.add('PASS', `nothing sent in the idle window (≤ ${IDLE_PACKETS_PER_HOUR}/hour allowed)`);
       return v.result();
     });

@@ -34,15 +34,26 @@ function ptrDelay(run: ScenarioRun, label: string): number | undefined | 'unsent
   return firstAnswer(x, 'PTR', run.names.serviceType)?.delay;
 }
 
-const fig = (d: number | undefined | 'unsent'): string => (d === 'unsent' ? 'unsent' : d === undefined ? 'none' : `${Math.round(d)}ms`);
+const fig = (d: number | undefined | 'unsent'): string =>
+  d === 'unsent' ? 'unsent' : d === undefined ? 'none' : `${Math.round(d)}ms`;
 
 /** `suppressed` (full TTL) must get no answer, `answered` (low TTL) must. */
-function pair(v: Verdict, run: ScenarioRun, fam: Family, what: string, suppressed: string, answered: string, rule: string): void {
+function pair(
+  v: Verdict,
+  run: ScenarioRun,
+  fam: Family,
+  what: string,
+  suppressed: string,
+  answered: string,
+  rule: string,
+): void {
   const full = ptrDelay(run, tag(suppressed, fam));
   const low = ptrDelay(run, tag(answered, fam));
   v.figure(`v${fam}/${what}:${fig(full)},${fig(low)}`);
-  if (full === 'unsent' || low === 'unsent') return v.add('ERROR', `IPv${fam} ${what}: queries not sent${testerErrors(run)}`);
-  if (full !== undefined) v.add('FAIL', `IPv${fam} ${what}: answered after ${r1(full)} ms although ${rule} with the full TTL`);
+  if (full === 'unsent' || low === 'unsent')
+    return v.add('ERROR', `IPv${fam} ${what}: queries not sent${testerErrors(run)}`);
+  if (full !== undefined)
+    v.add('FAIL', `IPv${fam} ${what}: answered after ${r1(full)} ms although ${rule} with the full TTL`);
   if (low === undefined) v.add('FAIL', `IPv${fam} ${what}: not answered although ${rule} with a TTL below half`);
 }
 
@@ -54,10 +65,23 @@ export const knownAnswerSuppression: ConformanceCase = {
     return judgeRun(this.name, runs, 'basic', (v, run) => {
       for (const fam of families(run)) {
         pair(v, run, fam, '1pkt', 'kas-full', 'kas-low', 'the query listed our PTR as a known answer');
-        pair(v, run, fam, 'TC', 'kas-tc-full', 'kas-tc-low', 'the packet after a TC query listed our PTR as a known answer');
-        if (ptrDelay(run, tag('kas-none', fam)) === undefined) v.add('PASS', `IPv${fam}: note: the control query without known answers was not answered either`);
+        pair(
+          v,
+          run,
+          fam,
+          'TC',
+          'kas-tc-full',
+          'kas-tc-low',
+          'the packet after a TC query listed our PTR as a known answer',
+        );
+        if (ptrDelay(run, tag('kas-none', fam)) === undefined)
+          v.add('PASS', `IPv${fam}: note: the control query without known answers was not answered either`);
       }
-      if (v.status === 'PASS') v.add('PASS', 'figures: delay with a full-TTL known answer, with a low-TTL one (1pkt: same packet; TC: the next packet); none = suppressed');
+      if (v.status === 'PASS')
+        v.add(
+          'PASS',
+          'figures: delay with a full-TTL known answer, with a low-TTL one (1pkt: same packet; TC: the next packet); none = suppressed',
+        );
       return v.result();
     });
   },
@@ -69,21 +93,34 @@ export const duplicateSuppression: ConformanceCase = {
   scenarios: ['basic', 'name-change'],
   judge(runs) {
     return judgeRun(this.name, runs, 'basic', (v, run) => {
-      for (const fam of families(run)) pair(v, run, fam, 'answer', 'dup-full', 'dup-low', 'another host had just multicast our PTR');
+      for (const fam of families(run))
+        pair(v, run, fam, 'answer', 'dup-full', 'dup-low', 'another host had just multicast our PTR');
       // §7.3: the identical QM question the tester asks at the new name's first probe must not stop the probes.
       const rename = need(runs, 'name-change');
       if (typeof rename === 'string') v.add('ERROR', rename);
       else {
         const asked = rename.tester?.reacts.find((r) => r.label === 'same-question');
         const newName = `${RENAMED_TO}.${rename.names.serviceType}`;
-        if (!asked) v.add(noProbe(rename), `name-change: the new name was never probed, so no probe could be kept from going on${testerErrors(rename)}`);
+        if (!asked)
+          v.add(
+            noProbe(rename),
+            `name-change: the new name was never probed, so no probe could be kept from going on${testerErrors(rename)}`,
+          );
         else {
           const after = probes(fromTarget(rename, asked.at + 1), named(newName)).filter((p) => p.family === 4);
           v.figure(`probes-after-question:${after.length}`);
-          if (after.length < 2) v.add('FAIL', `only ${after.length} IPv4 probe(s) for the new name after another host asked the same (QM) question; probes must go on (§7.3 is about QM questions)`);
+          if (after.length < 2)
+            v.add(
+              'FAIL',
+              `only ${after.length} IPv4 probe(s) for the new name after another host asked the same (QM) question; probes must go on (§7.3 is about QM questions)`,
+            );
         }
       }
-      if (v.status === 'PASS') v.add('PASS', 'no answer right after another host multicast it with full TTL, answered when that TTL was low; probes go on after an identical QM question');
+      if (v.status === 'PASS')
+        v.add(
+          'PASS',
+          'no answer right after another host multicast it with full TTL, answered when that TTL was low; probes go on after an identical QM question',
+        );
       return v.result();
     });
   },

@@ -41,7 +41,13 @@ if (config.type !== undefined) {
   const browser = mdns.browse(config.type);
   const seen = (s: ServiceInstance): void => {
     const txt = s.txtRaw.map((b) => Buffer.from(b).toString('utf8'));
-    print({ kind: 'seen', name: s.name, txt, addresses: s.addresses.filter((a) => a.family === 4).map((a) => a.address), at: Date.now() });
+    print({
+      kind: 'seen',
+      name: s.name,
+      txt,
+      addresses: s.addresses.filter((a) => a.family === 4).map((a) => a.address),
+      at: Date.now(),
+    });
   };
   browser.on('up', (s) => {
     print({ kind: 'up', name: s.name, at: Date.now() });

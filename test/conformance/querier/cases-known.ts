@@ -6,8 +6,29 @@
  * (§7.3) — and not skipped when it listed one we lack.
  */
 import { normName } from '../packets.js';
-import { DUP_BEFORE_NEXT_MS, FOREIGN, KNOWN, PTR_NAME, TC_INSTANCES, instanceName, tcLabel, type QuerierRun } from './scenarios.js';
-import { listedTtl, ms, ptrData, ptrQueries, ptrSends, result, s1, sendOf, ttlOf, type PtrQuery, type QuerierCase } from './common.js';
+import {
+  DUP_BEFORE_NEXT_MS,
+  FOREIGN,
+  KNOWN,
+  PTR_NAME,
+  TC_INSTANCES,
+  instanceName,
+  tcLabel,
+  type QuerierRun,
+} from './scenarios.js';
+import {
+  listedTtl,
+  ms,
+  ptrData,
+  ptrQueries,
+  ptrSends,
+  result,
+  s1,
+  sendOf,
+  ttlOf,
+  type PtrQuery,
+  type QuerierCase,
+} from './common.js';
 
 /** Queries this close to the half-TTL point (s) are not judged (rounding, timers). */
 const HALF_MARGIN_S = 1;
@@ -38,14 +59,22 @@ export const knownAnswers: QuerierCase = {
       if (want) judgedIn++;
       else judgedOut++;
       if (want && ttl === undefined) bad.push(`not listed with ${s1(remaining * 1000)} s of ${KNOWN.ptrTtl} left`);
-      if (!want && ttl !== undefined) bad.push(`listed (TTL ${ttl}) with only ${s1(remaining * 1000)} s of ${KNOWN.ptrTtl} left`);
+      if (!want && ttl !== undefined)
+        bad.push(`listed (TTL ${ttl}) with only ${s1(remaining * 1000)} s of ${KNOWN.ptrTtl} left`);
     }
     const fig = cells.join(' ') || 'none';
     const extended = ptrQueries(run).some((q) => (listedTtl(q, fqdn) ?? 0) > KNOWN.ptrTtl);
     if (extended) bad.push(`the target lists a TTL above the record's own ${KNOWN.ptrTtl} s (it extended the TTL)`);
     const about = `per PTR query: remaining TTL (s) of ${KNOWN.label}'s PTR (TTL ${KNOWN.ptrTtl}) : TTL listed as known answer; PASS when listed above half and not below (±${HALF_MARGIN_S} s not judged)`;
     if (bad.length > 0) return result(this.name, 'FAIL', fig, `${about}: ${bad.join('; ')}`, run);
-    if (judgedIn < 2 || judgedOut < 1) return result(this.name, 'NA', fig, `${about}: too few queries to judge (${judgedIn} above half, ${judgedOut} below)`, run);
+    if (judgedIn < 2 || judgedOut < 1)
+      return result(
+        this.name,
+        'NA',
+        fig,
+        `${about}: too few queries to judge (${judgedIn} above half, ${judgedOut} below)`,
+        run,
+      );
     return result(this.name, 'PASS', fig, about, run);
   },
 };
@@ -59,9 +88,14 @@ export const tcKnownAnswers: QuerierCase = {
     if (announced.length === 0) return result(this.name, 'NA', '-', 'the responder never announced the instances', run);
     const done = Math.max(...announced);
     const q = ptrQueries(run).find((x) => x.at > done + 200);
-    if (!q) return result(this.name, 'FAIL', 'none', `no PTR query after the ${TC_INSTANCES} instances were announced`, run);
+    if (!q)
+      return result(this.name, 'FAIL', 'none', `no PTR query after the ${TC_INSTANCES} instances were announced`, run);
     const names = new Set(Array.from({ length: TC_INSTANCES }, (_, i) => normName(instanceName(tcLabel(i + 1)))));
-    const listed = new Set(q.knownAnswers.filter((a) => a.type === 'PTR' && normName(a.name) === normName(PTR_NAME) && ttlOf(a) > 0).map((a) => normName(ptrData(a))));
+    const listed = new Set(
+      q.knownAnswers
+        .filter((a) => a.type === 'PTR' && normName(a.name) === normName(PTR_NAME) && ttlOf(a) > 0)
+        .map((a) => normName(ptrData(a))),
+    );
     const covered = [...names].filter((n) => listed.has(n)).length;
     const n = q.packets.length;
     const tc = q.packets.filter((p) => p.msg?.flag_tc === true).length;
@@ -74,11 +108,22 @@ export const tcKnownAnswers: QuerierCase = {
       const last = i === n - 1;
       if (!last && m?.flag_tc !== true) bad.push(`packet ${i + 1} of ${n} without TC`);
       if (last && m?.flag_tc === true) bad.push(`the last packet has TC`);
-      if (i > 0 && ((m?.questions ?? []).length > 0 || (m?.authorities ?? []).length > 0 || (m?.answers ?? []).length === 0)) bad.push(`packet ${i + 1} is not known answers only`);
+      if (
+        i > 0 &&
+        ((m?.questions ?? []).length > 0 || (m?.authorities ?? []).length > 0 || (m?.answers ?? []).length === 0)
+      )
+        bad.push(`packet ${i + 1} is not known answers only`);
     });
-    if (covered < TC_INSTANCES) bad.push(`${TC_INSTANCES - covered} of the instances' PTRs missing from the known answers`);
+    if (covered < TC_INSTANCES)
+      bad.push(`${TC_INSTANCES - covered} of the instances' PTRs missing from the known answers`);
     const about = `the first PTR query after ${TC_INSTANCES} PTRs (TTL 4500) were announced; PASS when every packet but the last has TC, the rest carry known answers only, and all ${TC_INSTANCES} are listed`;
-    return result(this.name, bad.length ? 'FAIL' : 'PASS', fig, bad.length ? `${about}: ${bad.join('; ')}` : about, run);
+    return result(
+      this.name,
+      bad.length ? 'FAIL' : 'PASS',
+      fig,
+      bad.length ? `${about}: ${bad.join('; ')}` : about,
+      run,
+    );
   },
 };
 

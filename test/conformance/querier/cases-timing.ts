@@ -24,7 +24,10 @@ export const firstQuery: QuerierCase = {
     const allowance = QUERIERS[run.target].startupAllowanceMs;
     const max = FIRST_MAX_MS + FIRST_SLACK_MS + allowance;
     const d = q1.at - run.origin;
-    const origin = run.originKind === 'spawn' ? `the spawn of the browsing client (start-up allowance ${allowance} ms)` : 'the clock read right before the browse call (the driver\'s ready line)';
+    const origin =
+      run.originKind === 'spawn'
+        ? `the spawn of the browsing client (start-up allowance ${allowance} ms)`
+        : "the clock read right before the browse call (the driver's ready line)";
     const about = `first PTR query ${ms(d)} ms after ${origin}; PASS within ${FIRST_MIN_MS}–${max} ms (120 + ${FIRST_SLACK_MS} ms timer slack${allowance ? ` + ${allowance}` : ''})`;
     const ok = d >= FIRST_MIN_MS && d <= max;
     return result(this.name, ok ? 'PASS' : 'FAIL', `${ms(d)}ms`, about, run);
@@ -45,16 +48,30 @@ export const intervalDoubling: QuerierCase = {
     const qs = ptrQueries(run).slice(0, DOUBLING_QUERIES);
     const gaps = qs.slice(1).map((q, i) => q.at - (qs[i]?.at ?? q.at));
     const fig = gaps.map((g) => s1(g)).join(',') || 'none';
-    if (qs.length < DOUBLING_QUERIES - 1) return result(this.name, 'FAIL', fig, `only ${qs.length} PTR queries (need ${DOUBLING_QUERIES - 1}, the responder answers only once)`, run);
+    if (qs.length < DOUBLING_QUERIES - 1)
+      return result(
+        this.name,
+        'FAIL',
+        fig,
+        `only ${qs.length} PTR queries (need ${DOUBLING_QUERIES - 1}, the responder answers only once)`,
+        run,
+      );
     const bad: string[] = [];
     if ((gaps[0] ?? 0) < FIRST_GAP_MIN_MS) bad.push(`first gap ${ms(gaps[0] ?? 0)} ms < 1 s`);
     for (let i = 1; i < gaps.length; i++) {
       const g = gaps[i] ?? 0;
       const before = gaps[i - 1] ?? 0;
-      if (g < 2 * before - DOUBLING_TOLERANCE_MS) bad.push(`gap ${i + 1} ${ms(g)} ms < 2 × ${ms(before)} − ${DOUBLING_TOLERANCE_MS}`);
+      if (g < 2 * before - DOUBLING_TOLERANCE_MS)
+        bad.push(`gap ${i + 1} ${ms(g)} ms < 2 × ${ms(before)} − ${DOUBLING_TOLERANCE_MS}`);
     }
     const about = `gaps (s) between the first ${qs.length} PTR queries; PASS when the first ≥ ${FIRST_GAP_MIN_MS} ms and each ≥ twice the one before − ${DOUBLING_TOLERANCE_MS} ms`;
-    return result(this.name, bad.length ? 'FAIL' : 'PASS', fig, bad.length ? `${about}: ${bad.join('; ')}` : about, run);
+    return result(
+      this.name,
+      bad.length ? 'FAIL' : 'PASS',
+      fig,
+      bad.length ? `${about}: ${bad.join('; ')}` : about,
+      run,
+    );
   },
 };
 
@@ -70,7 +87,14 @@ export const refresh: QuerierCase = {
   judge(run) {
     const fqdn = instanceName(REFRESH.label);
     const a = ptrSends(run, fqdn)[0];
-    if (a === undefined) return result(this.name, 'NA', '-', `the responder never announced ${REFRESH.label} (the target sent < 5 PTR queries?)`, run);
+    if (a === undefined)
+      return result(
+        this.name,
+        'NA',
+        '-',
+        `the responder never announced ${REFRESH.label} (the target sent < 5 PTR queries?)`,
+        run,
+      );
     const ttlMs = REFRESH.ptrTtl * 1000;
     // Continuous queries of a doubling querier are ≥ 8 s apart by now: none is due in (50 %, 97 %] of 7 s after the announcement.
     const late = ptrQueries(run).filter((q) => q.at > a + ttlMs / 2 && q.at <= a + ttlMs);
@@ -82,9 +106,12 @@ export const refresh: QuerierCase = {
     const inWindow = late.filter((q) => q.at >= from && q.at <= to);
     const listing = inWindow.filter((q) => listedTtl(q, fqdn) !== undefined);
     const about = `PTR queries after half of ${REFRESH.label}'s ${REFRESH.ptrTtl} s TTL (% of it since the announcement); PASS when the first is in ${REFRESH_FROM * 100}–${REFRESH_TO * 100} % and does not list it as known`;
-    if (early.length > 0) return result(this.name, 'FAIL', fig, `${about}: re-queried at ${pct(early[0]?.at ?? a)}, before 80 %`, run);
-    if (inWindow.length === 0) return result(this.name, 'FAIL', fig, `${about}: not re-queried before the record expired`, run);
-    if (listing.length === inWindow.length) return result(this.name, 'FAIL', fig, `${about}: the queries listed the aging record as a known answer`, run);
+    if (early.length > 0)
+      return result(this.name, 'FAIL', fig, `${about}: re-queried at ${pct(early[0]?.at ?? a)}, before 80 %`, run);
+    if (inWindow.length === 0)
+      return result(this.name, 'FAIL', fig, `${about}: not re-queried before the record expired`, run);
+    if (listing.length === inWindow.length)
+      return result(this.name, 'FAIL', fig, `${about}: the queries listed the aging record as a known answer`, run);
     return result(this.name, 'PASS', fig, about, run);
   },
 };

@@ -4,6 +4,18 @@ import { duplicateQuestion, duplicateQuestionForeign, knownAnswers, tcKnownAnswe
 import { cacheFlush, goodbye, idleSilence, poof } from './cases-reactions.js';
 import type { QuerierCase } from './common.js';
 
-export const QUERIER_CASES: readonly QuerierCase[] = [firstQuery, intervalDoubling, knownAnswers, tcKnownAnswers, duplicateQuestion, goodbye, cacheFlush, poof, refresh, idleSilence, duplicateQuestionForeign];
+export const QUERIER_CASES: readonly QuerierCase[] = [
+  firstQuery,
+  intervalDoubling,
+  knownAnswers,
+  tcKnownAnswers,
+  duplicateQuestion,
+  goodbye,
+  cacheFlush,
+  poof,
+  refresh,
+  idleSilence,
+  duplicateQuestionForeign,
+];
 
 export type { QCaseResult, QStatus, QuerierCase } from './common.js';

@@ -39,11 +39,14 @@ export interface PtrQuery {
 /** Continuation packets of a known-answer list follow at once (§7.2); 100 ms allows for a loaded machine. */
 const TRAIN_GAP_MS = 100;
 
-const asksPtr = (p: MdnsPacket): boolean => (p.msg?.questions ?? []).some((q) => q.type === 'PTR' && normName(q.name) === normName(PTR_NAME));
+const asksPtr = (p: MdnsPacket): boolean =>
+  (p.msg?.questions ?? []).some((q) => q.type === 'PTR' && normName(q.name) === normName(PTR_NAME));
 
 /** The target's IPv4 queries for PTR_NAME, in order. */
 export function ptrQueries(run: QuerierRun): PtrQuery[] {
-  const own = run.packets.filter((p) => p.family === 4 && p.src === run.querierV4 && p.msg !== undefined && !p.msg.flag_qr);
+  const own = run.packets.filter(
+    (p) => p.family === 4 && p.src === run.querierV4 && p.msg !== undefined && !p.msg.flag_qr,
+  );
   const out: PtrQuery[] = [];
   for (let i = 0; i < own.length; i++) {
     const first = own[i];
@@ -71,7 +74,9 @@ export function ptrData(r: Answer): string {
 
 /** The TTL a query lists for the PTR naming `instance`, or undefined when it is not a known answer. */
 export function listedTtl(q: PtrQuery, instance: string): number | undefined {
-  const r = q.knownAnswers.find((a) => a.type === 'PTR' && normName(a.name) === normName(PTR_NAME) && normName(ptrData(a)) === normName(instance));
+  const r = q.knownAnswers.find(
+    (a) => a.type === 'PTR' && normName(a.name) === normName(PTR_NAME) && normName(ptrData(a)) === normName(instance),
+  );
   return r ? ttlOf(r) : undefined;
 }
 

@@ -85,9 +85,18 @@ function act(rule, n) {
     respond(rule.label, records);
   } else if (rule.action === 'goodbye') {
     live.delete(rule.set);
-    respond(rule.label, records.filter((r) => r.type === 'PTR').map((r) => ({ ...r, ttl: 0 })));
+    respond(
+      rule.label,
+      records.filter((r) => r.type === 'PTR').map((r) => ({ ...r, ttl: 0 })),
+    );
   } else if (rule.action === 'dup') {
-    const q = { type: 'query', id: 0, flags: 0, questions: [{ name: cfg.ptrName, type: 'PTR', class: 'IN' }], answers: [...(listed[n - 1] || []), ...(rule.extra || [])] };
+    const q = {
+      type: 'query',
+      id: 0,
+      flags: 0,
+      questions: [{ name: cfg.ptrName, type: 'PTR', class: 'IN' }],
+      answers: [...(listed[n - 1] || []), ...(rule.extra || [])],
+    };
     send(rule.label, q);
   } else if (rule.action === 'ask') {
     send(rule.label, { type: 'query', id: 0, flags: 0, questions: [{ name: cfg.ptrName, type: 'PTR', class: 'IN' }] });

@@ -86,15 +86,21 @@ export function startResponder(host: Host, querier: string, plan: ResponderPlan)
     const timer = setTimeout(() => void proc.stop(), plan.durationMs + 15_000);
     const exit = await proc.exited;
     clearTimeout(timer);
-    const lines = proc.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Line);
+    const lines = proc.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Line);
     const start = lines.find((l) => l.kind === 'ready')?.epochMs ?? Date.now() - plan.durationMs;
     const errors = lines.filter((l) => l.kind === 'error').map((l) => l.error ?? '');
-    if (exit.code !== 0) errors.push(`responder exit ${String(exit.code)} ${exit.signal ?? ''}: ${proc.stderr.trim().slice(0, 300)}`);
+    if (exit.code !== 0)
+      errors.push(`responder exit ${String(exit.code)} ${exit.signal ?? ''}: ${proc.stderr.trim().slice(0, 300)}`);
     return {
       start,
       end: lines.find((l) => l.kind === 'done')?.at ?? Date.now(),
       queries: lines.filter((l) => l.kind === 'query').map((l) => l.at ?? 0),
-      sent: lines.filter((l) => l.kind === 'sent').map((l) => ({ label: l.label ?? '', at: l.at ?? 0, msg: decode(l.hex ?? '') })),
+      sent: lines
+        .filter((l) => l.kind === 'sent')
+        .map((l) => ({ label: l.label ?? '', at: l.at ?? 0, msg: decode(l.hex ?? '') })),
       errors,
     };
   })();

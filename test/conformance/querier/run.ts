@@ -11,13 +11,25 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { versions } from '../report.js';
-import { querierMarkdown, querierTable, runQuerierTarget, selectQuerierCases, type QuerierTargetResult } from './suite.js';
+import {
+  querierMarkdown,
+  querierTable,
+  runQuerierTarget,
+  selectQuerierCases,
+  type QuerierTargetResult,
+} from './suite.js';
 import { QUERIER_NAMES, type QuerierName } from './targets.js';
 
 const DEFAULT_OUT = fileURLToPath(new URL('../results/querier-latest', import.meta.url));
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { target: { type: 'string', multiple: true }, case: { type: 'string', multiple: true }, out: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      target: { type: 'string', multiple: true },
+      case: { type: 'string', multiple: true },
+      out: { type: 'string' },
+    },
+  });
   const split = (xs: string[] | undefined): string[] => (xs ?? []).flatMap((x) => x.split(',')).filter(Boolean);
   const targets = split(values.target);
   const selected = targets.length > 0 ? targets : [...QUERIER_NAMES];

@@ -35,7 +35,14 @@ export const SUPPRESS = { label: 'qconf-suppress', ptrTtl: 4500 } as const;
 export const FOREIGN = { label: 'qconf-foreign', ptrTtl: 4500 } as const;
 export const TC_INSTANCES = 150;
 /** `cache-flush`: C's host moves from `before` to `after` (TEST-NET-1, not a lab host's) and its TXT from v=1 to v=2. */
-export const FLUSH = { label: 'qconf-flush', host: 'qconf-flush-host.local', before: '192.0.2.50', after: '192.0.2.51', txtBefore: 'v=1', txtAfter: 'v=2' } as const;
+export const FLUSH = {
+  label: 'qconf-flush',
+  host: 'qconf-flush-host.local',
+  before: '192.0.2.50',
+  after: '192.0.2.51',
+  txtBefore: 'v=1',
+  txtAfter: 'v=2',
+} as const;
 /** `poof`: P is announced, then never answered for while others ask for it. */
 export const POOF = { label: 'qconf-poof', ptrTtl: 4500 } as const;
 /** `cache-flush`: the changed set goes this long after the first (more than §10.2's one second). */
@@ -63,11 +70,24 @@ export function tcLabel(i: number): string {
 export const instanceName = (label: string): string => `${label}.${PTR_NAME}`;
 
 /** PTR, SRV, TXT of an instance and the tester's A record (§6: unique records with cache-flush). */
-function instanceRecords(label: string, ptrTtl: number, address: string, txt = 'q=1', host: string = TESTER_HOST): Answer[] {
+function instanceRecords(
+  label: string,
+  ptrTtl: number,
+  address: string,
+  txt = 'q=1',
+  host: string = TESTER_HOST,
+): Answer[] {
   const fqdn = instanceName(label);
   return [
     { type: 'PTR', name: PTR_NAME, class: 'IN', ttl: ptrTtl, data: fqdn },
-    { type: 'SRV', name: fqdn, class: 'IN', ttl: 120, flush: true, data: { priority: 0, weight: 0, port: 4243, target: host } },
+    {
+      type: 'SRV',
+      name: fqdn,
+      class: 'IN',
+      ttl: 120,
+      flush: true,
+      data: { priority: 0, weight: 0, port: 4243, target: host },
+    },
     { type: 'TXT', name: fqdn, class: 'IN', ttl: 120, flush: true, data: [txt] },
     { type: 'A', name: host, class: 'IN', ttl: 120, flush: true, data: address },
   ];
@@ -92,7 +112,10 @@ export const QUERIER_SCENARIOS: Readonly<Record<QuerierScenarioName, ScenarioSpe
       ptrName: PTR_NAME,
       durationMs: RESPONDER_BOUND_MS,
       answer: true,
-      sets: { K: instanceRecords(KNOWN.label, KNOWN.ptrTtl, v4), R: instanceRecords(REFRESH.label, REFRESH.ptrTtl, v4) },
+      sets: {
+        K: instanceRecords(KNOWN.label, KNOWN.ptrTtl, v4),
+        R: instanceRecords(REFRESH.label, REFRESH.ptrTtl, v4),
+      },
       rules: [
         { label: 'announce-K', nth: 1, after: ANNOUNCE_AFTER_MS, action: 'announce', set: 'K' },
         { label: 'announce-R', nth: 5, after: ANNOUNCE_AFTER_MS, action: 'announce', set: 'R' },
@@ -103,7 +126,7 @@ export const QUERIER_SCENARIOS: Readonly<Record<QuerierScenarioName, ScenarioSpe
   },
   suppression: {
     name: 'suppression',
-    about: 'announce S at q1; the same QM question with q3\'s known answers just before q4 is due; the stack idle in h2',
+    about: "announce S at q1; the same QM question with q3's known answers just before q4 is due; the stack idle in h2",
     hosts: 3,
     watch: [SUPPRESS.label],
     plan: (v4) => ({
@@ -130,7 +153,13 @@ export const QUERIER_SCENARIOS: Readonly<Record<QuerierScenarioName, ScenarioSpe
       sets: { S: instanceRecords(SUPPRESS.label, SUPPRESS.ptrTtl, v4) },
       rules: [
         { label: 'announce-S', nth: 1, after: ANNOUNCE_AFTER_MS, action: 'announce', set: 'S' },
-        { label: 'dup', nth: 3, beforeNext: DUP_BEFORE_NEXT_MS, action: 'dup', extra: [{ type: 'PTR', name: PTR_NAME, class: 'IN', ttl: FOREIGN.ptrTtl, data: instanceName(FOREIGN.label) }] },
+        {
+          label: 'dup',
+          nth: 3,
+          beforeNext: DUP_BEFORE_NEXT_MS,
+          action: 'dup',
+          extra: [{ type: 'PTR', name: PTR_NAME, class: 'IN', ttl: FOREIGN.ptrTtl, data: instanceName(FOREIGN.label) }],
+        },
         { label: 'end', nth: 3, after: 14_000, action: 'end' },
       ],
     }),
@@ -141,7 +170,9 @@ export const QUERIER_SCENARIOS: Readonly<Record<QuerierScenarioName, ScenarioSpe
     hosts: 2,
     watch: [],
     plan: (v4) => {
-      const records = Array.from({ length: TC_INSTANCES }, (_, i) => instanceRecords(tcLabel(i + 1), 4500, v4).slice(0, 3)).flat();
+      const records = Array.from({ length: TC_INSTANCES }, (_, i) =>
+        instanceRecords(tcLabel(i + 1), 4500, v4).slice(0, 3),
+      ).flat();
       records.push({ type: 'A', name: TESTER_HOST, class: 'IN', ttl: 120, flush: true, data: v4 });
       return {
         ptrName: PTR_NAME,
@@ -281,7 +312,8 @@ export async function runQuerierScenario(name: QuerierScenarioName, targetName: 
     idleOrigin,
     reports: browsing?.reports() ?? [],
     stoppedAt,
-    error: error ?? (responder && responder.errors.length > 0 ? `responder: ${responder.errors.join('; ')}` : undefined),
+    error:
+      error ?? (responder && responder.errors.length > 0 ? `responder: ${responder.errors.join('; ')}` : undefined),
     output: browsing?.output().slice(-1500) ?? '',
   };
 }

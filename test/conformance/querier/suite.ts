@@ -18,7 +18,8 @@ export interface QuerierTargetResult {
 export function selectQuerierCases(names?: readonly string[]): QuerierCase[] {
   if (!names || names.length === 0) return [...QUERIER_CASES];
   const unknown = names.filter((n) => !QUERIER_CASES.some((c) => c.name === n));
-  if (unknown.length > 0) throw new Error(`unknown case(s) ${unknown.join(', ')}; known: ${QUERIER_CASES.map((c) => c.name).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown case(s) ${unknown.join(', ')}; known: ${QUERIER_CASES.map((c) => c.name).join(', ')}`);
   return QUERIER_CASES.filter((c) => names.includes(c.name));
 }
 
@@ -27,11 +28,19 @@ function judge(c: QuerierCase, run: QuerierRun | undefined): QCaseResult {
   try {
     return c.judge(run);
   } catch (e) {
-    return { name: c.name, status: 'NA', figure: '-', detail: `could not judge: ${e instanceof Error ? e.message : String(e)}` };
+    return {
+      name: c.name,
+      status: 'NA',
+      figure: '-',
+      detail: `could not judge: ${e instanceof Error ? e.message : String(e)}`,
+    };
   }
 }
 
-export async function runQuerierTarget(target: QuerierName, options: { cases?: readonly string[]; log?: (line: string) => void; onRun?: (run: QuerierRun) => void } = {}): Promise<QuerierTargetResult> {
+export async function runQuerierTarget(
+  target: QuerierName,
+  options: { cases?: readonly string[]; log?: (line: string) => void; onRun?: (run: QuerierRun) => void } = {},
+): Promise<QuerierTargetResult> {
   const cases = selectQuerierCases(options.cases);
   const needed = [...new Set(cases.map((c) => c.scenario))];
   const runs: QRuns = {};
@@ -42,23 +51,34 @@ export async function runQuerierTarget(target: QuerierName, options: { cases?: r
     const run = await runQuerierScenario(name, target);
     runs[name] = run;
     options.onRun?.(run);
-    scenarios.push({ name, seconds: Math.round((Date.now() - t0) / 1000), packets: run.packets.length, ...(run.error ? { error: run.error } : {}) });
+    scenarios.push({
+      name,
+      seconds: Math.round((Date.now() - t0) / 1000),
+      packets: run.packets.length,
+      ...(run.error ? { error: run.error } : {}),
+    });
     if (run.error) options.log?.(`    error: ${run.error}\n    target output: ${run.output.slice(-600)}`);
   }
   return { target, command: QUERIERS[target].command, cases: cases.map((c) => judge(c, runs[c.scenario])), scenarios };
 }
 
-const caseNames = (results: readonly QuerierTargetResult[]): string[] => QUERIER_CASES.map((c) => c.name).filter((n) => results.some((r) => r.cases.some((x) => x.name === n)));
+const caseNames = (results: readonly QuerierTargetResult[]): string[] =>
+  QUERIER_CASES.map((c) => c.name).filter((n) => results.some((r) => r.cases.some((x) => x.name === n)));
 
 /** Plain table for the console: one row per case, one column per target. */
 export function querierTable(results: readonly QuerierTargetResult[]): string {
   const rows: string[][] = [['case', ...results.map((r) => r.target)]];
-  for (const n of caseNames(results)) rows.push([n, ...results.map((r) => r.cases.find((c) => c.name === n)?.status ?? '-')]);
+  for (const n of caseNames(results))
+    rows.push([n, ...results.map((r) => r.cases.find((c) => c.name === n)?.status ?? '-')]);
   const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
   return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')).join('\n');
 }
 
-export function querierMarkdown(results: readonly QuerierTargetResult[], date: string, vers: Readonly<Record<string, string>>): string {
+export function querierMarkdown(
+  results: readonly QuerierTargetResult[],
+  date: string,
+  vers: Readonly<Record<string, string>>,
+): string {
   const esc = (s: string): string => s.replace(/\|/g, '\\|');
   const rfc = (n: string): string => QUERIER_CASES.find((c) => c.name === n)?.rfc ?? '';
   const lines = [
@@ -71,17 +91,25 @@ export function querierMarkdown(results: readonly QuerierTargetResult[], date: s
     '',
     `| case | RFC | ${results.map((r) => r.target).join(' | ')} |`,
     `|---|---|${results.map(() => '---').join('|')}|`,
-    ...caseNames(results).map((n) => `| ${n} | ${rfc(n)} | ${results.map((r) => {
-      const c = r.cases.find((x) => x.name === n);
-      return c ? `**${c.status}** ${esc(c.figure)}` : '-';
-    }).join(' | ')} |`),
+    ...caseNames(results).map(
+      (n) =>
+        `| ${n} | ${rfc(n)} | ${results
+          .map((r) => {
+            const c = r.cases.find((x) => x.name === n);
+            return c ? `**${c.status}** ${esc(c.figure)}` : '-';
+          })
+          .join(' | ')} |`,
+    ),
     '',
     '## Details',
     '',
   ];
   for (const r of results) {
     lines.push(`### ${r.target}`, '');
-    lines.push(`Scenarios: ${r.scenarios.map((s) => `${s.name} ${s.seconds}s/${s.packets} packets${s.error ? ` (error: ${esc(s.error)})` : ''}`).join(', ')}.`, '');
+    lines.push(
+      `Scenarios: ${r.scenarios.map((s) => `${s.name} ${s.seconds}s/${s.packets} packets${s.error ? ` (error: ${esc(s.error)})` : ''}`).join(', ')}.`,
+      '',
+    );
     for (const c of r.cases) lines.push(`- **${c.name}** ${c.status} — ${c.figure}. ${c.detail}`);
     lines.push('');
   }

@@ -75,23 +75,33 @@ interface DriverLine {
 }
 
 function report(l: DriverLine): Report[] {
-  if ((l.kind !== 'up' && l.kind !== 'down' && l.kind !== 'seen') || l.name === undefined || l.at === undefined) return [];
-  return [l.kind === 'seen' ? { kind: l.kind, name: l.name, at: l.at, txt: l.txt ?? [], addresses: l.addresses ?? [] } : { kind: l.kind, name: l.name, at: l.at }];
+  if ((l.kind !== 'up' && l.kind !== 'down' && l.kind !== 'seen') || l.name === undefined || l.at === undefined)
+    return [];
+  return [
+    l.kind === 'seen'
+      ? { kind: l.kind, name: l.name, at: l.at, txt: l.txt ?? [], addresses: l.addresses ?? [] }
+      : { kind: l.kind, name: l.name, at: l.at },
+  ];
 }
 
 /** Lines of a driver printing JSON (`ready`, `up`, `down`). */
 function jsonLines(proc: LabProcess): DriverLine[] {
-  return proc.stdout.split('\n').filter((l) => l.startsWith('{')).flatMap((l) => {
-    try {
-      return [JSON.parse(l) as DriverLine];
-    } catch {
-      return [];
-    }
-  });
+  return proc.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as DriverLine];
+      } catch {
+        return [];
+      }
+    });
 }
 
 function driver(proc: LabProcess, timeoutMs: number): RunningQuerier {
-  const origin = proc.waitForOutput(/"kind": ?"ready"/, timeoutMs).then(() => jsonLines(proc).find((l) => l.kind === 'ready')?.at ?? Date.now());
+  const origin = proc
+    .waitForOutput(/"kind": ?"ready"/, timeoutMs)
+    .then(() => jsonLines(proc).find((l) => l.kind === 'ready')?.at ?? Date.now());
   origin.catch(() => undefined);
   return {
     origin,
@@ -110,9 +120,21 @@ const boaster: QuerierTarget = {
   startupAllowanceMs: 0,
   followsChanges: true,
   browse: (host, type, _watch, timeoutMs) =>
-    driver(host.spawn(process.execPath, ['--import', 'tsx', DRIVER, JSON.stringify({ ifname: host.ifname, type })], { cwd: REPO_ROOT, label: `boaster-browser@${host.name}` }), timeoutMs),
+    driver(
+      host.spawn(process.execPath, ['--import', 'tsx', DRIVER, JSON.stringify({ ifname: host.ifname, type })], {
+        cwd: REPO_ROOT,
+        label: `boaster-browser@${host.name}`,
+      }),
+      timeoutMs,
+    ),
   idle: (host, timeoutMs) =>
-    driver(host.spawn(process.execPath, ['--import', 'tsx', DRIVER, JSON.stringify({ ifname: host.ifname })], { cwd: REPO_ROOT, label: `boaster-idle@${host.name}` }), timeoutMs),
+    driver(
+      host.spawn(process.execPath, ['--import', 'tsx', DRIVER, JSON.stringify({ ifname: host.ifname })], {
+        cwd: REPO_ROOT,
+        label: `boaster-idle@${host.name}`,
+      }),
+      timeoutMs,
+    ),
 };
 
 const zeroconf: QuerierTarget = {
@@ -120,8 +142,13 @@ const zeroconf: QuerierTarget = {
   command: `${PYTHON} zc_browser.py (ServiceBrowser, IPv4)`,
   startupAllowanceMs: 0,
   followsChanges: true,
-  browse: (host, type, _watch, timeoutMs) => driver(host.spawn(PYTHON, ['-u', '-B', ZC_DRIVER, host.ipv4, type], { label: `zc_browser@${host.name}` }), timeoutMs),
-  idle: (host, timeoutMs) => driver(host.spawn(PYTHON, ['-u', '-B', ZC_DRIVER, host.ipv4], { label: `zc_idle@${host.name}` }), timeoutMs),
+  browse: (host, type, _watch, timeoutMs) =>
+    driver(
+      host.spawn(PYTHON, ['-u', '-B', ZC_DRIVER, host.ipv4, type], { label: `zc_browser@${host.name}` }),
+      timeoutMs,
+    ),
+  idle: (host, timeoutMs) =>
+    driver(host.spawn(PYTHON, ['-u', '-B', ZC_DRIVER, host.ipv4], { label: `zc_idle@${host.name}` }), timeoutMs),
 };
 
 /**
@@ -131,7 +158,10 @@ const zeroconf: QuerierTarget = {
 function watchAvahi(proc: LabProcess, watch: readonly string[], reports: Report[], timeoutMs: number): void {
   const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   for (const name of watch) {
-    for (const [kind, sign] of [['up', '\\+'], ['down', '-']] as const) {
+    for (const [kind, sign] of [
+      ['up', '\\+'],
+      ['down', '-'],
+    ] as const) {
       proc.waitForOutput(new RegExp(`^${sign};[^;]*;IPv4;${esc(name)};`, 'm'), timeoutMs).then(
         () => reports.push({ kind, name, at: Date.now() }),
         () => undefined,
@@ -140,7 +170,12 @@ function watchAvahi(proc: LabProcess, watch: readonly string[], reports: Report[
     proc.waitForOutput(new RegExp(`^=;[^;]*;IPv4;${esc(name)};[^\\n]*\\n`, 'm'), timeoutMs).then(
       (m) => {
         const fields = m[0].trimEnd().split(';');
-        const txt = [...(fields.slice(9).join(';').matchAll(/"([^"]*)"/g))].map((t) => t[1] ?? '');
+        const txt = [
+          ...fields
+            .slice(9)
+            .join(';')
+            .matchAll(/"([^"]*)"/g),
+        ].map((t) => t[1] ?? '');
         reports.push({ kind: 'seen', name, at: Date.now(), txt, addresses: [fields[7] ?? ''] });
       },
       () => undefined,
@@ -161,7 +196,10 @@ const avahi: QuerierTarget = {
     const origin = (async () => {
       daemon = await startAvahi(host, { hostName: `qconf-avahi-${host.name}`, timeoutMs });
       const at = Date.now();
-      proc = daemon.host.spawn('avahi-browse', ['-p', '-r', '-k', type], { env: daemon.env, label: `avahi-browse@${host.name}` });
+      proc = daemon.host.spawn('avahi-browse', ['-p', '-r', '-k', type], {
+        env: daemon.env,
+        label: `avahi-browse@${host.name}`,
+      });
       watchAvahi(proc, watch, reports, 120_000);
       return at;
     })();
