@@ -137,16 +137,14 @@ export function traffic(
     responseRecords,
     largestBytes: Math.max(0, ...list.map((d) => d.payload.length)),
     undecodable,
-    bursts: bursts
-      .slice(0, 12)
-      .map((b) => ({
-        atMs: b.start - origin,
-        packets: b.packets,
-        bytes: b.bytes,
-        questions: b.questions,
-        knownAnswers: b.knownAnswers,
-        spanMs: b.end - b.start,
-      })),
+    bursts: bursts.slice(0, 12).map((b) => ({
+      atMs: b.start - origin,
+      packets: b.packets,
+      bytes: b.bytes,
+      questions: b.questions,
+      knownAnswers: b.knownAnswers,
+      spanMs: b.end - b.start,
+    })),
     burstCount: bursts.length,
     firstAt: list[0]?.at ?? null,
     lastAt: list[list.length - 1]?.at ?? null,
