@@ -276,6 +276,17 @@ export class Responder extends EventEmitter<ResponderEvents> {
         this.registered.get(r)?.emit('renamed', from, to);
       }
     });
+    // Nothing of it reached the network: say so to whoever waits, and withdraw it (never a silent success).
+    this.engine.on('unsent', (r) => {
+      const service = this.registered.get(r);
+      if (!service) return;
+      const error = new BoasterError(
+        'SEND_FAILED',
+        `"${service.name}" could not be announced: every announcement failed to send on every interface (see the error events); check the network, then publish again`,
+      );
+      for (const [reject, of] of [...this.waiting]) if (of === service) reject(error);
+      void this.unpublish(service);
+    });
     this.engine.on('conflict', (r, name) => {
       this.conflicts++;
       debug?.(`conflict for ${r.kind} "${name}" with autoRename off: it stops`);

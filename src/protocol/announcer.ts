@@ -3,7 +3,9 @@
  * announce together — at once, then 1 s and 3 s later — on one timer, their
  * records packed into as few packets as fit. A member withdrawn or sent back
  * to probing leaves its batch; a batch left empty stops, so no timer is left
- * once announcing is over.
+ * once announcing is over. Members are announced once a round of theirs
+ * reached the network (a packet sent); when none of the rounds did, they
+ * failed, and the engine says so rather than report them announced.
  */
 import { ANNOUNCE_COUNT, ANNOUNCE_INTERVAL_MS } from '../constants.js';
 import type { Clock } from './clock.js';
@@ -11,10 +13,12 @@ import type { AnnounceBatch, Registration } from './registration.js';
 
 /** What the announcer asks of the engine. */
 export interface AnnouncerActions {
-  /** Multicast every record of these registrations, packed. */
-  send(members: readonly Registration[]): Promise<void>;
-  /** The first announcement of these went out: they are announced now (those still announcing). */
+  /** Multicast every record of these registrations, packed; resolves with the packets sent. */
+  send(members: readonly Registration[]): Promise<number>;
+  /** The first announcement of these that reached the network went out: they are announced now (those still announcing). */
   announced(members: readonly Registration[]): void;
+  /** Every round went out on no interface (nothing was sent): they were never announced. */
+  failed(members: readonly Registration[]): void;
   /** Let `work` run on, reporting a failure. */
   background(work: Promise<unknown>): void;
 }
@@ -28,7 +32,7 @@ export class Announcer {
 
   /** Announce `members` together; resolves when the first announcement is sent. */
   start(members: readonly Registration[]): Promise<void> {
-    const batch: AnnounceBatch = { members: new Set(), timer: undefined };
+    const batch: AnnounceBatch = { members: new Set(), timer: undefined, reached: false };
     for (const member of members) {
       this.leave(member);
       member.life.batch = batch;
@@ -50,8 +54,13 @@ export class Announcer {
     } else {
       for (const member of live) this.leave(member);
     }
-    await this.actions.send(live);
-    if (i === 0) this.actions.announced(live);
+    const sent = await this.actions.send(live);
+    if (sent > 0 && !batch.reached) {
+      batch.reached = true;
+      this.actions.announced(live);
+    } else if (!batch.reached && i + 1 >= ANNOUNCE_COUNT) {
+      this.actions.failed(live);
+    }
   }
 
   /** Take `registration` out of its batch; a batch left empty stops. */

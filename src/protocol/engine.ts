@@ -53,6 +53,8 @@ export interface EngineEvents {
   renamed: (registration: Registration, oldName: string, newName: string) => void;
   /** A conflict the engine did not resolve by renaming (autoRename off). */
   conflict: (registration: Registration, name: string) => void;
+  /** Every announcement of it went out on no interface: it was never announced (it is withdrawn). */
+  unsent: (registration: Registration) => void;
   error: (error: BoasterError) => void;
 }
 
@@ -132,6 +134,10 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
           this.setState(member, 'announced');
           this.emit('announced', member);
         }
+      },
+      failed: (members) => {
+        for (const member of members)
+          if (this.lifeOf(member) && member.state === 'announcing') this.emit('unsent', member);
       },
       background: (work) => this.background(work, 'announcing'),
     });

@@ -43,7 +43,18 @@ export class PacketSender {
    * budget (nothing sent), true otherwise; send failures are reported.
    */
   async send(nic: NetworkInterface, packet: Partial<Packet>, to?: UnicastTarget, only?: 4 | 6): Promise<boolean> {
+    return !(await this.sendCounted(nic, packet, to, only)).refused;
+  }
+
+  /** As {@link send}, saying how many packets went out and whether a unicast reply was refused. */
+  async sendCounted(
+    nic: NetworkInterface,
+    packet: Partial<Packet>,
+    to?: UnicastTarget,
+    only?: 4 | 6,
+  ): Promise<{ sent: number; refused: boolean }> {
     let refused = false;
+    let sent = 0;
     for (const family of [4, 6] as const) {
       if (only !== undefined && family !== only) continue;
       if (!nic.addresses.some((a) => a.family === family)) continue;
@@ -82,6 +93,7 @@ export class PacketSender {
         for (const data of chosen) {
           if (to) await this.transport.send(data, { interface: nic.name, family, address: to.address, port: to.port });
           else await this.multicastOne(nic, family, data);
+          sent++;
         }
       } catch (error) {
         this.report(
@@ -91,7 +103,7 @@ export class PacketSender {
         );
       }
     }
-    return !refused;
+    return { sent, refused };
   }
 
   /**

@@ -62,18 +62,21 @@ export class RecordMulticaster {
     }
   }
 
-  /** RFC 6762 §8.3: every record of these registrations on every interface, each distinct record once. */
-  async announce(registrations: readonly Registration[]): Promise<void> {
+  /** RFC 6762 §8.3: every record of these registrations on every interface, each distinct record once; resolves with the packets sent. */
+  async announce(registrations: readonly Registration[]): Promise<number> {
+    let sent = 0;
     for (const nic of this.transport.interfaces) {
       const owned = new Map<string, OwnedRecord>();
       for (const registration of registrations)
         for (const r of registration.records(nic)) owned.set(recordKey(r.record), r);
       if (owned.size === 0) continue;
       const records = [...owned.values()];
-      await this.sender.send(nic, { flags: RESPONSE, answers: records.map((r) => forWire(r)) });
+      const out = await this.sender.sendCounted(nic, { flags: RESPONSE, answers: records.map((r) => forWire(r)) });
+      sent += out.sent;
       for (const family of [4, 6] as const)
         if (nic.addresses.some((a) => a.family === family)) this.multicasts.note(linkKey(nic.name, family), records);
     }
+    return sent;
   }
 
   /**

@@ -23,6 +23,8 @@ export type RegistrationState = 'probing' | 'announcing' | 'announced' | 'stoppe
 export interface AnnounceBatch {
   members: Set<Registration>;
   timer: TimerHandle | undefined;
+  /** A round of it reached the network (at least one packet sent). */
+  reached: boolean;
 }
 
 /**

@@ -20,7 +20,10 @@ import { serviceNames, serviceRecords, type ServiceSpec } from '../../src/record
 import { FakeTransport } from '../../src/transport/fake-transport.js';
 import { BAD_OPTIONS, BAD_SPECS, SPEC } from './bad-input-table.js';
 import { canonicalRdata } from '../../src/wire/canonical.js';
-import { fakeTransport, FIRST_ANNOUNCE, useFakeClock } from '../protocol/helpers.js';
+import { fakeTransport, FIRST_ANNOUNCE, T0, useFakeClock } from '../protocol/helpers.js';
+import { fakeInterface } from '../../src/transport/fake-transport.js';
+import type { SendTarget } from '../../src/transport/transport.js';
+import { TransportError } from '../../src/errors.js';
 
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
@@ -101,5 +104,43 @@ describe('bad input gets a typed error at the call that brought it', () => {
       expect(next).not.toBe(name);
       expect(next).not.toContain('.');
     }
+  });
+
+  it('publish() rejects with SEND_FAILED when no announcement reaches the network, and resolves on the first that does', async () => {
+    class FailingTransport extends FakeTransport {
+      failing = true;
+      override async send(data: Uint8Array, target: SendTarget): Promise<void> {
+        if (this.failing) throw new TransportError('NETWORK_UNREACHABLE', 'the network is unreachable');
+        return super.send(data, target);
+      }
+    }
+    const dead = new FailingTransport([fakeInterface()], () => Date.now());
+    const responder = new Responder({ transport: dead, hostName: 'testhost', random: () => 0.5 });
+    responder.on('error', () => undefined);
+    const service = responder.register(SPEC);
+    const outcome = service.announced.then(
+      () => 'announced',
+      (e: { code: string }) => `${e.code} ${Date.now() - T0}`,
+    );
+    await vi.advanceTimersByTimeAsync(FIRST_ANNOUNCE + 3000 + 100);
+    expect(await outcome).toBe(`SEND_FAILED ${FIRST_ANNOUNCE + 3000}`);
+    expect(service.state).toBe('stopped');
+    expect(responder.services).toEqual([]);
+    await responder.close();
+
+    const flaky = new FailingTransport([fakeInterface()], () => Date.now());
+    const second = new Responder({ transport: flaky, hostName: 'testhost', random: () => 0.5 });
+    second.on('error', () => undefined);
+    const start = Date.now();
+    const later = second.register(SPEC);
+    const at = later.announced.then(() => Date.now() - start);
+    await vi.advanceTimersByTimeAsync(FIRST_ANNOUNCE + 500);
+    expect(later.state).toBe('announcing');
+    flaky.failing = false;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(await at).toBe(FIRST_ANNOUNCE + 1000);
+    expect(later.state).toBe('announced');
+    await second.close();
+    expect(unhandled).toEqual([]);
   });
 });
