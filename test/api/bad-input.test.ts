@@ -143,4 +143,33 @@ describe('bad input gets a typed error at the call that brought it', () => {
     await second.close();
     expect(unhandled).toEqual([]);
   });
+
+  it('nothing rejects unobserved when a service is dropped half-way: close() or stop() during probing, a rename cut short, a register() whose announced nobody reads', async () => {
+    const transport = fakeTransport();
+    const responder = new Responder({ transport, hostName: 'testhost', random: () => 0.5 });
+    const ignored = responder.register({ ...SPEC, name: 'ignored' });
+    const stopped = responder.register({ ...SPEC, name: 'stopped' });
+    const published = responder.publish({ ...SPEC, name: 'awaited' });
+    const outcome = published.then(
+      () => 'announced',
+      (e: { code: string }) => e.code,
+    );
+    await vi.advanceTimersByTimeAsync(200);
+    await stopped.stop();
+    expect(stopped.state).toBe('stopped');
+    await responder.close();
+    expect(await outcome).toBe('CLOSED');
+    expect(ignored.state).toBe('stopped');
+    const second = new Responder({ transport: fakeTransport(), hostName: 'testhost', random: () => 0.5 });
+    const first = second.publish(SPEC);
+    await vi.advanceTimersByTimeAsync(FIRST_ANNOUNCE);
+    const service = await first;
+    const renaming = service.rename('Another').catch((e: { code: string }) => e.code);
+    await vi.advanceTimersByTimeAsync(50);
+    await second.close();
+    expect(await renaming).toBe('CLOSED');
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(unhandled).toEqual([]);
+  });
 });
+
