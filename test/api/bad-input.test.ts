@@ -172,4 +172,3 @@ describe('bad input gets a typed error at the call that brought it', () => {
     expect(unhandled).toEqual([]);
   });
 });
-
