@@ -39,7 +39,9 @@ export async function resolve(args: string[], fail: (message: string) => never):
     return;
   }
   if (values['4'] && values['6']) fail('-4 and -6 exclude each other');
-  const timeout = values.timeout === undefined ? 5_000 : Number(values.timeout);
+  // Decimal digits only: Number() would take "0x10", "1e3" and " 50".
+  const timeout =
+    values.timeout === undefined ? 5_000 : /^[0-9]{1,9}$/.test(values.timeout) ? Number(values.timeout) : NaN;
   if (!Number.isInteger(timeout) || timeout <= 0)
     fail(`--timeout "${values.timeout}" must be a positive number of milliseconds`);
   if (values.service ? positionals.length !== 2 : positionals.length !== 1)

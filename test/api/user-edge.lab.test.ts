@@ -4,8 +4,8 @@
  * lives, no unhandled rejection); `boaster publish` prints a rename that
  * happens during the first probe (avahi holding the name) and refuses an
  * interface that does not exist (exit 1, NO_INTERFACE, never
- * "Established"); the example sends goodbyes on SIGTERM (avahi-browse shows
- * the removal).
+ * "Established") and numbers that are not decimal digits (exit 2); the
+ * example sends goodbyes on SIGTERM (avahi-browse shows the removal).
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -91,6 +91,25 @@ describe.skipIf(skip)("the user's edge on real sockets", () => {
     expect(r.stderr).toMatch(/No interface to announce "Nowhere" on/);
     expect(r.stdout).not.toContain('Established');
   }, 40_000);
+
+  it('the CLI refuses numbers that are not decimal digits (exit 2, before any socket), and prints its version', async () => {
+    const h0 = lab().host(0);
+    const cli = (args: string[]) =>
+      h0.run(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: root, timeoutMs: 30_000 });
+    for (const port of ['0x50', '1e3', ' 80', '65536']) {
+      const r = await cli(['publish', 'Bad Port', '_http._tcp', port]);
+      expect([r.code, r.stdout], `port ${JSON.stringify(port)}`).toEqual([2, '']);
+      expect(r.stderr).toContain(`PORT "${port}" must be a decimal number from 0 to 65535`);
+    }
+    // "-1" reads as an option: refused as usage all the same.
+    expect((await cli(['publish', 'Bad Port', '_http._tcp', '-1'])).code).toBe(2);
+    for (const timeout of ['1e3', '0x10', '0']) {
+      const r = await cli(['resolve', '--timeout', timeout, 'x.local']);
+      expect(r.code, `timeout ${timeout}`).toBe(2);
+    }
+    const version = await cli(['--version']);
+    expect(version.stdout.trim()).toMatch(/^boaster \d+\.\d+\.\d+$/);
+  }, 60_000);
 
   it('SIGTERM on the example sends goodbyes: avahi-browse shows the removal at once', async () => {
     const example = lab()
