@@ -1,4 +1,4 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
 /** The package's entry points: the root API and its subpaths (package.json "exports"). */
 const entry = {
@@ -8,36 +8,24 @@ const entry = {
   testing: 'src/entries/testing.ts',
 };
 
+/** What both builds share: chunks shared between entries, declarations without `@internal`, maps without sources. */
+const common: Options = {
+  splitting: true,
+  dts: { entry, compilerOptions: { stripInternal: true } },
+  sourcemap: true,
+  clean: false,
+  target: 'node20',
+  platform: 'node',
+  treeshake: true,
+  // Maps give positions in stack traces; the sources themselves stay out of the package.
+  esbuildOptions(options) {
+    options.sourcesContent = false;
+  },
+};
+
 export default defineConfig([
-  {
-    // ESM: the library's entries and the command-line tool in one build, so they share chunks
-    // (the CLI imports the library's code instead of bundling a second copy).
-    entry: { ...entry, cli: 'src/cli/boaster.ts' },
-    format: ['esm'],
-    splitting: true,
-    dts: { entry, compilerOptions: { stripInternal: true } },
-    sourcemap: true,
-    clean: false,
-    target: 'node20',
-    platform: 'node',
-    treeshake: true,
-    // Maps give positions in stack traces; the sources themselves stay out of the package.
-    esbuildOptions(options) {
-      options.sourcesContent = false;
-    },
-  },
-  {
-    entry,
-    format: ['cjs'],
-    splitting: true,
-    dts: { entry, compilerOptions: { stripInternal: true } },
-    sourcemap: true,
-    clean: false,
-    target: 'node20',
-    platform: 'node',
-    treeshake: true,
-    esbuildOptions(options) {
-      options.sourcesContent = false;
-    },
-  },
+  // ESM: the library's entries and the command-line tool in one build, so the CLI imports the
+  // library's chunks instead of bundling a second copy.
+  { ...common, entry: { ...entry, cli: 'src/cli/boaster.ts' }, format: ['esm'] },
+  { ...common, entry, format: ['cjs'] },
 ]);
