@@ -26,6 +26,8 @@ export type { BrowseEvent, BrowseOptions, BrowserEvents } from './api/browser.js
 export type { FoundInstance, ServiceAddress, ServiceInstance } from './querier/service-view.js';
 export { Responder, Service, defaultHostLabel } from './api/responder.js';
 export type { Logger, ResponderEvents, ResponderOptions, ResponderStats, ServiceEvents } from './api/responder.js';
+export { previewRecords } from './api/record-preview.js';
+export type { PreviewHost } from './api/record-preview.js';
 export { MdnsCore } from './core/core.js';
 export type { CoreStats, MdnsCoreOptions } from './core/core.js';
 export type { Incoming, Intake, IntakeDrop, IntakeEvents } from './core/intake.js';
