@@ -21,7 +21,9 @@ export type LabTool =
   | 'avahi-resolve'
   | 'python-zeroconf'
   | 'dig'
-  | 'tshark';
+  | 'tshark'
+  | 'dnsmasq'
+  | 'busybox';
 
 /** What {@link labUnavailableReason} checks when no list is given: the basics, avahi and zeroconf. */
 export const DEFAULT_LAB_TOOLS: readonly LabTool[] = [
@@ -79,6 +81,8 @@ function checkTool(tool: LabTool): string | undefined {
     'avahi-resolve': 'avahi-utils',
     dig: 'dnsutils',
     tshark: 'tshark',
+    dnsmasq: 'dnsmasq-base',
+    busybox: 'busybox',
   };
   return findExecutable(tool) ? undefined : `\`${tool}\` not found (apt-get install ${pkg[tool] ?? tool})`;
 }
