@@ -23,7 +23,8 @@ export type LabTool =
   | 'dig'
   | 'tshark'
   | 'dnsmasq'
-  | 'busybox';
+  | 'busybox'
+  | 'chromium';
 
 /** What {@link labUnavailableReason} checks when no list is given: the basics, avahi and zeroconf. */
 export const DEFAULT_LAB_TOOLS: readonly LabTool[] = [
@@ -83,6 +84,7 @@ function checkTool(tool: LabTool): string | undefined {
     tshark: 'tshark',
     dnsmasq: 'dnsmasq-base',
     busybox: 'busybox',
+    chromium: 'chromium',
   };
   return findExecutable(tool) ? undefined : `\`${tool}\` not found (apt-get install ${pkg[tool] ?? tool})`;
 }

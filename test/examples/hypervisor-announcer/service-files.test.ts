@@ -30,7 +30,7 @@ describe('service files', () => {
     );
     expect(s.get('ExecReload')).toBe('/bin/kill -HUP $MAINPID');
     expect(s.get('KillSignal')).toBe('SIGTERM');
-    for (const [key, value] of [
+    const hardening: [string, string][] = [
       ['DynamicUser', 'yes'],
       ['NoNewPrivileges', 'yes'],
       ['ProtectSystem', 'strict'],
@@ -38,9 +38,8 @@ describe('service files', () => {
       ['PrivateTmp', 'yes'],
       ['RestrictNamespaces', 'yes'],
       ['CapabilityBoundingSet', 'CAP_DAC_READ_SEARCH'],
-    ]) {
-      expect(s.get(key), key).toBe(value);
-    }
+    ];
+    for (const [key, value] of hardening) expect(s.get(key), key).toBe(value);
   });
 
   it('OpenRC: valid shell, the same command, reload by SIGHUP, stop by SIGTERM', () => {

@@ -1,0 +1,91 @@
+/**
+ * The live table of hypervisor nodes that node-discovery keeps: one row per
+ * announced instance of `_hypervisor._tcp`, with its addresses, hardware
+ * identity and hypervisor from TXT (the announcer's keys), when it was first
+ * and last seen, and whether it is gone. Pure: the browser's events go in,
+ * rows and change events come out.
+ */
+import type { ServiceInstance } from 'boaster';
+
+/** One node as the table shows it. */
+export interface NodeRow {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly addresses: readonly string[];
+  readonly uuid: string | undefined;
+  readonly serial: string | undefined;
+  readonly vendor: string | undefined;
+  readonly model: string | undefined;
+  readonly mac: string | undefined;
+  readonly hypervisor: string | undefined;
+  readonly hypervisorVersion: string | undefined;
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  readonly gone: boolean;
+}
+
+/** A change of the table, as `--json` prints it and the page receives it. */
+export interface NodeEvent {
+  readonly event: 'up' | 'update' | 'down';
+  readonly node: NodeRow;
+}
+
+const text = (v: string | true | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
+
+export class NodeTable {
+  private readonly rows = new Map<string, NodeRow>();
+
+  constructor(private readonly now: () => Date = () => new Date()) {}
+
+  /** Every node, present first, then by name. */
+  get nodes(): NodeRow[] {
+    return [...this.rows.values()].sort((a, b) => Number(a.gone) - Number(b.gone) || a.name.localeCompare(b.name));
+  }
+
+  /** A browser event: the row it makes, as an event to pass on. */
+  apply(kind: 'up' | 'update' | 'down', s: ServiceInstance): NodeEvent {
+    const at = this.now().toISOString();
+    const before = this.rows.get(s.fqdn);
+    const row: NodeRow = {
+      name: s.name,
+      host: s.host,
+      port: s.port,
+      addresses: s.addresses.map((a) => a.address),
+      uuid: text(s.txt['uuid']),
+      serial: text(s.txt['serial']),
+      vendor: text(s.txt['vendor']),
+      model: text(s.txt['model']),
+      mac: text(s.txt['mac']),
+      hypervisor: text(s.txt['hv']),
+      hypervisorVersion: text(s.txt['hvver']),
+      firstSeen: before && !before.gone ? before.firstSeen : at,
+      lastSeen: at,
+      gone: kind === 'down',
+    };
+    this.rows.set(s.fqdn, row);
+    return { event: kind, node: row };
+  }
+
+  /** The table as text for a terminal. */
+  render(): string {
+    const head = ['NODE', 'ADDRESSES', 'HYPERVISOR', 'MODEL', 'UUID', 'STATE'];
+    const lines = this.nodes.map((n) => [
+      n.name,
+      n.addresses.join(' '),
+      [n.hypervisor, n.hypervisorVersion].filter(Boolean).join(' ') || '-',
+      [n.vendor, n.model].filter(Boolean).join(' ') || '-',
+      n.uuid ?? '-',
+      n.gone ? `gone ${n.lastSeen}` : `up since ${n.firstSeen}`,
+    ]);
+    const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
+    return [head, ...lines]
+      .map((l) =>
+        l
+          .map((c, i) => c.padEnd(widths[i] ?? 0))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n');
+  }
+}
