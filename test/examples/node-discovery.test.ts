@@ -60,12 +60,36 @@ describe('NodeTable', () => {
     });
     expect(table.nodes).toHaveLength(1);
     expect(table.render()).toContain(
-      'node17  192.0.2.101  proxmox 8.2.4  Dell Inc. PowerEdge R650  4c4c4544-0042-3510-8051-b4c04f503132  gone 2026-12-01T12:02:00.000Z',
+      'node17  192.0.2.101  proxmox 8.2.4  Dell Inc. PowerEdge R650  4c4c4544-0042-3510-8051-b4c04f503132  0    gone 2026-12-01T12:02:00.000Z',
     );
     t += 60_000;
     expect(table.apply('up', instance('192.0.2.102')).node).toMatchObject({
       gone: false,
       firstSeen: '2026-12-01T12:03:00.000Z',
     });
+  });
+
+  it('attaches the VMs a node hosts by their TXT host, before or after the node appears, and drops those gone', () => {
+    const table = new NodeTable(() => new Date(0));
+    const vm = (name: string, state: string): ServiceInstance => ({
+      ...instance('192.0.2.100'),
+      name: `${name} @ node17`,
+      type: '_hypervisor-vm._tcp',
+      fqdn: `${name} @ node17._hypervisor-vm._tcp.local`,
+      port: 0,
+      txt: { uuid: `uuid-${name}`, name, state, host: 'node17' },
+    });
+    expect(table.applyVm('up', vm('web01', 'running'))).toBeUndefined();
+    table.apply('up', instance('192.0.2.100'));
+    expect(table.applyVm('up', vm('db02', 'shut off'))?.node.vms).toEqual([
+      { uuid: 'uuid-db02', name: 'db02', state: 'shut off' },
+      { uuid: 'uuid-web01', name: 'web01', state: 'running' },
+    ]);
+    expect(table.applyVm('update', vm('db02', 'running'))?.node.vms[0]).toEqual({
+      uuid: 'uuid-db02',
+      name: 'db02',
+      state: 'running',
+    });
+    expect(table.applyVm('down', vm('web01', 'running'))?.node.vms.map((v) => v.name)).toEqual(['db02']);
   });
 });

@@ -5,6 +5,7 @@
  * on 443 and `_ssh._tcp` on 22, named after the host.
  */
 import { parse as parseToml } from 'smol-toml';
+import type { InventorySource } from './vm-inventory.js';
 
 /** One service to publish. */
 export interface ServiceConfig {
@@ -27,6 +28,8 @@ export interface AnnouncerConfig {
   readonly pollMs: number;
   /** One JSON object per log line. */
   readonly logJson: boolean;
+  /** Where the VMs this host runs are listed (none: no VMs advertised). */
+  readonly vms: InventorySource;
 }
 
 /** A configuration that cannot be used: `message` names the field and the fix. */
@@ -39,7 +42,7 @@ export const DEFAULT_SERVICES: readonly ServiceConfig[] = [
   { name: undefined, type: '_ssh._tcp', port: 22, txt: {} },
 ];
 const DEFAULT_POLL_MS = 1_000;
-const KEYS = new Set(['interface', 'hostName', 'services', 'pollMs', 'logJson']);
+const KEYS = new Set(['interface', 'hostName', 'services', 'pollMs', 'logJson', 'vms']);
 const SERVICE_KEYS = new Set(['name', 'type', 'port', 'txt']);
 
 function object(value: unknown, where: string): Record<string, unknown> {
@@ -91,7 +94,18 @@ export function checkConfig(value: unknown, where = 'the configuration'): Announ
     throw new ConfigError(`pollMs must be a whole number of ms from 200 to 600000, got ${JSON.stringify(pollMs)}`);
   if (c['logJson'] !== undefined && typeof c['logJson'] !== 'boolean')
     throw new ConfigError('logJson must be true or false');
+  const vms = c['vms'] === undefined ? {} : object(c['vms'], 'vms');
+  for (const key of Object.keys(vms))
+    if (!['file', 'dir', 'virsh'].includes(key))
+      throw new ConfigError(`vms.${key} is not a VM inventory setting (file, dir, virsh)`);
+  if (vms['virsh'] !== undefined && typeof vms['virsh'] !== 'boolean')
+    throw new ConfigError('vms.virsh must be true or false');
   return {
+    vms: {
+      file: optionalString(vms['file'], 'vms.file'),
+      dir: optionalString(vms['dir'], 'vms.dir'),
+      virsh: vms['virsh'] === true,
+    },
     interface: optionalString(c['interface'], 'interface'),
     hostName: optionalString(c['hostName'], 'hostName'),
     services: services.map((s, i) => service(s, `services[${i}]`)),

@@ -24,8 +24,11 @@ import { hostTxt } from './host-txt.js';
 import { realHostView } from './host-view.js';
 import { detectHypervisor } from './hypervisor.js';
 import { makeLog, type Log } from './log.js';
+import { readInventory, watchInventory } from './vm-inventory.js';
+import { VmServices } from './vm-services.js';
 
 const USAGE = `usage: announcer [--config FILE] [--interface IF] [--host NAME] [--poll-ms N] [--log-json] [--dry-run]
+                 [--vms-file FILE.json] [--vms-dir DIR] [--virsh]
 exit status: 0 stopped by a signal (goodbyes sent) or dry run done, 1 could not publish, 2 bad usage or configuration`;
 
 const OPTIONS = {
@@ -35,6 +38,9 @@ const OPTIONS = {
   'poll-ms': { type: 'string' },
   'log-json': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
+  'vms-file': { type: 'string' },
+  'vms-dir': { type: 'string' },
+  virsh: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -58,6 +64,16 @@ async function loadConfig(flags: Flags): Promise<AnnouncerConfig> {
     ...(flags.host !== undefined ? { hostName: flags.host } : {}),
     ...(poll !== undefined ? { pollMs: Number(poll) } : {}),
     ...(flags['log-json'] ? { logJson: true } : {}),
+    ...(flags['vms-file'] !== undefined || flags['vms-dir'] !== undefined || flags.virsh
+      ? {
+          vms: {
+            ...base.vms,
+            ...(flags['vms-file'] ? { file: flags['vms-file'] } : {}),
+            ...(flags['vms-dir'] ? { dir: flags['vms-dir'] } : {}),
+            ...(flags.virsh ? { virsh: true } : {}),
+          },
+        }
+      : {}),
   });
 }
 
@@ -180,8 +196,30 @@ async function main(): Promise<void> {
       for (const [i, s] of services.entries()) if (s.state !== 'stopped') s.updateTxt(specs[i]?.txt ?? {});
     })().catch((error: unknown) => log('poll-failed', { message: String(error) }));
   }, config.pollMs);
+  // The VMs: one service each, following the inventory (watched, and read again every pollMs).
+  const vmServices = new VmServices(mdns, config.hostName ?? os.hostname().split('.')[0] ?? 'hypervisor', log);
+  let lastInventory = '';
+  const readVms = async (): Promise<void> => {
+    const read = await readInventory(realHostView, config.vms);
+    const key = JSON.stringify([...read.vms].sort((a, b) => a.uuid.localeCompare(b.uuid)));
+    if (key === lastInventory || stopping) return;
+    lastInventory = key;
+    for (const p of read.problems) log('vm-inventory-problem', { message: p });
+    await vmServices.sync(read.vms);
+    log('vms', { count: vmServices.size });
+  };
+  const hasInventory = Boolean(config.vms.file || config.vms.dir || config.vms.virsh);
+  const stopWatching = hasInventory
+    ? watchInventory(
+        config.vms,
+        config.pollMs,
+        () => void readVms().catch((e: unknown) => log('vm-inventory-problem', { message: String(e) })),
+      )
+    : () => undefined;
+  process.on('exit', stopWatching);
   try {
     await publishAll();
+    if (hasInventory) await readVms();
   } catch (error) {
     if (stopping) return;
     log('error', { message: error instanceof Error ? error.message : String(error) });

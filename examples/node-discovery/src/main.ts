@@ -1,8 +1,8 @@
 /**
  * node-discovery, the other side of the hypervisor announcer (boaster's
  * sibling "loudmouth"): browses `_hypervisor._tcp`, keeps a live table of
- * the nodes (addresses, hardware identity, hypervisor, first and last seen,
- * gone) and prints it as it changes; `--json` prints one JSON object per
+ * the nodes (addresses, hardware identity, hypervisor, the VMs each hosts,
+ * first and last seen, gone) and prints it as it changes; `--json` prints one JSON object per
  * event instead (ndjson, for scripts); `--http HOST:PORT` also serves a page
  * showing the table live (server-sent events).
  *
@@ -12,7 +12,7 @@
  */
 import http from 'node:http';
 import { parseArgs } from 'node:util';
-import { Mdns } from 'boaster';
+import { Mdns, type ServiceInstance } from 'boaster';
 import { NodeTable, type NodeEvent } from './node-table.js';
 import { page } from './page.js';
 
@@ -57,6 +57,15 @@ const changed = (e: NodeEvent): void => {
 browser.on('up', (s) => changed(table.apply('up', s)));
 browser.on('update', (s) => changed(table.apply('update', s)));
 browser.on('down', (s) => changed(table.apply('down', s)));
+// The VMs the nodes host (hypervisor-announcer's --vms-*): each change shows as an update of its node.
+const vmBrowser = mdns.browse('_hypervisor-vm._tcp');
+const vmChanged = (kind: 'up' | 'update' | 'down', s: ServiceInstance): void => {
+  const e = table.applyVm(kind, s);
+  if (e) changed(e);
+};
+vmBrowser.on('up', (s) => vmChanged('up', s));
+vmBrowser.on('update', (s) => vmChanged('update', s));
+vmBrowser.on('down', (s) => vmChanged('down', s));
 
 let server: http.Server | undefined;
 if (listen) {
@@ -85,6 +94,7 @@ if (listen) {
 
 const stop = (): void => {
   browser.stop();
+  vmBrowser.stop();
   for (const c of clients) c.end();
   server?.close();
   void mdns.close().then(() => process.exit(0));

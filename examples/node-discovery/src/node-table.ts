@@ -1,11 +1,19 @@
 /**
  * The live table of hypervisor nodes that node-discovery keeps: one row per
  * announced instance of `_hypervisor._tcp`, with its addresses, hardware
- * identity and hypervisor from TXT (the announcer's keys), when it was first
- * and last seen, and whether it is gone. Pure: the browser's events go in,
- * rows and change events come out.
+ * identity and hypervisor from TXT (the announcer's keys), the VMs it hosts
+ * (instances of `_hypervisor-vm._tcp` whose TXT `host` is the node's host
+ * label), when it was first and last seen, and whether it is gone. Pure:
+ * the browsers' events go in, rows and change events come out.
  */
 import type { ServiceInstance } from 'boaster';
+
+/** A VM a node hosts, from its `_hypervisor-vm._tcp` TXT. */
+export interface VmRow {
+  readonly uuid: string;
+  readonly name: string;
+  readonly state: string;
+}
 
 /** One node as the table shows it. */
 export interface NodeRow {
@@ -23,6 +31,8 @@ export interface NodeRow {
   readonly firstSeen: string;
   readonly lastSeen: string;
   readonly gone: boolean;
+  /** The VMs it hosts now, by name. */
+  readonly vms: readonly VmRow[];
 }
 
 /** A change of the table, as `--json` prints it and the page receives it. */
@@ -35,12 +45,41 @@ const text = (v: string | true | undefined): string | undefined => (typeof v ===
 
 export class NodeTable {
   private readonly rows = new Map<string, NodeRow>();
+  /** VMs by their instance name, with the host label they name. */
+  private readonly vmRows = new Map<string, VmRow & { host: string }>();
 
   constructor(private readonly now: () => Date = () => new Date()) {}
 
   /** Every node, present first, then by name. */
   get nodes(): NodeRow[] {
-    return [...this.rows.values()].sort((a, b) => Number(a.gone) - Number(b.gone) || a.name.localeCompare(b.name));
+    return [...this.rows.values()]
+      .map((n) => ({ ...n, vms: n.gone ? [] : this.vmsOf(n.host) }))
+      .sort((a, b) => Number(a.gone) - Number(b.gone) || a.name.localeCompare(b.name));
+  }
+
+  private vmsOf(host: string): VmRow[] {
+    const label = host.replace(/\.local\.?$/i, '').toLowerCase();
+    return [...this.vmRows.values()]
+      .filter((v) => v.host.toLowerCase() === label)
+      .map(({ uuid, name, state }) => ({ uuid, name, state }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** A VM browser event: the node it belongs to, updated, when that node is known. */
+  applyVm(kind: 'up' | 'update' | 'down', s: ServiceInstance): NodeEvent | undefined {
+    const host = text(s.txt['host']) ?? '';
+    if (kind === 'down') this.vmRows.delete(s.fqdn);
+    else
+      this.vmRows.set(s.fqdn, {
+        uuid: text(s.txt['uuid']) ?? '',
+        name: text(s.txt['name']) ?? s.name,
+        state: text(s.txt['state']) ?? 'unknown',
+        host,
+      });
+    const node = this.nodes.find(
+      (n) => !n.gone && n.host.replace(/\.local\.?$/i, '').toLowerCase() === host.toLowerCase(),
+    );
+    return node ? { event: 'update', node } : undefined;
   }
 
   /** A browser event: the row it makes, as an event to pass on. */
@@ -62,20 +101,22 @@ export class NodeTable {
       firstSeen: before && !before.gone ? before.firstSeen : at,
       lastSeen: at,
       gone: kind === 'down',
+      vms: [],
     };
     this.rows.set(s.fqdn, row);
-    return { event: kind, node: row };
+    return { event: kind, node: { ...row, vms: row.gone ? [] : this.vmsOf(row.host) } };
   }
 
   /** The table as text for a terminal. */
   render(): string {
-    const head = ['NODE', 'ADDRESSES', 'HYPERVISOR', 'MODEL', 'UUID', 'STATE'];
+    const head = ['NODE', 'ADDRESSES', 'HYPERVISOR', 'MODEL', 'UUID', 'VMS', 'STATE'];
     const lines = this.nodes.map((n) => [
       n.name,
       n.addresses.join(' '),
       [n.hypervisor, n.hypervisorVersion].filter(Boolean).join(' ') || '-',
       [n.vendor, n.model].filter(Boolean).join(' ') || '-',
       n.uuid ?? '-',
+      String(n.vms.length),
       n.gone ? `gone ${n.lastSeen}` : `up since ${n.firstSeen}`,
     ]);
     const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));

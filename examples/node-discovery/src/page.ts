@@ -23,7 +23,7 @@ export const page = (nodes: unknown): string => `<!doctype html>
 <h1>Hypervisor nodes</h1>
 <p id="status">connecting…</p>
 <table>
-  <thead><tr><th>Node</th><th>Addresses</th><th>Hypervisor</th><th>Model</th><th>UUID</th><th>State</th></tr></thead>
+  <thead><tr><th>Node</th><th>Addresses</th><th>Hypervisor</th><th>Model</th><th>UUID</th><th>VMs</th><th>State</th></tr></thead>
   <tbody id="nodes"></tbody>
 </table>
 <script>
@@ -38,7 +38,8 @@ export const page = (nodes: unknown): string => `<!doctype html>
       tr.className = n.gone ? 'gone' : 'up';
       tr.dataset.node = n.name;
       tr.append(cell(n.name), cell(n.addresses.join(' ')), cell([n.hypervisor, n.hypervisorVersion].filter(Boolean).join(' ')),
-        cell([n.vendor, n.model].filter(Boolean).join(' ')), cell(n.uuid || ''), cell(n.gone ? 'gone' : 'up'));
+        cell([n.vendor, n.model].filter(Boolean).join(' ')), cell(n.uuid || ''),
+        cell(n.vms.map((v) => v.name + ' (' + v.state + ')').join(', ')), cell(n.gone ? 'gone' : 'up'));
       body.append(tr);
     }
   }

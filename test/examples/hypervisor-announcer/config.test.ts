@@ -21,14 +21,16 @@ describe('announcer configuration', () => {
       services: DEFAULT_SERVICES,
       pollMs: 1000,
       logJson: false,
+      vms: { file: undefined, dir: undefined, virsh: false },
     });
   });
 
   it('TOML and JSON say the same', () => {
-    const toml = `interface = "eth0"\nhostName = "node17"\n\n[[services]]\ntype = "_hypervisor._tcp"\nport = 8443\ntxt = { rack = "R12", u = 7 }\n`;
+    const toml = `interface = "eth0"\nhostName = "node17"\nvms = { dir = "/var/lib/vms" }\n\n[[services]]\ntype = "_hypervisor._tcp"\nport = 8443\ntxt = { rack = "R12", u = 7 }\n`;
     const json = JSON.stringify({
       interface: 'eth0',
       hostName: 'node17',
+      vms: { dir: '/var/lib/vms' },
       services: [{ type: '_hypervisor._tcp', port: 8443, txt: { rack: 'R12', u: 7 } }],
     });
     const expected = {
@@ -37,6 +39,7 @@ describe('announcer configuration', () => {
       services: [{ name: undefined, type: '_hypervisor._tcp', port: 8443, txt: { rack: 'R12', u: '7' } }],
       pollMs: 1000,
       logJson: false,
+      vms: { file: undefined, dir: '/var/lib/vms', virsh: false },
     };
     expect(parseConfig(toml, 'a.toml')).toEqual(expected);
     expect(parseConfig(json, 'a.json')).toEqual(expected);
@@ -56,7 +59,7 @@ describe('announcer configuration', () => {
       [
         'a.json',
         '{"pollms": 5}',
-        /"pollms" is not a setting; the settings are interface, hostName, services, pollMs, logJson/,
+        /"pollms" is not a setting; the settings are interface, hostName, services, pollMs, logJson, vms/,
       ],
       [
         'a.json',
