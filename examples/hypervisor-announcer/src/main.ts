@@ -25,7 +25,7 @@ import { realHostView } from './host-view.js';
 import { detectHypervisor } from './hypervisor.js';
 import { makeLog, type Log } from './log.js';
 import { readInventory, watchInventory } from './vm-inventory.js';
-import { VmServices } from './vm-services.js';
+import { VmServices, vmSpec } from './vm-services.js';
 
 const USAGE = `usage: announcer [--config FILE] [--interface IF] [--host NAME] [--poll-ms N] [--log-json] [--dry-run]
                  [--vms-file FILE.json] [--vms-dir DIR] [--virsh]
@@ -121,7 +121,10 @@ async function main(): Promise<void> {
     // responder would announce them there, from the library's own code; nothing is sent.
     const nic = selectInterfaces(await readInterfaces(), { interfaces: dhcp.interface ? [dhcp.interface] : [] })[0];
     const addresses = nic?.addresses ?? dhcp.addresses;
-    for (const r of previewRecords({ hostName: label, addresses, interfaceName: dhcp.interface ?? 'eth0' }, specs)) {
+    const vms =
+      config.vms.file || config.vms.dir || config.vms.virsh ? (await readInventory(realHostView, config.vms)).vms : [];
+    const all = [...specs, ...vms.map((vm) => vmSpec(vm, label))];
+    for (const r of previewRecords({ hostName: label, addresses, interfaceName: dhcp.interface ?? 'eth0' }, all)) {
       const data = r.type === 'TXT' ? r.data.map((b) => Buffer.from(b).toString('utf8')) : r.data;
       process.stdout.write(
         `${r.name}\t${r.ttl}\t${r.cacheFlush ? 'flush' : 'shared'}\t${r.type}\t${JSON.stringify(data)}\n`,

@@ -6,11 +6,20 @@
  * updates the TXT of those whose state or name changed; one sync at a time,
  * a newer inventory waiting for the running one.
  */
-import type { Mdns, Service } from 'boaster';
+import type { Mdns, Service, ServiceSpec } from 'boaster';
 import type { Log } from './log.js';
 import type { Vm } from './vm-inventory.js';
 
 export const VM_SERVICE_TYPE = '_hypervisor-vm._tcp';
+
+/** The service of one VM hosted by `host`: what is published (and what --dry-run prints). */
+export function vmSpec(vm: Vm, host: string): ServiceSpec {
+  return { name: `${vm.name} @ ${host}`, type: VM_SERVICE_TYPE, port: 0, txt: vmTxt(vm, host) };
+}
+
+function vmTxt(vm: Vm, host: string): Record<string, string> {
+  return { txtvers: '1', uuid: vm.uuid, name: vm.name, state: vm.state, host };
+}
 
 interface Published {
   vm: Vm;
@@ -40,10 +49,6 @@ export class VmServices {
     return this.running;
   }
 
-  private txt(vm: Vm): Record<string, string> {
-    return { txtvers: '1', uuid: vm.uuid, name: vm.name, state: vm.state, host: this.host };
-  }
-
   private async drain(): Promise<void> {
     while (this.next !== undefined) {
       const vms = this.next;
@@ -59,19 +64,14 @@ export class VmServices {
       for (const vm of wanted.values()) {
         const p = this.published.get(vm.uuid);
         if (!p) {
-          const service = this.mdns.responder.register({
-            name: `${vm.name} @ ${this.host}`,
-            type: VM_SERVICE_TYPE,
-            port: 0,
-            txt: this.txt(vm),
-          });
+          const service = this.mdns.responder.register(vmSpec(vm, this.host));
           this.published.set(vm.uuid, { vm, service });
           waits.push(
             service.announced.catch((e: unknown) => this.log('vm-failed', { uuid: vm.uuid, message: String(e) })),
           );
           this.log('vm-added', { uuid: vm.uuid, name: vm.name, state: vm.state });
         } else if (p.vm.state !== vm.state || p.vm.name !== vm.name) {
-          if (p.service.state !== 'stopped') p.service.updateTxt(this.txt(vm));
+          if (p.service.state !== 'stopped') p.service.updateTxt(vmTxt(vm, this.host));
           this.log('vm-changed', { uuid: vm.uuid, name: vm.name, state: vm.state });
           p.vm = vm;
         }

@@ -2,10 +2,11 @@
  * `npm run bundle` makes one self-contained file of the announcer: copied
  * alone into an empty directory (no node_modules anywhere above it), a
  * plain `node` runs it in a lab host and avahi-browse finds the service
- * from another; SIGTERM ends it with exit 0.
+ * from another; SIGTERM ends it with exit 0. And the daemon's service
+ * behaviour: JSON log lines, SIGHUP reloading the config.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -44,5 +45,47 @@ describe.skipIf(skip)('the bundled hypervisor announcer', () => {
     proc.signal('SIGTERM');
     await proc.exited;
     expect(proc.exitStatus?.code, proc.tail()).toBe(0);
+  }, 90_000);
+
+  it('logs JSON lines with --log-json, and SIGHUP reloads the config: a changed port is announced', async () => {
+    const config = join(lab().dir, 'announcer.json');
+    writeFileSync(
+      config,
+      JSON.stringify({ hostName: 'reloaded', services: [{ type: '_hypervisor._tcp', port: 443 }] }),
+    );
+    const proc = lab()
+      .host(0)
+      .spawn(
+        process.execPath,
+        ['--import', 'tsx', 'examples/hypervisor-announcer/src/main.ts', '--config', config, '--log-json'],
+        { cwd: root, label: 'announcer' },
+      );
+    try {
+      await proc.waitForOutput(/"event":"announced","name":"reloaded"/, 20_000);
+      const lines = proc.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { at: string; event: string });
+      expect(lines.map((l) => l.event).slice(0, 2)).toEqual(['addresses', 'announced']);
+      expect(lines.every((l) => !Number.isNaN(Date.parse(l.at)))).toBe(true);
+      writeFileSync(
+        config,
+        JSON.stringify({ hostName: 'reloaded', services: [{ type: '_hypervisor._tcp', port: 8443 }] }),
+      );
+      proc.signal('SIGHUP');
+      await proc.waitForOutput(/"event":"reloaded","services":1/, 20_000);
+      const found = await browseUntil(
+        avahi,
+        '_hypervisor._tcp',
+        (r) => r.some((e) => e.name === 'reloaded' && e.port === 8443),
+        { attempts: 8 },
+      );
+      expect(found.resolved.find((e) => e.name === 'reloaded')?.port).toBe(8443);
+      proc.signal('SIGTERM');
+      await proc.exited;
+      expect(proc.exitStatus?.code).toBe(0);
+    } finally {
+      await proc.stop();
+    }
   }, 90_000);
 });

@@ -3,10 +3,11 @@
  * serves DHCP on the lab link from h1; h0 drops its static address and
  * takes one from busybox udhcpc (its script sets the address with the
  * lease's lifetime and nothing else: no file of the machine is touched);
- * the announcer runs in h0 and avahi-browse watches from h2. Then dnsmasq
- * hands out another address and the client renews: within 5 s avahi-browse
- * shows the new address (the A record and the TXT) and not the old. Then
- * SIGTERM: the node is gone within 2 s.
+ * the announcer runs in h0, avahi-browse watches from h2, python-zeroconf
+ * resolves it and node-discovery lists it from h1. Then dnsmasq hands out
+ * another address and the client renews: within 5 s avahi-browse and
+ * node-discovery show the new address (the A record and the TXT) and not
+ * the old. Then SIGTERM: the node is gone within 2 s for both.
  */
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +20,9 @@ import { txtToRecord } from '../../lab/avahi-parse.js';
 import type { LabProcess } from '../../lab/process.js';
 import { useLab } from '../../lab/use-lab.js';
 import { sleep } from '../../lab/wait.js';
+import { zeroconfBrowse } from '../../lab/zeroconf.js';
+import { startCapture } from '../../lab/capture.js';
+import { readMdnsPackets } from '../../conformance/packets.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const MAIN = 'examples/hypervisor-announcer/src/main.ts';
@@ -91,6 +95,12 @@ describe.skipIf(skip)('hypervisor announcer on a real DHCP exchange', () => {
       { label: 'udhcpc' },
     );
     let announcer: LabProcess | undefined;
+    const h1 = lab().host(1);
+    const capture = await startCapture(lab().link(0), { dir: lab().dir });
+    const discovery = h1.spawn(process.execPath, ['--import', 'tsx', 'examples/node-discovery/src/main.ts', '--json'], {
+      cwd: root,
+      label: 'node-discovery',
+    });
     try {
       await client.waitForOutput(new RegExp(`lease of ${FIRST.replace(/\./g, '\\.')} obtained`), 20_000);
       announcer = h0.spawn(process.execPath, ['--import', 'tsx', MAIN, '--host', 'node17'], {
@@ -105,11 +115,23 @@ describe.skipIf(skip)('hypervisor announcer on a real DHCP exchange', () => {
       // The hardware identity in TXT: the announcing interface's MAC at least (DMI where readable).
       const mac = (await h0.runChecked('cat', [`/sys/class/net/${h0.ifname}/address`])).stdout.trim();
       expect(lastTxt).toMatchObject({ mac, txtvers: '1' });
+      // python-zeroconf resolves it, and node-discovery lists it, at the leased address.
+      const zc = await zeroconfBrowse(h1, ['_hypervisor._tcp'], { until: ['node17'], durationMs: 8_000 });
+      expect(zc.find((x) => x.name === 'node17')).toMatchObject({
+        port: 443,
+        addresses: expect.arrayContaining([FIRST]),
+        properties: expect.objectContaining({ mac, ip4: FIRST }),
+      });
+      await discovery.waitForOutput(
+        /"event":"up","node":\{"name":"node17","host":"node17\.local","port":443,"addresses":\["192\.0\.2\.100"/,
+        10_000,
+      );
 
       // Another address from the server; the client renews, is refused, and takes the new one.
       await server.stop();
       server = dnsmasq(SECOND, 'b');
       await server.waitForOutput(/DHCP, IP range/, 10_000);
+      const renewAt = Date.now();
       client.signal('SIGUSR1');
       await client.waitForOutput(new RegExp(`lease of ${SECOND.replace(/\./g, '\\.')} obtained`), 15_000);
       // The lease changed now: from here, the 5 s.
@@ -127,6 +149,22 @@ describe.skipIf(skip)('hypervisor announcer on a real DHCP exchange', () => {
         await sleep(250);
       }
       expect(seen).toEqual({ address: SECOND, ip4: SECOND });
+      // The old address said goodbye to (TTL 0, RFC 6762 §10.1) within 2 s of the lease changing.
+      await sleep(2_500);
+      const packets = await readMdnsPackets(await capture.stop());
+      const goodbye = packets.find(
+        (p) =>
+          p.at >= renewAt &&
+          p.msg?.type === 'response' &&
+          (p.msg.answers ?? []).some((a) => a.type === 'A' && a.data === FIRST && a.ttl === 0),
+      );
+      expect(goodbye, 'no goodbye for the old address').toBeDefined();
+      expect((goodbye?.at ?? Infinity) - changedAt).toBeLessThanOrEqual(2_000);
+      const moved = await discovery.waitForOutput(
+        /"event":"update","node":\{"name":"node17","host":"node17\.local","port":443,"addresses":\["192\.0\.2\.101"[^\n]*\n/,
+        CHANGE_MS,
+      );
+      expect(moved[0]).not.toContain(FIRST);
       expect(shownAfter, 'the new address took too long to show').toBeLessThanOrEqual(CHANGE_MS);
       // The client drops the refused lease first (deconfig), then takes the new one: one log line each.
       expect(announcer.stdout).toMatch(/^address-changed from=192\.0\.2\.100 to= /m);
@@ -142,6 +180,7 @@ describe.skipIf(skip)('hypervisor announcer on a real DHCP exchange', () => {
         const stopAt = Date.now();
         announcer.signal('SIGTERM');
         await watch.waitForOutput(/^-;[^;]*;IPv4;node17;/m, GONE_MS + 1_000);
+        await discovery.waitForOutput(/"event":"down","node":\{"name":"node17"/, GONE_MS + 1_000);
         expect(Date.now() - stopAt).toBeLessThan(GONE_MS);
         await announcer.exited;
         expect(announcer.exitStatus?.code, announcer.tail()).toBe(0);
@@ -150,6 +189,8 @@ describe.skipIf(skip)('hypervisor announcer on a real DHCP exchange', () => {
       }
     } finally {
       await announcer?.stop();
+      await discovery.stop();
+      await capture.stop().catch(() => undefined);
       await client.stop();
       await server.stop();
     }
