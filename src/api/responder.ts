@@ -224,6 +224,8 @@ export class Responder extends EventEmitter<ResponderEvents> {
   private readonly registered = new Map<Registration, Service>();
   private starting: Promise<void> | undefined;
   private closed = false;
+  /** Services stopped by the caller (their announce() must not go on). */
+  private readonly withdrawn = new WeakSet<Service>();
   /** Name conflicts met (renames and services lost), for {@link stats}. */
   private conflicts = 0;
   /** Set when the host name was lost with autoRename off: nothing more can be published. */
@@ -325,7 +327,10 @@ export class Responder extends EventEmitter<ResponderEvents> {
   }
 
   private start(): Promise<void> {
-    this.starting ??= this.core.start().then(() => this.engine.add(this.host));
+    this.starting ??= this.core.start().then(() => {
+      // Closed while the core was starting (a shared core stays open): the host is not to be announced.
+      if (!this.closed) this.engine.add(this.host);
+    });
     return this.starting;
   }
 
@@ -364,7 +369,16 @@ export class Responder extends EventEmitter<ResponderEvents> {
     // The handle is returned before this runs on: let the caller attach its listeners first.
     await Promise.resolve();
     const options = { signal };
+    const stoppedEarly = (): BoasterError =>
+      new BoasterError(
+        'STOPPED',
+        `The service "${spec.name}" was stopped before it was announced; publish it again to announce it`,
+      );
+    if (this.withdrawn.has(service)) throw stoppedEarly();
+    if (this.closed) throw new BoasterError('CLOSED', 'The responder was closed before the service was announced');
     await this.start();
+    // stop() may have come while the transport was starting.
+    if (this.withdrawn.has(service)) throw stoppedEarly();
     // close() or abort() may have come while the transport was starting.
     if (this.closed) throw new BoasterError('CLOSED', 'The responder was closed before the service was announced');
     if (this.hostConflict) throw this.hostConflict;
@@ -427,6 +441,8 @@ export class Responder extends EventEmitter<ResponderEvents> {
 
   /** @internal Withdraw `service`; whatever of it still waits for an announcement rejects with `STOPPED`. */
   async unpublish(service: Service): Promise<void> {
+    // A service stopped before its announcement began (register() then stop()) must not be announced after.
+    this.withdrawn.add(service);
     this.registered.delete(service.registration);
     for (const [reject, of] of [...this.waiting]) {
       if (of === service)

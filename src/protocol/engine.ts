@@ -136,8 +136,13 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
         }
       },
       failed: (members) => {
-        for (const member of members)
-          if (this.lifeOf(member) && member.state === 'announcing') this.emit('unsent', member);
+        for (const member of members) {
+          if (!this.lifeOf(member) || member.state !== 'announcing') continue;
+          // Announced before (this was a re-announcement after a change): it stays announced — it is still answered
+          // for, and the next change or query sends it again. Never announced: the caller is told.
+          if (member.life.announced) this.setState(member, 'announced');
+          else this.emit('unsent', member);
+        }
       },
       background: (work) => this.background(work, 'announcing'),
     });

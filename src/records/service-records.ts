@@ -118,7 +118,7 @@ export function checkServiceType(type: string): string {
 
 function checkSubtype(subtype: string): string {
   const s = subtype.startsWith('_') ? subtype : `_${subtype}`;
-  if (s.length < 2 || s.length > 63 || s.includes('.')) {
+  if (s.length < 2 || s.length > 63 || s.includes('.') || CONTROL.test(s) || s.includes('\\')) {
     throw new ServiceError(
       'BAD_SUBTYPE',
       `Subtype "${subtype}" must be one label of at most 63 bytes, e.g. "_printer" (RFC 6763 §7.1)`,
@@ -163,6 +163,7 @@ function checkDomain(domain: unknown): string {
     typeof domain !== 'string' ||
     domain.length === 0 ||
     domain.startsWith('.') ||
+    CONTROL.test(domain) ||
     domain
       .replace(/\.$/, '')
       .split('.')

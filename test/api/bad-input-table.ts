@@ -53,4 +53,6 @@ export const BAD_SPECS: [string, Record<string, unknown>, string][] = [
   ],
   ['a TXT value over 255 bytes', { txt: { k: 'v'.repeat(300) } }, 'STRING_TOO_LONG'],
   ['a subtype that is not one label', { subtypes: ['_a._b'] }, 'BAD_SUBTYPE'],
+  ['a control character in a subtype', { subtypes: ['_a\u0001b'] }, 'BAD_SUBTYPE'],
+  ['a control character in the domain', { domain: 'lo\u0000cal' }, 'BAD_DOMAIN'],
 ];

@@ -171,4 +171,53 @@ describe('bad input gets a typed error at the call that brought it', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(unhandled).toEqual([]);
   });
+
+  it('stop() right after register() keeps it off the network; close() before the core started announces nothing later', async () => {
+    const transport = fakeTransport();
+    const responder = new Responder({ transport, hostName: 'testhost', random: () => 0.5 });
+    const early = responder.register({ ...SPEC, name: 'early' });
+    const outcome = early.announced.then(
+      () => 'announced',
+      (e: { code: string }) => e.code,
+    );
+    await early.stop();
+    await vi.advanceTimersByTimeAsync(FIRST_ANNOUNCE + 3000);
+    expect(await outcome).toBe('STOPPED');
+    expect(early.state).toBe('stopped');
+    const named = transport.sent.filter((p) => Buffer.from(p.data).includes(Buffer.from('early')));
+    expect(named).toEqual([]);
+    await responder.close();
+
+    const shared = fakeTransport();
+    const mdns = new Mdns({ transport: shared, hostName: 'testhost', random: () => 0.5 });
+    const ghost = mdns.responder.register({ ...SPEC, name: 'ghost' });
+    void ghost.announced.catch(() => undefined);
+    await mdns.close();
+    const sentAtClose = shared.sent.length;
+    await vi.advanceTimersByTimeAsync(FIRST_ANNOUNCE + 5000);
+    expect(shared.sent.length).toBe(sentAtClose);
+    expect(unhandled).toEqual([]);
+  });
+
+  it('a re-announcement that cannot be sent leaves an announced service announced (not withdrawn)', async () => {
+    class Flaky extends FakeTransport {
+      failing = false;
+      override async send(data: Uint8Array, target: SendTarget): Promise<void> {
+        if (this.failing) throw new TransportError('NETWORK_UNREACHABLE', 'the network is unreachable');
+        return super.send(data, target);
+      }
+    }
+    const transport = new Flaky([fakeInterface()], () => Date.now());
+    const responder = new Responder({ transport, hostName: 'testhost', random: () => 0.5 });
+    responder.on('error', () => undefined);
+    const published = responder.publish(SPEC);
+    await vi.advanceTimersByTimeAsync(FIRST_ANNOUNCE);
+    const service = await published;
+    transport.failing = true;
+    transport.emit('interfaceUp', fakeInterface());
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(service.state).toBe('announced');
+    expect(responder.services).toEqual([service]);
+    await responder.close();
+  });
 });
