@@ -20,6 +20,20 @@ export const TXT_KEYS = {
   ipv6: 'ip6',
 } as const;
 
+/** RFC 6763 §6.1: a TXT string holds at most 255 bytes, `key=` included. */
+const TXT_STRING_BYTES = 255;
+
+/** As many of `list` as fit in one `key=a,b,…` string (a host with many IPv6 addresses lists the first ones). */
+function fitting(key: string, list: readonly string[]): string | undefined {
+  let out = '';
+  for (const item of list) {
+    const next = out ? `${out},${item}` : item;
+    if (key.length + 1 + next.length > TXT_STRING_BYTES) break;
+    out = next;
+  }
+  return out || undefined;
+}
+
 export function hostTxt(
   identity: HostIdentity,
   mac: string | undefined,
@@ -33,10 +47,16 @@ export function hostTxt(
   if (facts.guestOf) own[TXT_KEYS.guest] = facts.guestOf;
   if (facts.bootedAt !== undefined)
     own[TXT_KEYS.boot] = new Date(facts.bootedAt).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const v4 = addresses.filter((a) => a.family === 4).map((a) => a.address);
-  const v6 = addresses.filter((a) => a.family === 6).map((a) => a.address);
-  if (v4.length > 0) own[TXT_KEYS.ipv4] = v4.join(',');
-  if (v6.length > 0) own[TXT_KEYS.ipv6] = v6.join(',');
+  const v4 = fitting(
+    TXT_KEYS.ipv4,
+    addresses.filter((a) => a.family === 4).map((a) => a.address),
+  );
+  const v6 = fitting(
+    TXT_KEYS.ipv6,
+    addresses.filter((a) => a.family === 6).map((a) => a.address),
+  );
+  if (v4) own[TXT_KEYS.ipv4] = v4;
+  if (v6) own[TXT_KEYS.ipv6] = v6;
   // The MAC of the announcing interface only (the identity lists them all).
   const hardware = { ...identity, mac: mac ? [mac] : identity.mac.slice(0, 1) };
   return { ...identityTxt(hardware, own), ...extra };

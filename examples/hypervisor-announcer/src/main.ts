@@ -145,90 +145,128 @@ async function main(): Promise<void> {
     ...(config.hostName ? { hostName: config.hostName } : {}),
   });
   mdns.on('error', (e) => log('mdns-error', { code: e.code, message: e.message }));
+  const announcing = dhcp.interface;
+  const hostLabel = (): string => mdns.responder.hostName.replace(/\.local$/, '');
+  // Reloads, address changes and inventory reads run one at a time, in order, so none undoes another.
+  let queue: Promise<void> = Promise.resolve();
+  const serial = (what: string, work: () => Promise<void>): void => {
+    queue = queue
+      .then(work)
+      .catch((e: unknown) => log(`${what}-failed`, { message: e instanceof Error ? e.message : String(e) }));
+  };
   let services: Service[] = [];
-  const publishAll = async (): Promise<void> => {
-    services = specs.map((spec) => {
+  const register = (list: readonly ServiceSpec[]): Service[] =>
+    list.map((spec) => {
       const service = mdns.responder.register(spec);
       service.on('renamed', (from, to) => log('renamed', { type: spec.type, from, to }));
       return service;
     });
-    for (const s of services) {
+  const announceAll = async (list: readonly Service[]): Promise<void> => {
+    for (const s of list) {
       await s.announced;
       log('announced', { name: s.name, type: s.type, port: s.port, host: mdns.responder.hostName });
     }
   };
   let stopping = false;
-  const stop = (signal: string): void => {
+  let stopWatching = (): void => undefined;
+  const stop = (signal: string, code = 0): void => {
     if (stopping) return;
     stopping = true;
     log('stopping', { signal });
     clearInterval(poll);
+    stopWatching();
     void mdns.close().then(() => {
       log('stopped', { goodbyes: 'sent' });
-      process.exit(0);
+      process.exit(code);
     });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGHUP', () => {
-    void (async () => {
-      try {
-        const next = await loadConfig(flags);
-        config = next;
-        specs = await specsFor(config, dhcp);
-        for (const s of services) await s.stop();
-        await publishAll();
-        log('reloaded', { services: specs.length });
-      } catch (error) {
-        log('reload-failed', { message: error instanceof Error ? error.message : String(error) });
-      }
-    })();
-  });
-  // The lease can change under us: the TXT fields that carry the address follow.
+  // SIGHUP: the services are read again from the config (the interface, host name, poll and inventory paths need a
+  // restart). The new ones are checked before the old ones go, so a bad config leaves what runs as it is.
+  process.on('SIGHUP', () =>
+    serial('reload', async () => {
+      const next = await loadConfig(flags);
+      const nextSpecs = await specsFor(next, dhcp);
+      previewRecords({ hostName: hostLabel(), addresses: dhcp.addresses }, nextSpecs);
+      const kept = ['interface', 'hostName', 'pollMs', 'logJson', 'vms'] as const;
+      const restart = kept.filter((k) => JSON.stringify(next[k]) !== JSON.stringify(config[k]));
+      await Promise.all(services.map((s) => s.stop()));
+      config = { ...config, services: next.services };
+      specs = nextSpecs;
+      services = register(specs);
+      log('reloaded', { services: specs.length, ...(restart.length > 0 ? { 'restart-needed-for': restart } : {}) });
+      await announceAll(services);
+    }),
+  );
+  // The lease can change under us: the TXT fields that carry the address follow. One read at a time; a read that
+  // finds no interface (ip failing, the link gone a moment) changes nothing.
+  let polling = false;
   const poll = setInterval(() => {
-    void (async () => {
-      const now = await detectDhcp(realHostView, { interface: dhcp.interface as string });
-      if (sameAddresses(now, dhcp) || stopping) return;
-      log('address-changed', {
-        from: dhcp.addresses.map((a) => a.address),
-        to: now.addresses.map((a) => a.address),
-        source: now.summary,
+    if (polling || stopping) return;
+    polling = true;
+    void detectDhcp(realHostView, { interface: announcing })
+      .then((now) => {
+        if (now.interface === undefined || sameAddresses(now, dhcp)) return;
+        serial('address-change', async () => {
+          log('address-changed', {
+            from: dhcp.addresses.map((a) => a.address),
+            to: now.addresses.map((a) => a.address),
+            source: now.summary,
+          });
+          const nextSpecs = await specsFor(config, now);
+          for (const [i, s] of services.entries()) if (s.state !== 'stopped') s.updateTxt(nextSpecs[i]?.txt ?? {});
+          // Only once the TXT went out: a failure is tried again at the next poll.
+          dhcp = now;
+          specs = nextSpecs;
+        });
+      })
+      .catch((error: unknown) => log('poll-failed', { message: String(error) }))
+      .finally(() => {
+        polling = false;
       });
-      dhcp = now;
-      specs = await specsFor(config, dhcp);
-      for (const [i, s] of services.entries()) if (s.state !== 'stopped') s.updateTxt(specs[i]?.txt ?? {});
-    })().catch((error: unknown) => log('poll-failed', { message: String(error) }));
   }, config.pollMs);
-  // The VMs: one service each, following the inventory (watched, and read again every pollMs).
-  const vmServices = new VmServices(mdns, config.hostName ?? os.hostname().split('.')[0] ?? 'hypervisor', log);
+  // The VMs: one service each, following the inventory (watched, and read again every pollMs). A read with a
+  // problem (a file half-written, virsh failing) keeps the VMs as they were rather than withdraw them all.
+  const vmServices = new VmServices(mdns, hostLabel, log);
   let lastInventory = '';
+  let reading = false;
   const readVms = async (): Promise<void> => {
-    const read = await readInventory(realHostView, config.vms);
-    const key = JSON.stringify([...read.vms].sort((a, b) => a.uuid.localeCompare(b.uuid)));
-    if (key === lastInventory || stopping) return;
-    lastInventory = key;
-    for (const p of read.problems) log('vm-inventory-problem', { message: p });
-    await vmServices.sync(read.vms);
-    log('vms', { count: vmServices.size });
+    if (reading || stopping) return;
+    reading = true;
+    try {
+      const read = await readInventory(realHostView, config.vms);
+      if (read.problems.length > 0) {
+        for (const p of read.problems) log('vm-inventory-problem', { message: p });
+        return;
+      }
+      const key = JSON.stringify([...read.vms].sort((a, b) => a.uuid.localeCompare(b.uuid)));
+      if (key === lastInventory) return;
+      lastInventory = key;
+      await vmServices.sync(read.vms);
+      log('vms', { count: vmServices.size });
+    } finally {
+      reading = false;
+    }
   };
   const hasInventory = Boolean(config.vms.file || config.vms.dir || config.vms.virsh);
-  const stopWatching = hasInventory
-    ? watchInventory(
-        config.vms,
-        config.pollMs,
-        () => void readVms().catch((e: unknown) => log('vm-inventory-problem', { message: String(e) })),
-      )
-    : () => undefined;
-  process.on('exit', stopWatching);
+  if (hasInventory) {
+    stopWatching = watchInventory(
+      config.vms,
+      config.pollMs,
+      () => void readVms().catch((e: unknown) => log('vm-inventory-problem', { message: String(e) })),
+    );
+  }
   try {
-    await publishAll();
+    services = register(specs);
+    await announceAll(services);
     if (hasInventory) await readVms();
   } catch (error) {
-    if (stopping) return;
+    // STOPPED: a reload replaced these services while they were being announced (the reload announces the new ones).
+    if (stopping || (error as { code?: unknown }).code === 'STOPPED') return;
     log('error', { message: error instanceof Error ? error.message : String(error) });
-    clearInterval(poll);
-    await mdns.close();
-    process.exitCode = 1;
+    // Exit 1 (a service manager restarts it), with goodbyes for whatever did go out.
+    stop('error', 1);
   }
 }
 

@@ -41,7 +41,8 @@ if (values.help) {
   process.exit(0);
 }
 const listen = values.http === undefined ? undefined : /^(.+):(\d{1,5})$/.exec(values.http);
-if (values.http !== undefined && !listen) usage(`--http "${values.http}" must be HOST:PORT, e.g. 127.0.0.1:8080`);
+if (values.http !== undefined && (!listen || Number(listen[2]) > 65535))
+  usage(`--http "${values.http}" must be HOST:PORT, e.g. 127.0.0.1:8080`);
 
 const table = new NodeTable();
 const clients = new Set<http.ServerResponse>();
@@ -87,7 +88,8 @@ if (listen) {
     }
     res.writeHead(404).end();
   });
-  server.listen(Number(listen[2]), listen[1], () =>
+  server.on('error', (e) => usage(`cannot serve on ${values.http}: ${e.message}`));
+  server.listen(Number(listen[2]), (listen[1] ?? '').replace(/^\[(.*)\]$/, '$1'), () =>
     process.stderr.write(`node-discovery: serving http://${values.http}/\n`),
   );
 }

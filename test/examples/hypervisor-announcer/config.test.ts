@@ -122,4 +122,22 @@ describe('announcer TXT', () => {
       ),
     ).toEqual({ txtvers: '1' });
   });
+
+  it('many IPv6 addresses: as many as fit in one TXT string', () => {
+    const many = Array.from({ length: 12 }, (_, i) => ({
+      address: `2001:db8:0:1:4a3f:${i.toString(16)}ab:1234:5678`,
+      family: 6 as const,
+      source: 'kernel-dynamic' as const,
+      leaseFile: undefined,
+    }));
+    const txt = hostTxt(
+      { mac: [] },
+      undefined,
+      { hypervisor: undefined, hypervisorVersion: undefined, guestOf: undefined, bootedAt: undefined },
+      many,
+    );
+    expect(`ip6=${String(txt['ip6'])}`.length).toBeLessThanOrEqual(255);
+    expect(String(txt['ip6']).split(',').length).toBeGreaterThan(5);
+    expect(() => encodeTxt(txt)).not.toThrow();
+  });
 });
