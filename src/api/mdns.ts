@@ -109,11 +109,11 @@ export class Mdns extends EventEmitter<MdnsEvents> {
     this.open();
     if (!this.querierInstance) {
       this.querierInstance = new Querier(this.core);
+      // Through the core's reports: rate-limited, and a process warning when nobody listens.
       this.core
         .start()
         .catch((error: unknown) =>
-          this.emit(
-            'error',
+          this.core.report(
             error instanceof BoasterError
               ? error
               : new BoasterError('SEND_FAILED', `Starting the mDNS sockets failed: ${String(error)}`),

@@ -73,6 +73,8 @@ export class RecordMulticaster {
       const records = [...owned.values()];
       const out = await this.sender.sendCounted(nic, { flags: RESPONSE, answers: records.map((r) => forWire(r)) });
       sent += out.sent;
+      // RFC 6762 §6.2 counts what was multicast: an announcement that failed to send does not hold answers back.
+      if (out.sent === 0) continue;
       for (const family of [4, 6] as const)
         if (nic.addresses.some((a) => a.family === family)) this.multicasts.note(linkKey(nic.name, family), records);
     }

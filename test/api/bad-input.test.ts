@@ -20,6 +20,7 @@ import { serviceNames, serviceRecords, type ServiceSpec } from '../../src/record
 import { FakeTransport } from '../../src/transport/fake-transport.js';
 import { BAD_OPTIONS, BAD_SPECS, SPEC } from './bad-input-table.js';
 import { canonicalRdata } from '../../src/wire/canonical.js';
+import { encodePacket } from '../../src/wire/encode.js';
 import { fakeTransport, FIRST_ANNOUNCE, T0, useFakeClock } from '../protocol/helpers.js';
 import { fakeInterface } from '../../src/transport/fake-transport.js';
 import type { SendTarget } from '../../src/transport/transport.js';
@@ -218,6 +219,33 @@ describe('bad input gets a typed error at the call that brought it', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(service.state).toBe('announced');
     expect(responder.services).toEqual([service]);
+    await responder.close();
+  });
+
+  it('an announcement that failed to send does not count as multicast: a query just after it is answered at once (RFC 6762 §6.2)', async () => {
+    class Flaky extends FakeTransport {
+      failing = false;
+      override async send(data: Uint8Array, target: SendTarget): Promise<void> {
+        if (this.failing) throw new TransportError('NETWORK_UNREACHABLE', 'the network is unreachable');
+        return super.send(data, target);
+      }
+    }
+    const transport = new Flaky([fakeInterface()], () => Date.now());
+    const responder = new Responder({ transport, hostName: 'testhost', random: () => 0.5 });
+    responder.on('error', () => undefined);
+    const service = responder.register(SPEC);
+    await vi.advanceTimersByTimeAsync(FIRST_ANNOUNCE - 1);
+    transport.failing = true;
+    await vi.advanceTimersByTimeAsync(1);
+    transport.failing = false;
+    const mark = transport.sent.length;
+    transport.deliver({
+      data: encodePacket({ id: 0, flags: 0, questions: [{ name: service.fullName, type: 'SRV' }] }),
+      interface: 'eth0',
+      source: { address: '192.0.2.99', port: 5353 },
+    });
+    await vi.advanceTimersByTimeAsync(20);
+    expect(transport.sent.length, 'the SRV was held back as if it had just been multicast').toBeGreaterThan(mark);
     await responder.close();
   });
 });
