@@ -35,6 +35,15 @@ afterEach(() => vi.useRealTimers());
 
 const asOptions = (o: Record<string, unknown>): ResponderOptions => o as ResponderOptions;
 
+/** A fake transport whose sends fail while `failing` is set (the network unreachable). */
+class FlakyTransport extends FakeTransport {
+  failing = false;
+  override async send(data: Uint8Array, target: SendTarget): Promise<void> {
+    if (this.failing) throw new TransportError('NETWORK_UNREACHABLE', 'the network is unreachable');
+    return super.send(data, target);
+  }
+}
+
 describe('bad input gets a typed error at the call that brought it', () => {
   it.each(BAD_OPTIONS)('new Responder / new Mdns: %s', (_what, options, code) => {
     const transport = fakeTransport();
@@ -108,14 +117,8 @@ describe('bad input gets a typed error at the call that brought it', () => {
   });
 
   it('publish() rejects with SEND_FAILED when no announcement reaches the network, and resolves on the first that does', async () => {
-    class FailingTransport extends FakeTransport {
-      failing = true;
-      override async send(data: Uint8Array, target: SendTarget): Promise<void> {
-        if (this.failing) throw new TransportError('NETWORK_UNREACHABLE', 'the network is unreachable');
-        return super.send(data, target);
-      }
-    }
-    const dead = new FailingTransport([fakeInterface()], () => Date.now());
+    const dead = new FlakyTransport([fakeInterface()], () => Date.now());
+    dead.failing = true;
     const responder = new Responder({ transport: dead, hostName: 'testhost', random: () => 0.5 });
     responder.on('error', () => undefined);
     const service = responder.register(SPEC);
@@ -129,7 +132,8 @@ describe('bad input gets a typed error at the call that brought it', () => {
     expect(responder.services).toEqual([]);
     await responder.close();
 
-    const flaky = new FailingTransport([fakeInterface()], () => Date.now());
+    const flaky = new FlakyTransport([fakeInterface()], () => Date.now());
+    flaky.failing = true;
     const second = new Responder({ transport: flaky, hostName: 'testhost', random: () => 0.5 });
     second.on('error', () => undefined);
     const start = Date.now();
@@ -201,14 +205,7 @@ describe('bad input gets a typed error at the call that brought it', () => {
   });
 
   it('a re-announcement that cannot be sent leaves an announced service announced (not withdrawn)', async () => {
-    class Flaky extends FakeTransport {
-      failing = false;
-      override async send(data: Uint8Array, target: SendTarget): Promise<void> {
-        if (this.failing) throw new TransportError('NETWORK_UNREACHABLE', 'the network is unreachable');
-        return super.send(data, target);
-      }
-    }
-    const transport = new Flaky([fakeInterface()], () => Date.now());
+    const transport = new FlakyTransport([fakeInterface()], () => Date.now());
     const responder = new Responder({ transport, hostName: 'testhost', random: () => 0.5 });
     responder.on('error', () => undefined);
     const published = responder.publish(SPEC);
@@ -223,14 +220,7 @@ describe('bad input gets a typed error at the call that brought it', () => {
   });
 
   it('an announcement that failed to send does not count as multicast: a query just after it is answered at once (RFC 6762 §6.2)', async () => {
-    class Flaky extends FakeTransport {
-      failing = false;
-      override async send(data: Uint8Array, target: SendTarget): Promise<void> {
-        if (this.failing) throw new TransportError('NETWORK_UNREACHABLE', 'the network is unreachable');
-        return super.send(data, target);
-      }
-    }
-    const transport = new Flaky([fakeInterface()], () => Date.now());
+    const transport = new FlakyTransport([fakeInterface()], () => Date.now());
     const responder = new Responder({ transport, hostName: 'testhost', random: () => 0.5 });
     responder.on('error', () => undefined);
     const service = responder.register(SPEC);

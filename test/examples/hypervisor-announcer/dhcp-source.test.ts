@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { detectDhcp } from '../../../examples/hypervisor-announcer/src/dhcp-source.js';
 import type { HostView } from '../../../examples/hypervisor-announcer/src/host-view.js';
+import { fakeHost } from './fake-host.js';
 import { defaultRouteInterface, parseIpAddr } from '../../../examples/hypervisor-announcer/src/ip-json.js';
 import { parseDhclientLeases, parseKeyValueLease } from '../../../examples/hypervisor-announcer/src/leases.js';
 
@@ -15,33 +16,12 @@ const fixture = (name: string): string => readFileSync(new URL(`./fixtures/${nam
 /** 2026-12-01 16:10 UTC: the second dhclient lease (to 16:30) is current, the first expired. */
 const NOW = Date.UTC(2026, 11, 1, 16, 10, 0);
 
-/** A host made of fixture files and command outputs; everything else is missing. */
-function host(
+/** A host made of fixture files and command outputs, at NOW; everything else is missing. */
+const host = (
   files: Record<string, string>,
   commands: Record<string, string>,
   mtimes: Record<string, number> = {},
-): HostView {
-  const dirs = new Map<string, string[]>();
-  for (const path of Object.keys(files)) {
-    const at = path.lastIndexOf('/');
-    dirs.set(path.slice(0, at), [...(dirs.get(path.slice(0, at)) ?? []), path.slice(at + 1)]);
-  }
-  for (const path of Object.keys(files)) {
-    const parts = path.split('/');
-    for (let i = 2; i < parts.length - 1; i++) {
-      const parent = parts.slice(0, i).join('/');
-      const child = parts[i] as string;
-      if (!(dirs.get(parent) ?? []).includes(child)) dirs.set(parent, [...(dirs.get(parent) ?? []), child]);
-    }
-  }
-  return {
-    run: async (command, args) => commands[[command, ...args].join(' ')],
-    read: async (path) => files[path],
-    list: async (path) => dirs.get(path) ?? [],
-    modified: async (path) => mtimes[path],
-    now: () => NOW,
-  };
-}
+): HostView => fakeHost({ files, commands, mtimes, now: NOW });
 
 const IP = { 'ip -j addr show': fixture('ip-addr.json'), 'ip -j route show default': fixture('route-default.json') };
 

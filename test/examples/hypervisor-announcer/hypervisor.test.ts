@@ -6,22 +6,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { HostView } from '../../../examples/hypervisor-announcer/src/host-view.js';
+import { fakeHost } from './fake-host.js';
 import { detectHypervisor } from '../../../examples/hypervisor-announcer/src/hypervisor.js';
 
 /** Files, directory listings and command outputs; anything else is missing (as unreadable). */
-function host(
+const host = (
   files: Record<string, string>,
   commands: Record<string, string> = {},
   dirs: Record<string, string[]> = {},
-): HostView {
-  return {
-    run: async (command, args) => commands[[command, ...args].join(' ')],
-    read: async (path) => files[path],
-    list: async (path) => dirs[path] ?? [],
-    modified: async () => undefined,
-    now: () => 0,
-  };
-}
+): HostView => fakeHost({ files, commands, dirs });
 
 const dmi = (vendor: string, product: string): Record<string, string> => ({
   '/sys/class/dmi/id/sys_vendor': `${vendor}\n`,

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { HostView } from '../../../examples/hypervisor-announcer/src/host-view.js';
+import { fakeHost } from './fake-host.js';
 import {
   parseInventory,
   parseVirshList,
@@ -20,18 +21,8 @@ const VIRSH = ` Id   Name      State
 const UUIDS =
   'A1B2C3D4-0000-4000-8000-000000000001\nb1b2c3d4-0000-4000-8000-000000000002\nc1b2c3d4-0000-4000-8000-000000000003\n\n';
 
-function host(files: Record<string, string>, commands: Record<string, string> = {}): HostView {
-  return {
-    run: async (c, a) => commands[[c, ...a].join(' ')],
-    read: async (p) => files[p],
-    list: async (d) =>
-      Object.keys(files)
-        .filter((p) => p.startsWith(`${d}/`))
-        .map((p) => p.slice(d.length + 1)),
-    modified: async () => undefined,
-    now: () => 0,
-  };
-}
+const host = (files: Record<string, string>, commands: Record<string, string> = {}): HostView =>
+  fakeHost({ files, commands });
 
 describe('VM inventory', () => {
   it('a JSON list or { vms }, states defaulted, bad entries said', () => {
