@@ -14,12 +14,11 @@
  * SRV and addresses 120 s, cache-flush on all but the PTR. One peer host
  * holds every instance (as in the lab).
  *
- * Measured: CPU of the main thread (Linux schedstat; process.cpuUsage too)
+ * Measured: CPU of the main thread (Linux schedstat, bench/scale/thread-cpu.ts; process.cpuUsage too)
  * from browse() until every instance was `up`, per instance and per packet
  * received; the packets the browser sent until then; then 10 s of simulated
  * hold (what it sends, CPU), and RSS / heap after gc with everything cached.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { Mdns } from '../../src/api/mdns.js';
 import { MdnsCore } from '../../src/core/core.js';
 import { FakeTransport, fakeInterface } from '../../src/transport/fake-transport.js';
@@ -27,6 +26,7 @@ import { decodePacket } from '../../src/wire/decode.js';
 import { encodePacket } from '../../src/wire/encode.js';
 import type { ResourceRecord } from '../../src/wire/model.js';
 import { ManualClock } from '../scale/clock.js';
+import { mainThreadNs } from '../scale/thread-cpu.js';
 import { hwid, seeded, T0 } from '../scale/util.js';
 
 const TYPE = '_bench._tcp';
@@ -72,14 +72,8 @@ export interface BrowseWorkerResult {
   baselineHeapUsedKiB: number;
 }
 
-const SCHEDSTAT = '/proc/thread-self/schedstat';
-
-/** Main-thread CPU in ms (schedstat: exact to the ns), or process CPU where there is none. */
-function threadCpuMs(): number {
-  if (existsSync(SCHEDSTAT)) return Number(readFileSync(SCHEDSTAT, 'utf8').split(' ')[0]) / 1e6;
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
+/** Main-thread CPU in ms (schedstat; wall time where there is none: see thread-cpu.ts). */
+const threadCpuMs = (): number => mainThreadNs() / 1e6;
 
 function processCpuMs(): number {
   const u = process.cpuUsage();

@@ -32,7 +32,6 @@
  *    port 5353 (legacy: port 40000), addressed to the group, on eth0, IPv4;
  * 5. close(): CPU, packets, TTL-0 SRV goodbyes.
  */
-import { existsSync, openSync, readSync } from 'node:fs';
 import v8 from 'node:v8';
 import { Responder } from '../../src/api/responder.js';
 import type { SentPacket } from '../../src/transport/fake-transport.js';
@@ -43,6 +42,7 @@ import { encodePacket } from '../../src/wire/encode.js';
 import type { ResourceRecord } from '../../src/wire/model.js';
 import { splitPacket } from '../../src/wire/split.js';
 import { ManualClock } from './clock.js';
+import { mainThreadNs, mainThreadSource } from './thread-cpu.js';
 import { decodeAll, hwid, light, lower, overBudget, rounds, seeded, T0, type Light } from './util.js';
 import type { QueryFigure, WorkerResult } from './result.js';
 
@@ -87,24 +87,6 @@ function collect(): void {
 function cpuUs(since: NodeJS.CpuUsage): number {
   const u = process.cpuUsage(since);
   return u.user + u.system;
-}
-
-/**
- * The main thread's CPU time in ns, from Linux schedstat; elsewhere wall time
- * stands in. The kernel brings a running thread's figure up to date only when
- * it is switched out (or at a tick), so the thread first sleeps 50 µs
- * (Atomics.wait): the reading is then exact to a few µs, off-CPU time aside.
- */
-const SCHEDSTAT = `/proc/self/task/${process.pid}/schedstat`;
-const schedstat = existsSync(SCHEDSTAT) ? openSync(SCHEDSTAT, 'r') : undefined;
-const statBuffer = Buffer.alloc(128);
-const nap = new Int32Array(new SharedArrayBuffer(4));
-const mainThreadSource = schedstat === undefined ? 'wall time (no schedstat)' : 'schedstat, read after a 50 µs sleep';
-function mainThreadNs(): number {
-  if (schedstat === undefined) return Number(process.hrtime.bigint());
-  Atomics.wait(nap, 0, 0, 0.05);
-  const bytes = readSync(schedstat, statBuffer, 0, statBuffer.length, 0);
-  return Number(statBuffer.toString('latin1', 0, bytes).split(' ')[0]);
 }
 
 async function main(): Promise<void> {
