@@ -77,10 +77,13 @@ async function loadConfig(flags: Flags): Promise<AnnouncerConfig> {
   });
 }
 
+/** The host label the config names, else this machine's. */
+const hostLabelOf = (config: AnnouncerConfig): string => config.hostName ?? os.hostname().split('.')[0] ?? 'hypervisor';
+
 /** What is published: the config's services with the host's TXT. */
 async function specsFor(config: AnnouncerConfig, dhcp: DhcpView): Promise<ServiceSpec[]> {
   const [identity, facts] = await Promise.all([readHostIdentity(), detectHypervisor(realHostView)]);
-  const label = config.hostName ?? os.hostname().split('.')[0] ?? 'hypervisor';
+  const label = hostLabelOf(config);
   return config.services.map((s) => ({
     name: s.name ?? label,
     type: s.type,
@@ -116,7 +119,7 @@ async function main(): Promise<void> {
   let specs = await specsFor(config, dhcp);
 
   if (flags['dry-run']) {
-    const label = config.hostName ?? os.hostname().split('.')[0] ?? 'hypervisor';
+    const label = hostLabelOf(config);
     // The interface's addresses as boaster's transport reads them (link-local ones too), and the records as the
     // responder would announce them there, from the library's own code; nothing is sent.
     const nic = selectInterfaces(await readInterfaces(), { interfaces: dhcp.interface ? [dhcp.interface] : [] })[0];

@@ -41,6 +41,9 @@ export interface NodeEvent {
   readonly node: NodeRow;
 }
 
+/** A host name as the label VMs name it by: `Node17.local` → `node17`. */
+const labelOf = (host: string): string => host.replace(/\.local\.?$/i, '').toLowerCase();
+
 const text = (v: string | true | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 
 export class NodeTable {
@@ -58,7 +61,7 @@ export class NodeTable {
   }
 
   private vmsOf(host: string): VmRow[] {
-    const label = host.replace(/\.local\.?$/i, '').toLowerCase();
+    const label = labelOf(host);
     return [...this.vmRows.values()]
       .filter((v) => v.host.toLowerCase() === label)
       .map(({ uuid, name, state }) => ({ uuid, name, state }))
@@ -76,9 +79,7 @@ export class NodeTable {
         state: text(s.txt['state']) ?? 'unknown',
         host,
       });
-    const node = this.nodes.find(
-      (n) => !n.gone && n.host.replace(/\.local\.?$/i, '').toLowerCase() === host.toLowerCase(),
-    );
+    const node = this.nodes.find((n) => !n.gone && labelOf(n.host) === host.toLowerCase());
     return node ? { event: 'update', node } : undefined;
   }
 
