@@ -6,12 +6,17 @@
 // {kind:'done', ...} (or {kind:'error'}) and exits. Every phase is bounded
 // in time (maxMs) and in packets sent. Phases:
 //   watch        listen to the group; end once every svc-<i> SRV was seen
-//                with a TTL > 0 and the target was quiet for quietMs;
-//   ptr          one PTR query for the type: QU from port 5353, or legacy
-//                from `legacyPort` (id 0x1234); collect replies for windowMs;
+//                with a TTL > 0 and the target was quiet for quietMs (or,
+//                with `giveUpQuietMs`, once it was quiet that long after
+//                sending anything, all seen or not);
+//   ptr          one PTR query for the type: QU from port 5353, legacy
+//                from `legacyPort` (id 0x1234), or `qu-ephemeral` (the QU
+//                bit set, from `legacyPort`); collect replies for windowMs;
 //   legacy-seq   `warmup` sequential legacy SRV queries not counted, a pause
 //                of `pauseMs`, then `count` timed ones (unique ids), for
-//                random instances, each waiting for its answer;
+//                random instances, each waiting for its answer (with
+//                `giveUpAfter`: none more once that many in a row went
+//                unanswered before any answer came);
 //   legacy-rate  `outstanding` legacy SRV queries in flight for durationMs,
 //                ids unique or random (which may repeat: a reply is matched
 //                by id, and by the SRV's name when several wait on one id);
@@ -99,6 +104,7 @@ async function watch() {
   let packets = 0;
   let lastAt = 0;
   let allSeenAt = null;
+  let firstSeenAt = null;
   await open(GROUP, 5353, (msg, rinfo) => {
     if (rinfo.address !== cfg.target) return;
     packets += 1;
@@ -107,6 +113,7 @@ async function watch() {
     if (!m || m.type !== 'response') return;
     for (const r of recordsOf(m))
       if (r.type === 'SRV' && r.ttl > 0 && instRe.test(r.name)) seen.add(r.name.toLowerCase());
+    if (firstSeenAt === null && seen.size > 0) firstSeenAt = lastAt;
     if (allSeenAt === null && seen.size >= cfg.n) allSeenAt = lastAt;
   });
   ready();
@@ -114,9 +121,10 @@ async function watch() {
     await sleep(100);
     const now = Date.now();
     if (allSeenAt !== null && now - lastAt >= cfg.quietMs) break;
+    if (cfg.giveUpQuietMs && lastAt > 0 && now - lastAt >= cfg.giveUpQuietMs) break;
     if (now - start >= maxMs) break;
   }
-  finish({ kind: 'done', start, end: Date.now(), packets, seen: seen.size, allSeenAt, lastAt });
+  finish({ kind: 'done', start, end: Date.now(), packets, seen: seen.size, firstSeenAt, allSeenAt, lastAt });
 }
 
 async function ptr() {
@@ -132,7 +140,8 @@ async function ptr() {
     got.push({ at: Date.now(), size: msg.length, via, tc: m ? Boolean(m.flags & 0x200) : false, names });
   };
   const legacy = cfg.mode === 'legacy';
-  const sock = await open(cfg.source, legacy ? cfg.legacyPort : 5353, onMessage(legacy ? 'legacy' : 'unicast'));
+  const fromEphemeral = legacy || cfg.mode === 'qu-ephemeral';
+  const sock = await open(cfg.source, fromEphemeral ? cfg.legacyPort : 5353, onMessage(legacy ? 'legacy' : 'unicast'));
   if (!legacy) await open(GROUP, 5353, onMessage('multicast'));
   ready();
   await sleep(200);
@@ -179,16 +188,33 @@ async function legacySeq() {
   // compiled; then a pause, so a rate limit's one-second bucket is full again.
   let warmupTimeouts = 0;
   const warmup = Math.min(cfg.warmup || 0, MAX_SENDS);
-  for (let k = 0; k < warmup && Date.now() - start < maxMs; k++) if ((await ask(k)) === null) warmupTimeouts += 1;
-  if (warmup > 0) await sleep(cfg.pauseMs || 1_500);
+  let answeredAny = false;
+  let silentRun = 0;
+  const hopeless = () => cfg.giveUpAfter > 0 && !answeredAny && silentRun >= cfg.giveUpAfter;
+  const tally = (latency) => {
+    if (latency === null) silentRun += 1;
+    else answeredAny = true;
+    return latency;
+  };
+  for (let k = 0; k < warmup && Date.now() - start < maxMs && !hopeless(); k++)
+    if (tally(await ask(k)) === null) warmupTimeouts += 1;
+  if (warmup > 0 && !hopeless()) await sleep(cfg.pauseMs || 1_500);
   const latencies = [];
   let timeouts = 0;
-  for (let k = warmup; k < warmup + Math.min(cfg.count, MAX_SENDS) && Date.now() - start < maxMs; k++) {
-    const latency = await ask(k);
+  for (let k = warmup; k < warmup + Math.min(cfg.count, MAX_SENDS) && Date.now() - start < maxMs && !hopeless(); k++) {
+    const latency = tally(await ask(k));
     if (latency === null) timeouts += 1;
     else latencies.push(latency);
   }
-  finish({ kind: 'done', sent: latencies.length + timeouts, timeouts, warmup, warmupTimeouts, ...summary(latencies) });
+  finish({
+    kind: 'done',
+    sent: latencies.length + timeouts,
+    timeouts,
+    warmup,
+    warmupTimeouts,
+    gaveUp: hopeless(),
+    ...summary(latencies),
+  });
 }
 
 async function legacyRate() {

@@ -10,13 +10,12 @@
  * random ids); QM SRV queries; SIGTERM; the capture is read back (pcap.ts).
  * Everything runs in namespaces the lab creates and is torn down here.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createLab } from '../../test/lab/lab.js';
 import { startAvahi, type Avahi } from '../../test/lab/avahi.js';
 import { startCapture } from '../../test/lab/capture.js';
 import { readPcapUdp } from './pcap.js';
+import { processStartMs } from './proc-start.js';
 import type { Host } from '../../test/lab/host.js';
 import type { LabProcess } from '../../test/lab/process.js';
 import { sleep } from '../../test/lab/wait.js';
@@ -131,22 +130,6 @@ export interface RunResult {
   readonly floor: FloorResult | null;
   readonly ipv6Packets: number;
   readonly notes: readonly string[];
-}
-
-const clockTicks = ((): number => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** Epoch ms at which `pid` was started (field 22 of /proc/<pid>/stat against /proc/uptime). */
-function processStartMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
-  return Date.now() - uptime * 1000 + (Number(fields[19]) / clockTicks) * 1000;
 }
 
 /** The last JSON line a lab script printed. */
