@@ -6,6 +6,8 @@
  * `npm run bench:wire` prints a table and writes bench/results/wire.json and
  * bench/results/wire.md, with the machine described. Each figure is the
  * median of several timed rounds after a warm-up; every loop is bounded.
+ * `--quick` (the comparison benchmark's smoke slice) times 3 rounds of 50 ms
+ * and only prints.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,8 +20,9 @@ import type { PacketInput, ResourceRecord } from '../src/wire/model.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, '..', 'test', 'fixtures', 'packets');
-const ROUNDS = 7;
-const ROUND_MS = 250;
+const QUICK = process.argv.includes('--quick');
+const ROUNDS = QUICK ? 3 : 7;
+const ROUND_MS = QUICK ? 50 : 250;
 const MAX_ITERATIONS_PER_ROUND = 2_000_000;
 
 /** Operations per second of `fn`: median over rounds, each bounded in time and count. */
@@ -115,7 +118,7 @@ const lines = [
   '',
   `${machine.date} · Node ${machine.node} · ${machine.platform} · ${machine.cpu} · ${machine.memoryGiB} GiB`,
   '',
-  'Operations per second (median of 7 rounds of 250 ms); sizes in bytes when each codec re-encodes the packet.',
+  `Operations per second (median of ${ROUNDS} rounds of ${ROUND_MS} ms); sizes in bytes when each codec re-encodes the packet.`,
   '',
   '| input | input bytes | boaster size | dns-packet size | decode boaster | decode dns-packet | encode boaster | encode dns-packet |',
   '|---|---|---|---|---|---|---|---|',
@@ -127,8 +130,10 @@ const lines = [
   'Command: `npm run bench:wire`.',
   '',
 ];
-const out = join(here, 'results');
-mkdirSync(out, { recursive: true });
-writeFileSync(join(out, 'wire.json'), `${JSON.stringify({ machine, rows }, null, 2)}\n`);
-writeFileSync(join(out, 'wire.md'), lines.join('\n'));
+if (!QUICK) {
+  const out = join(here, 'results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'wire.json'), `${JSON.stringify({ machine, rows }, null, 2)}\n`);
+  writeFileSync(join(out, 'wire.md'), lines.join('\n'));
+}
 console.log(lines.join('\n'));
