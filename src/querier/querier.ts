@@ -12,7 +12,11 @@
  * - A QM question another host asks, whose known answers hold nothing we
  *   would not list ourselves, counts as our own query: ours is not sent (§7.3).
  * - A cached record someone wants is asked for again at 80, 85, 90 and 95 %
- *   of its TTL, plus 0–2 % at random, unless a fresh copy came (§5.2).
+ *   of its TTL, plus 0–2 % at random, unless a fresh copy came (§5.2). When
+ *   one refresh goes, every other whose point (before the random part) has
+ *   passed goes in the same packet: the 2 % keeps queriers apart, and one
+ *   querier's records learned together are refreshed together, not one
+ *   packet each.
  * - Queries, ours and others', that a cached record should answer feed the
  *   cache's passive failure observation (§10.5).
  * - The first query may ask for unicast replies (QU, §5.4).
@@ -80,6 +84,9 @@ interface Refresh {
   step: number;
 }
 
+/** How far into its TTL a refresh point is: the RFC's fraction alone (ripe), or plus the random part (due). */
+type Point = 'ripe' | 'due';
+
 const ANY = 'ANY';
 
 function interestKey(key: string, type: string): string {
@@ -90,7 +97,10 @@ function interestKey(key: string, type: string): string {
 export class Querier {
   private readonly interests = new Map<string, Interest>();
   private readonly due = new DeadlineHeap<Interest>();
+  /** Refreshes by when they are due (the point plus its random part): the timer's list. */
   private readonly refreshes = new DeadlineHeap<Refresh>();
+  /** The same refreshes by the point alone: from then on one may go with another's packet. */
+  private readonly ripe = new DeadlineHeap<Refresh>();
   private readonly refreshOf = new Map<CachedRecord, Refresh>();
   /** When interests started in the same instant share their first query. */
   private firstBatchAt: number | undefined;
@@ -174,6 +184,7 @@ export class Querier {
     this.interests.clear();
     this.due.clear();
     this.refreshes.clear();
+    this.ripe.clear();
     this.refreshOf.clear();
     this.timer?.cancel();
     this.timer = undefined;
@@ -195,8 +206,8 @@ export class Querier {
     if (known && known.receivedAt === entry.receivedAt) return;
     const refresh: Refresh = { entry, receivedAt: entry.receivedAt, step: 0 };
     this.refreshOf.set(entry, refresh);
-    if (known) this.refreshes.delete(known);
-    this.refreshes.set(refresh, this.pointAt(refresh));
+    if (known) this.dropRefresh(known);
+    this.schedule(refresh);
     this.arm();
   }
 
@@ -204,12 +215,23 @@ export class Querier {
     const known = this.refreshOf.get(entry);
     if (!known) return;
     this.refreshOf.delete(entry);
-    this.refreshes.delete(known);
+    this.dropRefresh(known);
     this.arm();
   }
 
-  private pointAt(refresh: Refresh): number {
-    const fraction = (REFRESH_POINTS[refresh.step] as number) + this.core.random() * REFRESH_JITTER;
+  private schedule(refresh: Refresh): void {
+    this.ripe.set(refresh, this.pointAt(refresh, 'ripe'));
+    this.refreshes.set(refresh, this.pointAt(refresh, 'due'));
+  }
+
+  private dropRefresh(refresh: Refresh): void {
+    this.refreshes.delete(refresh);
+    this.ripe.delete(refresh);
+  }
+
+  private pointAt(refresh: Refresh, point: Point): number {
+    const jitter = point === 'due' ? this.core.random() * REFRESH_JITTER : 0;
+    const fraction = (REFRESH_POINTS[refresh.step] as number) + jitter;
     return refresh.receivedAt + refresh.entry.record.ttl * 1000 * fraction;
   }
 
@@ -248,11 +270,10 @@ export class Querier {
     }
     // Refreshes: one question per record due, on its interface only.
     const refreshing = new Map<string, Map<string, Question>>();
-    for (let top = this.refreshes.peek(); top && top.at <= now; top = this.refreshes.peek()) {
-      const refresh = top.item;
-      this.refreshes.delete(refresh);
+    const take = (refresh: Refresh): void => {
+      this.dropRefresh(refresh);
       refresh.step++;
-      if (refresh.step < REFRESH_POINTS.length) this.refreshes.set(refresh, this.pointAt(refresh));
+      if (refresh.step < REFRESH_POINTS.length) this.schedule(refresh);
       else this.refreshOf.delete(refresh.entry);
       const { record } = refresh.entry;
       let questions = refreshing.get(refresh.entry.interfaceName);
@@ -265,7 +286,11 @@ export class Querier {
         type: record.type,
         class: CLASS_IN,
       });
-    }
+    };
+    for (let top = this.refreshes.peek(); top && top.at <= now; top = this.refreshes.peek()) take(top.item);
+    // RFC 6762 §5.2: every refresh past its 80 (85, 90, 95) % point rides along, rather than a packet of its own later.
+    if (asked.length > 0 || refreshing.size > 0)
+      for (let top = this.ripe.peek(); top && top.at <= now; top = this.ripe.peek()) take(top.item);
     asked.sort((a, b) => a.order - b.order);
     for (const nic of this.core.transport.interfaces) {
       const here = asked.filter((i) => this.inScope(i, nic.name) && !this.answered(i, nic.name));

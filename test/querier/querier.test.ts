@@ -321,6 +321,40 @@ describe('Querier: refresh (§5.2) and POOF (§10.5)', () => {
     expect(refreshes).toEqual([81_000, 86_000, 91_000, 96_000]);
   });
 
+  it('refreshes of records learned together go in one round of packets, each at or after its 80 % point', async () => {
+    const { querier, respond, queries } = await setup();
+    const names = Array.from({ length: 100 }, (_, i) => `s${i}.${TYPE}`);
+    for (const name of names) querier.want({ name, type: 'SRV' });
+    await vi.advanceTimersByTimeAsync(1_000);
+    const arrivedAt = new Map<string, number>();
+    // One answer every 10 ms over a second, as a busy link brings them: 100 refresh points 10 ms apart.
+    for (const name of names) {
+      respond([
+        {
+          name,
+          type: 'SRV',
+          class: 1,
+          ttl: 120,
+          cacheFlush: true,
+          data: { priority: 0, weight: 0, port: 80, target: 'a.local' },
+        },
+      ]);
+      arrivedAt.set(name, Date.now() - T0);
+      await vi.advanceTimersByTimeAsync(10);
+    }
+    const mark = queries().length;
+    await vi.advanceTimersByTimeAsync(101_000);
+    const refreshes = queries(mark).filter((s) => s.target.family === 4);
+    const rounds = new Set(refreshes.map((s) => s.at));
+    // Without riding along: 100 packets, one per record. With it: the first due (80 % + 1 % of 120 s after the
+    // first arrival) takes every record past its 80 % point, which is all of them.
+    expect(rounds.size).toBe(1);
+    const asked = refreshes.flatMap((s) => s.packet.questions.map((x) => x.name));
+    expect(new Set(asked)).toEqual(new Set(names));
+    const at = [...rounds][0] ?? 0;
+    for (const name of names) expect(at - (arrivedAt.get(name) ?? 0)).toBeGreaterThanOrEqual(0.8 * 120_000);
+  });
+
   it('a record renewed before its refresh point is not asked for', async () => {
     const { querier, respond, queries } = await setup();
     querier.want({ name: `a.${TYPE}`, type: 'TXT' });
