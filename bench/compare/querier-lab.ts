@@ -229,9 +229,8 @@ async function idleLab(impl: QuerierImpl, opts: QuerierOptions): Promise<IdleRes
     const idleFrom = Date.now();
     await sleep(opts.idleMs);
     const idleTo = Date.now();
-    // RFC 6762 §10.4-style withdrawal: the service file goes, avahi reloads and says goodbye.
+    // The service is withdrawn: its file goes, avahi reloads and says goodbye (RFC 6762 §10.1).
     rmSync(join(h1.dir, 'avahi', 'services', 'svc-0.service'));
-    const hupAt = Date.now();
     avahi.daemon.signal('SIGHUP');
     const reported = await until(() => q.events().lost.has('svc-0'), 15_000);
     const lostAt = q.events().lost.get('svc-0') ?? null;
@@ -242,7 +241,8 @@ async function idleLab(impl: QuerierImpl, opts: QuerierOptions): Promise<IdleRes
     const datagrams = readPcapUdp(cap.file);
     const window = datagrams.filter((d) => d.src === h0.ipv4 && d.at >= idleFrom && d.at <= idleTo);
     const kinds = classifyQueries(window);
-    const bye = goodbyeAt(datagrams, h1.ipv4, `svc-0.${SERVICE_TYPE}.local`, hupAt);
+    // From the idle window's end: avahi may react to the file's removal (inotify) before the SIGHUP.
+    const bye = goodbyeAt(datagrams, h1.ipv4, `svc-0.${SERVICE_TYPE}.local`, idleTo);
     if (bye === null) notes.push('no goodbye for svc-0 from avahi on the wire');
     if (!reported) notes.push('svc-0 not reported gone within 15 s of the goodbye');
     return {
