@@ -116,7 +116,9 @@ export class Browser extends EventEmitter<BrowserEvents> implements AsyncIterabl
       cache.off('renewed', onRenewed);
       cache.off('removed', onRemoved);
     };
-    this.releasePtr = querier.want({ name: this.browsing, type: 'PTR', ...this.scope() });
+    // RFC 6762 §5.4: the first query asks for unicast replies (QU): responders that multicast the
+    // records recently answer this querier alone, at once, instead of the whole link.
+    this.releasePtr = querier.want({ name: this.browsing, type: 'PTR', unicastFirst: true, ...this.scope() });
     // What the cache already knows (another browser, or passive observation).
     for (const nic of this.interfaceNames()) for (const e of cache.atName(nic, this.ptrKey)) this.changed(e, 1);
     options.signal?.addEventListener('abort', () => this.stop(), { once: true });

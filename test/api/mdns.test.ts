@@ -11,7 +11,7 @@ import { Mdns } from '../../src/api/mdns.js';
 import { MdnsCore } from '../../src/core/core.js';
 import { encodePacket } from '../../src/wire/encode.js';
 import type { ResourceRecord } from '../../src/wire/model.js';
-import { fakeTransport, PEER, T0, useFakeClock } from '../protocol/helpers.js';
+import { fakeTransport, PEER, sentPackets, T0, useFakeClock } from '../protocol/helpers.js';
 
 beforeEach(useFakeClock);
 afterEach(() => vi.useRealTimers());
@@ -128,6 +128,17 @@ describe('Mdns.browse', () => {
     announce([{ ...(ptrRecord as ResourceRecord), ttl: 0 }]);
     await vi.advanceTimersByTimeAsync(1_000);
     expect(events).toEqual(['found Büro Drucker. 2 _http._tcp local eth0 IPv4 100', 'lost Büro Drucker. 2 1120']);
+    await mdns.close();
+  });
+
+  it('asks its first PTR query with the unicast-response bit (RFC 6762 §5.4), the next ones without', async () => {
+    const { transport, mdns } = await setup();
+    mdns.browse('_http._tcp');
+    await vi.advanceTimersByTimeAsync(1_200);
+    const ptrQueries = sentPackets(transport)
+      .filter((s) => s.target.family === 4 && (s.packet.flags & 0x8000) === 0)
+      .flatMap((s) => s.packet.questions.filter((x) => x.type === 'PTR'));
+    expect(ptrQueries.map((x) => x.unicastResponse === true)).toEqual([true, false]);
     await mdns.close();
   });
 
