@@ -25,6 +25,14 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const peer = (file: string): string => fileURLToPath(new URL(`../peers/${file}`, import.meta.url));
 const BOASTER_PUBLISH = fileURLToPath(new URL('../scale-lab/driver.mjs', import.meta.url));
 
+/**
+ * avahi publishes its link-local AAAA over IPv4 unless told not to; every
+ * other implementation here publishes A records only (IPv4 only), so avahi
+ * does the same (and avahi-browse -r then resolves every instance to the
+ * address the others see).
+ */
+export const IPV4_RECORDS_ONLY = { publish: { 'publish-aaaa-on-ipv4': 'no' } } as const;
+
 /** Host label a responder publishes under: `bench-<impl>` (the scale-lab's names for boaster and avahi). */
 export function hostLabel(impl: ResponderImpl): string {
   return impl === 'python-zeroconf' ? 'bench-zeroconf' : `bench-${impl}`;
@@ -81,7 +89,13 @@ export async function startResponder(
   if (impl === 'avahi') {
     const services: Record<string, string> = {};
     for (let i = 0; i < n; i++) services[`svc-${i}.service`] = avahiServiceFile(i);
-    const avahi: Avahi = await startAvahi(host, { hostName: hostLabel(impl), useIPv6: false, services, timeoutMs });
+    const avahi: Avahi = await startAvahi(host, {
+      hostName: hostLabel(impl),
+      useIPv6: false,
+      services,
+      timeoutMs,
+      extraConfig: IPV4_RECORDS_ONLY,
+    });
     return {
       impl,
       proc: avahi.daemon,
@@ -114,7 +128,7 @@ export async function startResponder(
 
 /** A running avahi-daemon publishing nothing, for {@link startAvahiPublish}. */
 export function startAvahiDaemon(host: Host): Promise<Avahi> {
-  return startAvahi(host, { hostName: hostLabel('avahi'), useIPv6: false });
+  return startAvahi(host, { hostName: hostLabel('avahi'), useIPv6: false, extraConfig: IPV4_RECORDS_ONLY });
 }
 
 /**

@@ -36,7 +36,7 @@ import { procStatusKiB } from '../../test/hardening/flood-scenario.js';
 import { readPcapUdp } from '../scale-lab/pcap.js';
 import type { CapturedDatagram } from '../../test/lab/capture.js';
 import { SERVICE_TYPE, avahiServiceFile, hwid, servicePort } from '../scale-lab/spec.mjs';
-import { startQuerier, type QuerierEvents, type QuerierImpl } from './peers.js';
+import { IPV4_RECORDS_ONLY, startQuerier, type QuerierEvents, type QuerierImpl } from './peers.js';
 import { within } from './within.js';
 import { classifyQueries, doublingAllowance, goodbyeAt } from './traffic.js';
 
@@ -118,6 +118,7 @@ async function publisher(h0: Host, h1: Host, n: number): Promise<Avahi> {
     useIPv6: false,
     services: services(n),
     timeoutMs: maxMs,
+    extraConfig: IPV4_RECORDS_ONLY,
   });
   await within(watch.exited, maxMs + 10_000);
   await watch.stop();
