@@ -14,7 +14,7 @@ import { startAvahi, type Avahi } from '../../test/lab/avahi.js';
 import type { Host } from '../../test/lab/host.js';
 import type { LabProcess } from '../../test/lab/process.js';
 import { SERVICE_TYPE, avahiServiceFile, hwid, instanceName, servicePort } from '../scale-lab/spec.mjs';
-import { within } from './within.js';
+import { within } from '../../test/lab/within.js';
 
 export const RESPONDERS = ['boaster', 'avahi', 'python-zeroconf', 'ciao', 'bonjour-service'] as const;
 export type ResponderImpl = (typeof RESPONDERS)[number];

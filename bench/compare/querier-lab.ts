@@ -37,7 +37,7 @@ import { readPcapUdp } from '../scale-lab/pcap.js';
 import type { CapturedDatagram } from '../../test/lab/capture.js';
 import { SERVICE_TYPE, avahiServiceFile, hwid, servicePort } from '../scale-lab/spec.mjs';
 import { IPV4_RECORDS_ONLY, startQuerier, type QuerierEvents, type QuerierImpl } from './peers.js';
-import { within } from './within.js';
+import { within } from '../../test/lab/within.js';
 import { classifyQueries, doublingAllowance, goodbyeAt } from './traffic.js';
 
 const WATCHER = fileURLToPath(new URL('../scale-lab/querier.cjs', import.meta.url));

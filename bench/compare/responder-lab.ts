@@ -20,9 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { createLab, type Lab } from '../../test/lab/lab.js';
 import { startCapture } from '../../test/lab/capture.js';
 import type { Host } from '../../test/lab/host.js';
-import type { LabProcess } from '../../test/lab/process.js';
 import { sleep } from '../../test/lab/wait.js';
-import { cpuSeconds, procStatusKiB } from '../../test/hardening/flood-scenario.js';
+import { cpuSeconds, processStartMs, procStatusKiB } from '../../test/hardening/flood-scenario.js';
 import { readPcapUdp } from '../scale-lab/pcap.js';
 import {
   goodbyeFigures,
@@ -43,10 +42,9 @@ import {
   type RunningResponder,
 } from './peers.js';
 import { digCheck, type DigCheck } from './dig.js';
-import { within } from './within.js';
-import { processStartMs } from '../scale-lab/proc-start.js';
+import { within } from '../../test/lab/within.js';
+import { runPhase, startPhase } from '../scale-lab/client.js';
 
-const QUERIER = fileURLToPath(new URL('../scale-lab/querier.cjs', import.meta.url));
 const FLOOR = fileURLToPath(new URL('../scale-lab/floor.cjs', import.meta.url));
 /** Source ports of the two captured PTR queries from an ephemeral port. */
 const LEGACY_PTR_PORT = 5300;
@@ -105,35 +103,6 @@ export interface ResponderResult {
     readonly goodbye: GoodbyeFigures & { exitMs: number | null; exited: boolean };
   };
   readonly notes: readonly string[];
-}
-
-function lastJson<T>(proc: LabProcess, what: string): T {
-  const line = proc.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .pop();
-  if (line === undefined) throw new Error(`${what} printed no result\n${proc.tail()}`);
-  const parsed = JSON.parse(line) as { kind: string; error?: string };
-  if (parsed.kind !== 'done') throw new Error(`${what} failed: ${parsed.error ?? line}`);
-  return parsed as T;
-}
-
-type PhaseCfg = Record<string, unknown> & { phase: string; maxMs: number };
-
-/** Start a client phase on `host`; the returned function waits (bounded) for its result line. */
-async function phase<T>(host: Host, cfg: PhaseCfg): Promise<() => Promise<T>> {
-  const proc = host.spawn(process.execPath, [QUERIER, JSON.stringify(cfg)], {
-    label: `client-${cfg.phase}@${host.name}`,
-  });
-  await proc.waitForOutput(/^READY$/m, 10_000);
-  return async () => {
-    if (!(await within(proc.exited, cfg.maxMs + 15_000))) await proc.stop();
-    return lastJson<T>(proc, `client ${cfg.phase}`);
-  };
-}
-
-async function runPhase<T>(host: Host, cfg: PhaseCfg): Promise<T> {
-  return (await phase<T>(host, cfg))();
 }
 
 interface Watch {
@@ -208,7 +177,7 @@ async function labOne(impl: ResponderImpl, opts: ResponderOptions, log: (l: stri
     // avahi: the daemon runs (as a system service does) and each run is an application publishing through it.
     daemon = impl === 'avahi' ? await startAvahiDaemon(h0) : undefined;
     for (let run = 1; run <= opts.visibleRuns; run++) {
-      const watch = await phase<Watch>(h1, {
+      const watch = await startPhase<Watch>(h1, {
         ...common,
         phase: 'watch',
         quietMs: 200,
@@ -284,7 +253,7 @@ async function labBig(
     const cap = await startCapture(lab.link(0), { dir: lab.dir, filter });
     const common = { source: h1.ipv4, target: h0.ipv4, n, type: SERVICE_TYPE };
     const watchMs = opts.watchBaseMs + 20 * n;
-    const watch = await phase<Watch>(h1, {
+    const watch = await startPhase<Watch>(h1, {
       ...common,
       phase: 'watch',
       quietMs: opts.quietMs,

@@ -15,11 +15,11 @@ import { createLab } from '../../test/lab/lab.js';
 import { startAvahi, type Avahi } from '../../test/lab/avahi.js';
 import { startCapture } from '../../test/lab/capture.js';
 import { readPcapUdp } from './pcap.js';
-import { processStartMs } from './proc-start.js';
+import { runPhase, startPhase } from './client.js';
 import type { Host } from '../../test/lab/host.js';
 import type { LabProcess } from '../../test/lab/process.js';
 import { sleep } from '../../test/lab/wait.js';
-import { cpuSeconds, procStatusKiB } from '../../test/hardening/flood-scenario.js';
+import { cpuSeconds, processStartMs, procStatusKiB } from '../../test/hardening/flood-scenario.js';
 import {
   goodbyeFigures,
   packetsBetween,
@@ -38,7 +38,6 @@ const DRIVER = fileURLToPath(new URL('./driver.mjs', import.meta.url));
 const FLOOR = fileURLToPath(new URL('./floor.cjs', import.meta.url));
 /** Legacy queries sent before the timed ones (under avahi's 1,000-packet burst), then a pause that refills its bucket. */
 const WARMUP_QUERIES = 900;
-const QUERIER = fileURLToPath(new URL('./querier.cjs', import.meta.url));
 /** The legacy PTR query's source port (captured, unlike the other legacy replies). */
 const LEGACY_PTR_PORT = 5300;
 const PTR_WINDOW_MS = 3_000;
@@ -130,39 +129,6 @@ export interface RunResult {
   readonly floor: FloorResult | null;
   readonly ipv6Packets: number;
   readonly notes: readonly string[];
-}
-
-/** The last JSON line a lab script printed. */
-function lastJson<T>(proc: LabProcess, what: string): T {
-  const line = proc.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .pop();
-  if (line === undefined) throw new Error(`${what} printed no result\n${proc.tail()}`);
-  const parsed = JSON.parse(line) as { kind: string; error?: string };
-  if (parsed.kind !== 'done') throw new Error(`${what} failed: ${parsed.error ?? line}`);
-  return parsed as T;
-}
-
-/** Run one querier phase in `host`: resolves once it is bound; `result` waits (bounded) for its line. */
-async function querier<T>(
-  host: Host,
-  cfg: Record<string, unknown> & { phase: string; maxMs: number },
-): Promise<() => Promise<T>> {
-  const proc = host.spawn(process.execPath, [QUERIER, JSON.stringify(cfg)], {
-    label: `querier-${cfg.phase}@${host.name}`,
-  });
-  await proc.waitForOutput(/^READY$/m, 10_000);
-  return async () => {
-    const exited = await Promise.race([proc.exited.then(() => true), sleep(cfg.maxMs + 15_000).then(() => false)]);
-    if (!exited) await proc.stop();
-    return lastJson<T>(proc, `querier ${cfg.phase}`);
-  };
-}
-
-async function runPhase<T>(host: Host, cfg: Record<string, unknown> & { phase: string; maxMs: number }): Promise<T> {
-  const result = await querier<T>(host, cfg);
-  return result();
 }
 
 /** Wait (bounded) for a process to exit; by pid with SIGTERM/SIGKILL when it overstays. */
@@ -277,7 +243,7 @@ export async function runOne(impl: Impl, opts: RunOptions, log: (line: string) =
     const cap = await startCapture(lab.link(0), { dir: lab.dir, filter });
     const common = { source: h1.ipv4, target: h0.ipv4, n, type: SERVICE_TYPE };
     const watchMs = 60_000 + 20 * n;
-    const watch = await querier<WatchResult>(h1, { ...common, phase: 'watch', quietMs: QUIET_MS, maxMs: watchMs });
+    const watch = await startPhase<WatchResult>(h1, { ...common, phase: 'watch', quietMs: QUIET_MS, maxMs: watchMs });
     const t0 = Date.now();
     let proc: LabProcess;
     let publishCallMs: number | null = null;
@@ -377,7 +343,7 @@ export async function runOne(impl: Impl, opts: RunOptions, log: (line: string) =
     let noRateLimit: RunResult['noRateLimit'] = null;
     if (impl === 'avahi' && opts.noRateLimit) {
       log(`  avahi N=${n}: again with its rate limit off (legacy queries only)`);
-      const again = await querier<WatchResult>(h1, { ...common, phase: 'watch', quietMs: QUIET_MS, maxMs: watchMs });
+      const again = await startPhase<WatchResult>(h1, { ...common, phase: 'watch', quietMs: QUIET_MS, maxMs: watchMs });
       avahi = await startAvahi(h0, {
         hostName: AVAHI_HOST,
         useIPv6: false,

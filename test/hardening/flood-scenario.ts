@@ -14,6 +14,7 @@
  * receive buffer from what boaster chose not to answer. After the flood a
  * legacy SRV query checks the service is still answered correctly.
  */
+import { lastJson } from '../lab/result-line.js';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -135,6 +136,14 @@ const clockTicks = ((): number => {
   }
 })();
 
+/** Epoch ms at which `pid` was started (field 22 of /proc/<pid>/stat against /proc/uptime). */
+export function processStartMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+  return Date.now() - uptime * 1000 + (Number(fields[19]) / clockTicks) * 1000;
+}
+
 /** utime + stime of `pid` in seconds (fields 14 and 15 of /proc/<pid>/stat). */
 export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -180,20 +189,6 @@ function stats(entries: readonly [number, number][]): LegitStats {
   };
 }
 
-/** The last complete JSON line of `proc`'s output (a long line arrives in several chunks). */
-function lastJson<T>(proc: LabProcess, what: string): T {
-  const complete = proc.stdout.slice(0, proc.stdout.lastIndexOf('\n') + 1);
-  const line = complete
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .pop();
-  if (line === undefined) throw new Error(`${what} printed no result\n${proc.tail()}`);
-  const parsed = JSON.parse(line) as { kind: string; error?: string };
-  if (parsed.kind !== 'done') throw new Error(`${what} failed: ${parsed.error ?? line}`);
-  return parsed as T;
-}
-
-/** Wait (bounded) for a lab process to exit; stop it by pid when it overstays. */
 async function finish(proc: LabProcess, withinMs: number): Promise<void> {
   const exited = await Promise.race([proc.exited.then(() => true), sleep(withinMs).then(() => false)]);
   if (!exited) await proc.stop();
