@@ -240,8 +240,7 @@ export async function startQuerier(
     },
     events: () => parseQuerierLines(proc.stdout),
     stop: async () => {
-      proc.signal('SIGTERM');
-      if (!(await within(proc.exited, 5_000))) await proc.stop();
+      await stopProc(proc, 5_000);
       await daemon?.stop();
     },
   };

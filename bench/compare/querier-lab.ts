@@ -34,7 +34,7 @@ import type { Host } from '../../test/lab/host.js';
 import { sleep } from '../../test/lab/wait.js';
 import { procStatusKiB } from '../../test/hardening/flood-scenario.js';
 import { readPcapUdp } from '../scale-lab/pcap.js';
-import type { CapturedDatagram } from '../../test/lab/capture.js';
+import { packetsBetween } from '../scale-lab/analysis.js';
 import { SERVICE_TYPE, avahiServiceFile, hwid, servicePort } from '../scale-lab/spec.mjs';
 import { IPV4_RECORDS_ONLY, startQuerier, type QuerierEvents, type QuerierImpl } from './peers.js';
 import { within } from '../../test/lab/within.js';
@@ -164,11 +164,6 @@ async function until(done: () => boolean, maxMs: number): Promise<boolean> {
   return done();
 }
 
-const sentBy = (datagrams: readonly CapturedDatagram[], src: string, from: number, to: number) => {
-  const list = datagrams.filter((d) => d.src === src && d.at >= from && d.at <= to);
-  return { packets: list.length, bytes: list.reduce((s, d) => s + d.payload.length, 0) };
-};
-
 async function speedLab(n: number, opts: QuerierOptions, log: (l: string) => void): Promise<SpeedResult[]> {
   const lab: Lab = await createLab({ hosts: 2, waitForIPv6: false });
   let avahi: Avahi | undefined;
@@ -205,7 +200,7 @@ async function speedLab(n: number, opts: QuerierOptions, log: (l: string) => voi
         wrong: wrongOf(e, h1.ipv4),
         foundMs: milestones(started, e.found.values(), n),
         resolvedMs: milestones(started, rightTimes(e, h1.ipv4), n),
-        sent: sentBy(datagrams, h0.ipv4, from, to),
+        sent: packetsBetween(datagrams, h0.ipv4, from, to),
       };
     });
   } finally {

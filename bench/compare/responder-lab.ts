@@ -32,7 +32,6 @@ import {
   type PtrFigures,
 } from '../scale-lab/analysis.js';
 import { SERVICE_TYPE } from '../scale-lab/spec.mjs';
-import type { RateResult, SeqResult } from '../scale-lab/run-one.js';
 import type { Avahi } from '../../test/lab/avahi.js';
 import {
   startAvahiDaemon,
@@ -43,7 +42,7 @@ import {
 } from './peers.js';
 import { digCheck, type DigCheck } from './dig.js';
 import { within } from '../../test/lab/within.js';
-import { runPhase, startPhase } from '../scale-lab/client.js';
+import { legacyPhases, runPhase, startPhase, type RateResult, type SeqResult } from '../scale-lab/client.js';
 
 const FLOOR = fileURLToPath(new URL('../scale-lab/floor.cjs', import.meta.url));
 /** Source ports of the two captured PTR queries from an ephemeral port. */
@@ -81,7 +80,7 @@ export interface ResponderResult {
   readonly publishN1Ms: readonly (number | null)[];
   readonly rssN1KiB: number | null;
   readonly dig: DigCheck;
-  readonly legacySeq: SeqResult & { gaveUp?: boolean };
+  readonly legacySeq: SeqResult;
   readonly rateUnique: RateResult;
   readonly rateRandom: RateResult;
   /** boaster only: the same legacy and QM queries answered by a bare Node socket (floor.cjs). */
@@ -205,30 +204,7 @@ async function labOne(impl: ResponderImpl, opts: ResponderOptions, log: (l: stri
     const rssN1KiB = safeKiB(last.measured.pid, 'VmRSS');
     log(`  ${impl}: dig and legacy unicast`);
     const dig = await digCheck(h1, h0.ipv4, `svc-0.${SERVICE_TYPE}.local`);
-    const legacySeq = await runPhase<SeqResult & { gaveUp?: boolean }>(h1, {
-      ...common,
-      phase: 'legacy-seq',
-      count: opts.seqQueries,
-      warmup: opts.warmup,
-      pauseMs: 1_500,
-      giveUpAfter: opts.giveUpAfter,
-      timeoutMs: 1_000,
-      maxMs: 120_000,
-    });
-    const rate = async (ids: string): Promise<RateResult> => {
-      await sleep(1_500);
-      return runPhase<RateResult>(h1, {
-        ...common,
-        phase: 'legacy-rate',
-        ids,
-        outstanding: 32,
-        durationMs: opts.rateMs,
-        timeoutMs: 1_000,
-        maxMs: opts.rateMs + 10_000,
-      });
-    };
-    const rateUnique = await rate('unique');
-    const rateRandom = await rate('random');
+    const { legacySeq, rateUnique, rateRandom } = await legacyPhases(h1, common, { ...opts, outstanding: 32 });
     await last.stop(10_000);
     const floor = impl === 'boaster' ? await floorPhases(h0, h1, opts) : null;
     return { visibleMs, readyN1Ms, publishN1Ms, rssN1KiB, dig, legacySeq, rateUnique, rateRandom, floor };

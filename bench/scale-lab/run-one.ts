@@ -15,7 +15,9 @@ import { createLab } from '../../test/lab/lab.js';
 import { startAvahi, type Avahi } from '../../test/lab/avahi.js';
 import { startCapture } from '../../test/lab/capture.js';
 import { readPcapUdp } from './pcap.js';
-import { runPhase, startPhase } from './client.js';
+import { legacyPhases, runPhase, startPhase, type RateResult, type SeqResult } from './client.js';
+
+export type { RateResult, SeqResult } from './client.js';
 import type { Host } from '../../test/lab/host.js';
 import type { LabProcess } from '../../test/lab/process.js';
 import { sleep } from '../../test/lab/wait.js';
@@ -59,31 +61,11 @@ export interface RunOptions {
   readonly floor?: boolean;
 }
 
-export interface SeqResult {
-  sent: number;
-  timeouts: number;
-  answered: number;
-  p50Ms: number | null;
-  p99Ms: number | null;
-  maxMs: number | null;
-  warmup?: number;
-  warmupTimeouts?: number;
-}
 /** The same timed queries answered by floor.cjs: what Node itself costs, with no mDNS logic. */
 export interface FloorResult {
   legacySeq: SeqResult;
   qm: SeqResult;
   rssKiB: number;
-}
-export interface RateResult {
-  ids: string;
-  seconds: number;
-  sent: number;
-  answered: number;
-  perSecond: number;
-  timeouts: number;
-  unmatched: number;
-  p50Ms: number | null;
 }
 interface WatchResult {
   start: number;
@@ -156,39 +138,6 @@ function avahiServices(n: number): Record<string, string> {
   const services: Record<string, string> = {};
   for (let i = 0; i < n; i++) services[`svc-${i}.service`] = avahiServiceFile(i);
   return services;
-}
-
-/** 500 sequential legacy SRV queries, then 32 outstanding for 5 s with unique and with random ids. */
-async function legacyPhases(
-  h1: Host,
-  common: Record<string, unknown>,
-  opts: RunOptions,
-): Promise<{ legacySeq: SeqResult; rateUnique: RateResult; rateRandom: RateResult }> {
-  const legacySeq = await runPhase<SeqResult>(h1, {
-    ...common,
-    phase: 'legacy-seq',
-    count: opts.seqQueries,
-    warmup: WARMUP_QUERIES,
-    pauseMs: PAUSE_MS,
-    timeoutMs: 1_000,
-    maxMs: 120_000,
-  });
-  await sleep(PAUSE_MS);
-  const rate = (ids: string): Promise<RateResult> =>
-    runPhase<RateResult>(h1, {
-      ...common,
-      phase: 'legacy-rate',
-      ids,
-      outstanding: opts.outstanding,
-      durationMs: opts.rateMs,
-      timeoutMs: 1_000,
-      maxMs: opts.rateMs + 10_000,
-    });
-  const rateUnique = await rate('unique');
-  await sleep(PAUSE_MS);
-  const rateRandom = await rate('random');
-  await sleep(PAUSE_MS);
-  return { legacySeq, rateUnique, rateRandom };
 }
 
 /** The legacy and QM timings against floor.cjs on h0 (the responder gone): Node's own cost, for scale. */
@@ -305,7 +254,7 @@ export async function runOne(impl: Impl, opts: RunOptions, log: (line: string) =
       maxMs: PTR_WINDOW_MS + 2_000,
     });
     await sleep(PAUSE_MS);
-    const { legacySeq, rateUnique, rateRandom } = await legacyPhases(h1, common, opts);
+    const { legacySeq, rateUnique, rateRandom } = await legacyPhases(h1, common, { ...opts, warmup: WARMUP_QUERIES });
     const spacingMs = n >= opts.qmQueries ? 250 : 1_100;
     const qm = {
       spacingMs,
@@ -353,7 +302,7 @@ export async function runOne(impl: Impl, opts: RunOptions, log: (line: string) =
       });
       const w2 = await again();
       if (w2.seen < n) notes.push(`without its rate limit, avahi announced ${w2.seen} of ${n} SRVs`);
-      noRateLimit = await legacyPhases(h1, common, opts);
+      noRateLimit = await legacyPhases(h1, common, { ...opts, warmup: WARMUP_QUERIES });
       await avahi.stop();
     }
     const floor = opts.floor ? await floorPhases(h0, h1, common, opts) : null;
