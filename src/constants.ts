@@ -140,6 +140,27 @@ export const MAX_QUESTIONS_PER_QUERY = 64;
  */
 export const MAX_RECORDS_PER_SECTION = 600;
 
+/**
+ * Delayed unicast replies (QU answers waiting 20–120 ms, §6, or 400–500 ms
+ * after a TC query, §7.2) pending at once, whoever asked; past it a QU
+ * answer joins the interface's multicast response instead, which RFC 6762
+ * §5.4 allows and §6.2 limits. A flood of distinct sources cannot pile up
+ * timers.
+ */
+export const MAX_PENDING_UNICAST_REPLIES = 1_024;
+/**
+ * Queriers remembered per waiting multicast answer, so that one querier's
+ * known answers (§7.1, §7.2) do not cancel what others asked for; past it
+ * the answer goes out whatever any one of them says it knows.
+ */
+export const MAX_REQUESTERS_PER_ANSWER = 64;
+/**
+ * A waiting multicast response is postponed by later TC queries (§7.2) at
+ * most this long past the query that started it, so a stream of TC queries
+ * cannot hold answers back for ever.
+ */
+export const MAX_RESPONSE_POSTPONE_MS = 1_000;
+
 /** One-second windows of the per-source unicast reply budget (see reply-budget.ts). */
 export const UNICAST_REPLY_WINDOW_MS = 1_000;
 /** Bytes of unicast replies any source may receive per window, whatever it sent… */

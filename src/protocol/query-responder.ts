@@ -11,6 +11,7 @@ import {
   FLAG_AUTHORITATIVE,
   FLAG_RESPONSE,
   FLAG_TRUNCATED,
+  MAX_PENDING_UNICAST_REPLIES,
   MAX_QUESTIONS_PER_QUERY,
   MAX_RECORDS_PER_SECTION,
   MDNS_PORT,
@@ -141,7 +142,9 @@ export class QueryResponder {
     debug?.(
       `${about}: ${answers.length} answers, ${unicast ? 'unicast' : 'multicast'}${delay > 0 ? ` in ${Math.round(delay)} ms${truncatedQuery ? ' (after a TC query, §7.2)' : ' (shared, §6)'}` : ' at once'}`,
     );
-    if (unicast) {
+    // A delayed unicast reply waits with a timer: at most MAX_PENDING_UNICAST_REPLIES at once,
+    // past which the answer joins the multicast response (RFC 6762 §5.4 allows it, §6.2 limits it).
+    if (unicast && (delay === 0 || this.unicastTimers.size < MAX_PENDING_UNICAST_REPLIES)) {
       this.unicastReply(nic, received, requester, answers, additionals, delay);
     } else if (delay === 0) {
       // RFC 6762 §6.2: defending a probe is the one case the one-second rule allows.

@@ -3,20 +3,24 @@
  * trimmed by what queriers say they know (§7.1, §7.2) and what other
  * responders send first (§7.4) before they go out.
  */
+import { MAX_REQUESTERS_PER_ANSWER, MAX_RESPONSE_POSTPONE_MS } from '../constants.js';
 import type { OwnedRecord } from '../records/service-records.js';
 import { recordKey } from '../wire/canonical.js';
 import type { ResourceRecord } from '../wire/model.js';
 import { KnownAnswers } from './answers.js';
 import type { Clock, TimerHandle } from './clock.js';
 
-/** One answer waiting, and who asked for it. */
+/** One answer waiting, and who asked for it (`many`: more than MAX_REQUESTERS_PER_ANSWER did, so it goes whatever one knows). */
 interface Waiting {
   owned: OwnedRecord;
   requesters: Set<string>;
+  many: boolean;
 }
 
 /** The response waiting on one interface, its records by {@link recordKey} (in the order they joined). */
 interface Pending {
+  /** When the first query of this response came: TC queries postpone it at most MAX_RESPONSE_POSTPONE_MS past it. */
+  startedAt: number;
   dueAt: number;
   answers: Map<string, Waiting>;
   additionals: Map<string, OwnedRecord>;
@@ -46,21 +50,36 @@ export class ResponseQueue {
     delay: number,
     waitForKnownAnswers = false,
   ): void {
-    const dueAt = this.clock.now() + delay;
+    const now = this.clock.now();
     let entry = this.pending.get(interfaceName);
     if (!entry) {
-      entry = { dueAt, answers: new Map(), additionals: new Map(), timer: this.schedule(interfaceName, delay) };
+      entry = {
+        startedAt: now,
+        dueAt: now + delay,
+        answers: new Map(),
+        additionals: new Map(),
+        timer: this.schedule(interfaceName, delay),
+      };
       this.pending.set(interfaceName, entry);
-    } else if (waitForKnownAnswers && dueAt > entry.dueAt) {
-      entry.timer.cancel();
-      entry.dueAt = dueAt;
-      entry.timer = this.schedule(interfaceName, delay);
+    } else if (waitForKnownAnswers) {
+      // §7.2: wait for this TC query's known answers too, but never past the bound.
+      const dueAt = Math.min(now + delay, entry.startedAt + MAX_RESPONSE_POSTPONE_MS);
+      if (dueAt > entry.dueAt) {
+        entry.timer.cancel();
+        entry.dueAt = dueAt;
+        entry.timer = this.schedule(interfaceName, dueAt - now);
+      }
     }
     for (const owned of answers) {
       const key = recordKey(owned.record);
       const waiting = entry.answers.get(key);
-      if (waiting) waiting.requesters.add(requester);
-      else entry.answers.set(key, { owned, requesters: new Set([requester]) });
+      if (!waiting) entry.answers.set(key, { owned, requesters: new Set([requester]), many: false });
+      else if (waiting.many) continue;
+      else if (waiting.requesters.size < MAX_REQUESTERS_PER_ANSWER) waiting.requesters.add(requester);
+      else {
+        waiting.many = true;
+        waiting.requesters.clear();
+      }
     }
     for (const owned of additionals) {
       const key = recordKey(owned.record);
@@ -89,6 +108,7 @@ export class ResponseQueue {
     if (!this.pending.has(interfaceName)) return;
     const known = new KnownAnswers(knownAnswers);
     this.filter(interfaceName, (w) => {
+      if (w.many) return true;
       if (known.has(w.owned.record)) w.requesters.delete(requester);
       return w.requesters.size > 0;
     });
