@@ -83,6 +83,8 @@ export interface FloodReport {
     readonly after: LegitPhase;
     readonly unicastQuReplies: number;
     readonly multicastSrvResponses: number;
+    /** boaster's multicasts over the whole run, against RFC 6762 §6.2. */
+    readonly multicastRate: MulticastRate;
   };
   readonly boaster: {
     readonly pid: number;
@@ -91,6 +93,8 @@ export interface FloodReport {
     readonly cpuSeconds: number;
     /** cpuSeconds / flood duration (1 = one core busy). */
     readonly cpuShare: number;
+    /** cpuSeconds per packet the flood sent, in µs. */
+    readonly cpuPerPacketUs: number;
     readonly rssBeforeKiB: number;
     readonly rssAfterKiB: number;
     /** VmHWM at the end: peak RSS of the whole run. */
@@ -119,10 +123,25 @@ interface FloodDone {
   byKind: Record<string, number>;
 }
 
+/** What the legit querier saw of boaster's multicasts (legit.cjs): the §6.2 one-second rule, per record. */
+export interface MulticastRate {
+  /** Records multicast by boaster (every section; one record in one packet counts once). */
+  readonly records: number;
+  /** Distinct records among them (a goodbye is a record of its own). */
+  readonly distinct: number;
+  /** Shortest interval between two multicasts of one record (ms); null if none went twice. */
+  readonly minIntervalMs: number | null;
+  /** Intervals under 950 ms (a second less 50 ms of arrival jitter): RFC 6762 §6.2 broken. */
+  readonly under: number;
+  /** Most multicasts of one record within one calendar second. */
+  readonly maxPerSecond: number;
+}
+
 interface LegitDone {
   kind: 'done';
   unicastQuReplies: number;
   multicastSrvResponses: number;
+  multicastRate: MulticastRate;
   legacy: [number, number][];
   quOwn: [number, number][];
   quAny: [number, number][];
@@ -306,12 +325,14 @@ export async function runFloodScenario(lab: Lab, opts: FloodOptions): Promise<Fl
         after: phase(f.end, Infinity),
         unicastQuReplies: l.unicastQuReplies,
         multicastSrvResponses: l.multicastSrvResponses,
+        multicastRate: l.multicastRate,
       },
       boaster: {
         pid,
         aliveAfter: alive && pub.process.running,
         cpuSeconds: cpuAfter - cpuBefore,
         cpuShare: (cpuAfter - cpuBefore) / durationS,
+        cpuPerPacketUs: ((cpuAfter - cpuBefore) / Math.max(1, f.sent)) * 1e6,
         rssBeforeKiB,
         rssAfterKiB,
         rssPeakKiB,
@@ -359,7 +380,8 @@ export function formatFloodReport(r: FloodReport): string {
     ]),
     '',
     `QU answers seen by the legit querier: ${r.legit.unicastQuReplies} unicast, ${r.legit.multicastSrvResponses} multicast responses carrying the SRV.`,
-    `boaster (pid ${r.boaster.pid}): ${r.boaster.aliveAfter ? 'alive' : 'DEAD'} after the flood; CPU ${r.boaster.cpuSeconds.toFixed(2)} s over the flood (${pct(r.boaster.cpuShare)} of one core); RSS ${mib(r.boaster.rssBeforeKiB)} before, ${mib(r.boaster.rssAfterKiB)} after, peak ${mib(r.boaster.rssPeakKiB)}.`,
+    `RFC 6762 §6.2 at the legit querier: ${r.legit.multicastRate.records} records multicast by boaster (${r.legit.multicastRate.distinct} distinct); shortest interval between two multicasts of one record ${r.legit.multicastRate.minIntervalMs === null ? '–' : `${r.legit.multicastRate.minIntervalMs} ms`}; ${r.legit.multicastRate.under} under 950 ms; at most ${r.legit.multicastRate.maxPerSecond} of one record in one second.`,
+    `boaster (pid ${r.boaster.pid}): ${r.boaster.aliveAfter ? 'alive' : 'DEAD'} after the flood; CPU ${r.boaster.cpuSeconds.toFixed(2)} s over the flood (${pct(r.boaster.cpuShare)} of one core, ${r.boaster.cpuPerPacketUs.toFixed(1)} µs per flood packet); RSS ${mib(r.boaster.rssBeforeKiB)} before, ${mib(r.boaster.rssAfterKiB)} after, peak ${mib(r.boaster.rssPeakKiB)}.`,
     `h0's UDP sockets over the flood: ${r.boaster.udp.inDatagrams} datagrams delivered, ${r.boaster.udp.rcvbufErrors} dropped for a full receive buffer (${r.boaster.udp.inErrors} receive errors in all).`,
     `After the flood a legacy SRV query: ${r.afterFlood.answered ? `answered, port ${String(r.afterFlood.port)}, target ${String(r.afterFlood.target)}` : 'NOT answered'}.`,
     ...(r.boaster.outputTail ? ['', '```', r.boaster.outputTail, '```'] : []),

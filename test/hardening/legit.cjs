@@ -42,17 +42,55 @@ let unicastQuReplies = 0;
 let multicastSrvResponses = 0;
 let undecodable = 0;
 
-function srvResponse(msg) {
-  let m;
+function decoded(msg) {
   try {
-    m = dnsPacket.decode(msg);
+    return dnsPacket.decode(msg);
   } catch {
     undecodable += 1;
     return undefined;
   }
-  if (m.type !== 'response') return undefined;
+}
+
+function srvIn(m) {
+  if (!m || m.type !== 'response') return undefined;
   const all = [...(m.answers || []), ...(m.additionals || [])];
   return all.some((r) => r.type === 'SRV' && r.name.toLowerCase() === wanted) ? m : undefined;
+}
+
+function srvResponse(msg) {
+  return srvIn(decoded(msg));
+}
+
+// RFC 6762 §6.2: the target multicasts a record at most once a second (per
+// interface and family; every section counts). For each record it sends by
+// multicast: the shortest interval between two of its multicasts, and how
+// many intervals were under a second less `RATE_TOLERANCE_MS` of arrival
+// jitter. Goodbyes (TTL 0) are records of their own (§10.1).
+const RATE_TOLERANCE_MS = 50;
+const lastMulticast = new Map(); // record key -> arrival ms
+const rate = { records: 0, distinct: 0, minIntervalMs: null, under: 0, maxPerSecond: 0 };
+const perSecond = new Map(); // `${key}|${second}` -> count, for the current and previous second only
+function noteMulticast(m, now) {
+  if (!m || m.type !== 'response') return;
+  const second = Math.floor(now / 1000);
+  for (const r of [...(m.answers || []), ...(m.additionals || [])]) {
+    if (r.type === 'OPT') continue;
+    const key = `${String(r.name).toLowerCase()}|${r.type}|${r.ttl === 0 ? 'bye' : ''}|${JSON.stringify(r.data)}`;
+    rate.records += 1;
+    const last = lastMulticast.get(key);
+    if (last === undefined) rate.distinct += 1;
+    else {
+      const interval = now - last;
+      if (rate.minIntervalMs === null || interval < rate.minIntervalMs) rate.minIntervalMs = interval;
+      if (interval < 1000 - RATE_TOLERANCE_MS) rate.under += 1;
+    }
+    lastMulticast.set(key, now);
+    const slot = `${key}|${second}`;
+    const n = (perSecond.get(slot) || 0) + 1;
+    perSecond.set(slot, n);
+    if (n > rate.maxPerSecond) rate.maxPerSecond = n;
+  }
+  if (perSecond.size > 10_000) perSecond.clear();
 }
 
 /** The querier's view: every QU query still waiting is answered now. */
@@ -111,7 +149,9 @@ function open(address, port, onMessage) {
   const group = await open(GROUP, 5353, (msg, rinfo) => {
     // The flood arrives here too: decode only what the target sent.
     if (rinfo.address !== cfg.target) return;
-    if (!srvResponse(msg)) return;
+    const m = decoded(msg);
+    noteMulticast(m, Date.now());
+    if (!srvIn(m)) return;
     multicastSrvResponses += 1;
     answerAny(Date.now());
   });
@@ -154,7 +194,7 @@ function open(address, port, onMessage) {
   await new Promise((r) => setTimeout(r, timeoutMs + 50));
   for (const s of [eph, mdns, group]) s.close();
   process.stdout.write(
-    `${JSON.stringify({ kind: 'done', start, end: Date.now(), intervalMs, timeoutMs, unicastQuReplies, multicastSrvResponses, undecodable, legacy: legacyList, quOwn: quOwn.map((q) => [q[0], q[1]]), quAny })}\n`,
+    `${JSON.stringify({ kind: 'done', start, end: Date.now(), intervalMs, timeoutMs, unicastQuReplies, multicastSrvResponses, multicastRate: rate, undecodable, legacy: legacyList, quOwn: quOwn.map((q) => [q[0], q[1]]), quAny })}\n`,
   );
   process.exit(0);
 })().catch((err) => {
