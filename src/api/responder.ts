@@ -61,12 +61,23 @@ export interface ServiceEvents {
   renamed: (oldName: string, newName: string) => void;
   /** The name is taken and autoRename is off: the service has stopped. */
   conflict: (name: string) => void;
+  /**
+   * Another host took `conflicts` names of this service within 10 s (a
+   * misconfigured or hostile peer): from now on each new name is probed
+   * `delayMs` (5 s) after the conflict, not at once, so at most one probe
+   * attempt per 5 s goes out (RFC 6762 §8.1). Emitted once when the limit
+   * begins; renames go on (`renamed`), and the limit ends after 10 s
+   * without a conflict.
+   */
+  rateLimited: (conflicts: number, delayMs: number) => void;
 }
 
 /** Events of a {@link Responder}. */
 export interface ResponderEvents {
   /** The host name was taken and changed. */
   hostRenamed: (oldName: string, newName: string) => void;
+  /** The host name met a storm of conflicts: as a service's `rateLimited` (RFC 6762 §8.1), for the host name. */
+  hostRateLimited: (conflicts: number, delayMs: number) => void;
   /**
    * A socket, interface or send problem; the responder goes on. The first
    * of a kind (code and interface) comes at once; repeats within 10 s come
@@ -277,6 +288,13 @@ export class Responder extends EventEmitter<ResponderEvents> {
       } else {
         this.registered.get(r)?.emit('renamed', from, to);
       }
+    });
+    this.engine.on('rateLimited', (r, conflicts, delayMs) => {
+      options.logger?.warn?.(
+        `${r.kind} "${r.name}": ${conflicts} name conflicts within 10 s; probing each new name after ${delayMs} ms (RFC 6762 §8.1)`,
+      );
+      if (r === this.host) this.emit('hostRateLimited', conflicts, delayMs);
+      else this.registered.get(r)?.emit('rateLimited', conflicts, delayMs);
     });
     // Nothing of it reached the network: say so to whoever waits, and withdraw it (never a silent success).
     this.engine.on('unsent', (r) => {

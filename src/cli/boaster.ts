@@ -6,7 +6,8 @@
  * `boaster publish NAME TYPE PORT [KEY=VALUE ...]`, modelled on
  * `avahi-publish -s` and `dns-sd -R`. Prints a line when the service is
  * announced and on every rename (avahi-publish's words), during the first
- * probe too; SIGINT/SIGTERM send goodbyes and exit 0. `--version` prints
+ * probe too, and one when a storm of conflicts slows probing down (RFC 6762
+ * §8.1); SIGINT/SIGTERM send goodbyes and exit 0. `--version` prints
  * the version.
  */
 import { parseArgs } from 'node:util';
@@ -67,6 +68,11 @@ function parse(
   }
 }
 
+/** The line printed when a name meets a storm of conflicts (RFC 6762 §8.1 rate limit). */
+function rateLimitLine(what: 'Host' | 'Service', conflicts: number, delayMs: number): string {
+  return `${what} name conflicts: ${conflicts} within 10 s, probing each new name after ${delayMs / 1000} s (RFC 6762 §8.1)\n`;
+}
+
 async function publish(args: string[]): Promise<void> {
   const { values, positionals } = parse(args);
   const [name, type, portText, ...txtItems] = positionals;
@@ -91,6 +97,9 @@ async function publish(args: string[]): Promise<void> {
   });
   responder.on('error', (e) => process.stderr.write(`boaster: ${e.message}\n`));
   responder.on('hostRenamed', (from, to) => process.stdout.write(`Host renamed from '${from}' to '${to}'\n`));
+  responder.on('hostRateLimited', (conflicts, delayMs) =>
+    process.stdout.write(rateLimitLine('Host', conflicts, delayMs)),
+  );
   let stopping = false;
   const stop = async (): Promise<void> => {
     if (stopping) return;
@@ -111,6 +120,7 @@ async function publish(args: string[]): Promise<void> {
   service.on('renamed', (from, to) =>
     process.stdout.write(`Service name collision, renaming service to '${to}' (was '${from}')\n`),
   );
+  service.on('rateLimited', (conflicts, delayMs) => process.stdout.write(rateLimitLine('Service', conflicts, delayMs)));
   service.on('conflict', (taken) => {
     process.stderr.write(`boaster: the name '${taken}' was taken on the network (--no-rename): stopping\n`);
     void responder.close().then(() => process.exit(1));

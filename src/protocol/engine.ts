@@ -55,6 +55,11 @@ export interface EngineEvents {
   conflict: (registration: Registration, name: string) => void;
   /** Every announcement of it went out on no interface: it was never announced (it is withdrawn). */
   unsent: (registration: Registration) => void;
+  /**
+   * RFC 6762 §8.1: `conflicts` conflicts within 10 s; from now on each probe
+   * attempt waits `delayMs` first. Once when the limit begins, not per probe.
+   */
+  rateLimited: (registration: Registration, conflicts: number, delayMs: number) => void;
   error: (error: BoasterError) => void;
 }
 
@@ -411,6 +416,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     // attempt. It lasts until 10 s pass without a conflict: with attempts 5 s
     // apart the window never holds 15 again, and a storm of denials must not
     // earn a fresh burst of fast probes.
+    const wasLimited = life.rateLimited;
     if (life.conflicts.length >= PROBE_RATE_LIMIT_CONFLICTS) life.rateLimited = true;
     else if (life.conflicts.length === 1) life.rateLimited = false;
     const old = registration.name;
@@ -435,6 +441,8 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
       life.announced = false;
     }
     this.emit('renamed', registration, old, renamed);
+    if (life.rateLimited && !wasLimited)
+      this.emit('rateLimited', registration, life.conflicts.length, PROBE_RATE_LIMIT_DELAY_MS);
     this.probe(registration, life.rateLimited ? PROBE_RATE_LIMIT_DELAY_MS : undefined);
   }
 
