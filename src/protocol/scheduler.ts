@@ -14,6 +14,9 @@
  */
 import type { Clock, TimerHandle } from './clock.js';
 
+/** The longest delay Node's setTimeout keeps (a 32-bit signed millisecond count); longer ones fire after 1 ms. */
+const MAX_TIMER_DELAY_MS = 0x7fffffff;
+
 /** One waiting entry. */
 interface Entry {
   at: number;
@@ -80,7 +83,10 @@ export class Scheduler implements Clock {
     if (this.armed && this.armed.at <= first.at) return;
     this.disarm();
     const at = first.at;
-    this.armed = { at, handle: this.clock.setTimeout(() => this.run(), Math.max(0, at - this.clock.now())) };
+    // Node fires a timer of more than 2^31 - 1 ms after 1 ms: arm for at most that; run() re-arms when it
+    // fires before the entry is due (a record's TTL may be 2^31 - 1 s, RFC 2181 §8).
+    const delay = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, at - this.clock.now()));
+    this.armed = { at, handle: this.clock.setTimeout(() => this.run(), delay) };
   }
 
   private disarm(): void {
