@@ -148,18 +148,28 @@ export class Mdns extends EventEmitter<MdnsEvents> {
     const querier = this.querier;
     return this.lookup(options, `resolving "${fqdn}"`, (done) => {
       const releases = [querier.want({ name: fqdn, type: 'SRV' }), querier.want({ name: fqdn, type: 'TXT' })];
-      let target: string | undefined;
+      let targetKey: string | undefined;
+      let releaseTarget: (() => void)[] = [];
       const check = (): void => {
         const nics = this.core.transport.interfaces.map((n) => n.name);
         const now = srvTarget(this.core.cache, nics, fqdn);
-        if (now !== undefined && now !== target) {
-          target = now;
-          releases.push(querier.want({ name: now, type: 'A' }), querier.want({ name: now, type: 'AAAA' }));
+        const key = now === undefined ? undefined : nameKey(now);
+        if (now !== undefined && key !== targetKey) {
+          targetKey = key;
+          // RFC 6763 §12.2: the addresses of the SRV's target, the current one only: a peer that
+          // keeps changing its SRV must not leave us asking for every host it ever named.
+          for (const r of releaseTarget) r();
+          releaseTarget = [querier.want({ name: now, type: 'A' }), querier.want({ name: now, type: 'AAAA' })];
         }
         const view = serviceInstance(this.core.cache, nics, fqdn);
         if (view) done(view);
       };
-      return { check, release: () => releases.forEach((r) => r()) };
+      return {
+        check,
+        release: () => {
+          for (const r of [...releases, ...releaseTarget]) r();
+        },
+      };
     });
   }
 
