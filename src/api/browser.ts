@@ -10,6 +10,7 @@ import { BoasterError } from '../errors.js';
 import type { Querier } from '../querier/querier.js';
 import {
   foundInstance,
+  isInstanceOf,
   sameInstance,
   serviceInstance,
   srvTarget,
@@ -69,6 +70,8 @@ export class Browser extends EventEmitter<BrowserEvents> implements AsyncIterabl
   /** The PTR name browsed, e.g. `_http._tcp.local`. */
   readonly browsing: string;
   private readonly ptrKey: string;
+  /** Key of the service's own name (`_http._tcp.local`), under which its instances are, subtype or not. */
+  private readonly serviceKey: string;
   private readonly instances = new Map<string, Tracked>();
   /** The PTR records (one per interface) naming each instance, by instance key. */
   private readonly pointers = new Map<string, Set<CachedRecord>>();
@@ -104,6 +107,7 @@ export class Browser extends EventEmitter<BrowserEvents> implements AsyncIterabl
     }
     this.browsing = options.subtype ? `${options.subtype}._sub.${type}.local` : `${type}.local`;
     this.ptrKey = nameKey(this.browsing);
+    this.serviceKey = nameKey(`${type}.local`);
     const cache = core.cache;
     const onAdded = (entry: CachedRecord): void => this.changed(entry, 1);
     const onRenewed = (entry: CachedRecord): void => this.changed(entry, 0);
@@ -180,6 +184,8 @@ export class Browser extends EventEmitter<BrowserEvents> implements AsyncIterabl
     if (this.stopped || change === 0 || !this.inScope(entry)) return;
     const type = entry.record.type;
     if (type === 'PTR' && entry.nameKey === this.ptrKey) {
+      // RFC 6763 §4.1: a PTR naming no instance of the type (itself, say) is not followed.
+      if (!isInstanceOf(String(entry.record.data), this.serviceKey)) return;
       const key = nameKey(String(entry.record.data));
       let pointers = this.pointers.get(key);
       if (change === 1) {

@@ -8,7 +8,7 @@
 import type { CachedRecord, RecordCache } from '../cache/record-cache.js';
 import { decodeTxt, type DecodedTxt } from '../dnssd/txt.js';
 import { isLinkLocal } from '../transport/interfaces.js';
-import { nameToLabels } from '../wire/name.js';
+import { labelsToName, nameToLabels } from '../wire/name.js';
 import type { SrvData } from '../wire/model.js';
 import { nameKey } from '../wire/name.js';
 
@@ -88,6 +88,17 @@ export function splitInstanceName(fqdn: string): { name: string; rest: string } 
       .map((l) => utf8.decode(l))
       .join('.'),
   };
+}
+
+/**
+ * RFC 6763 §4.1: whether `fqdn` names an instance of the service whose name
+ * (`_http._tcp.local`) has key `serviceKey`: one label more than it, the
+ * rest the same name. A PTR naming anything else (itself, another service,
+ * a host) names no instance.
+ */
+export function isInstanceOf(fqdn: string, serviceKey: string): boolean {
+  const labels = nameToLabels(fqdn);
+  return labels.length >= 2 && nameKey(labelsToName(labels.slice(1))) === serviceKey;
 }
 
 /** Type and domain from the part after the instance label: `_http._tcp.local` → `_http._tcp`, `local`. */
