@@ -28,6 +28,7 @@ import {
   CLASS_IN,
   FIRST_QUERY_DELAY_MAX_MS,
   FIRST_QUERY_DELAY_MIN_MS,
+  FLAG_TRUNCATED,
   KNOWN_ANSWER_MIN_TTL_FRACTION,
   MAX_QUESTIONS_PER_QUERY,
   MAX_RECORDS_PER_SECTION,
@@ -373,13 +374,16 @@ export class Querier {
     const listed = new Set<string>();
     for (const r of packet.answers.slice(0, MAX_RECORDS_PER_SECTION)) listed.add(recordKey(r));
     const now = this.core.scheduler.now();
+    // RFC 6762 §7.2: a TC query's known answers go on in the packets after it, so what this one does
+    // not list may be listed there: only a whole known-answer list tells what a query expects (§10.5).
+    const truncated = (packet.flags & FLAG_TRUNCATED) !== 0;
     let rearm = false;
     for (const question of packet.questions.slice(0, MAX_QUESTIONS_PER_QUERY)) {
       const key = nameKey(question.name);
       // RFC 6762 §10.5: cached answers this query should bring, since it does not list them.
       // Others' queries only: ours going unanswered is what the refresh points and TTL deal with.
       if (received.local === true) continue;
-      const expected = this.cache.answers(nic.name, question, key).filter((e) => !listed.has(e.key));
+      const expected = truncated ? [] : this.cache.answers(nic.name, question, key).filter((e) => !listed.has(e.key));
       if (expected.length > 0) this.cache.unansweredQuery(expected);
       if (question.unicastResponse === true) continue;
       // RFC 6762 §7.3: the same QM question from another host, whose known answers hold nothing we

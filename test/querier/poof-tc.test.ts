@@ -1,0 +1,37 @@
+/**
+ * RFC 6762 §10.5 (POOF) beside §7.2: known answers a peer lists in the
+ * packets after its TC query are known answers too, so a record listed there
+ * is not "unanswered" (found by the churn soak: a browser lost live services).
+ */
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { MdnsCore } from '../../src/core/core.js';
+import { Querier } from '../../src/querier/querier.js';
+import { encodePacket } from '../../src/wire/encode.js';
+import type { ResourceRecord } from '../../src/wire/model.js';
+import { fakeTransport, PEER, q, useFakeClock } from '../protocol/helpers.js';
+
+beforeEach(useFakeClock);
+afterEach(() => vi.useRealTimers());
+const TYPE = '_http._tcp.local';
+const ptr = (i: string): ResourceRecord => ({ name: TYPE, type: 'PTR', class: 1, ttl: 4500, data: `${i}.${TYPE}` });
+
+it('POOF ignores known answers that follow a TC query (RFC 6762 §7.2, §10.5)', async () => {
+  const transport = fakeTransport();
+  const core = new MdnsCore({ transport, random: () => 0.5 });
+  await core.start();
+  new Querier(core);
+  const deliver = (p: Parameters<typeof encodePacket>[0]): void =>
+    transport.deliver({ data: encodePacket(p), interface: 'eth0', source: { ...PEER } });
+  deliver({ id: 0, flags: 0x8400, answers: [ptr('a'), ptr('b')] });
+  const removed: string[] = [];
+  core.cache.on('removed', (e, reason) => removed.push(`${String(e.record.data)} ${reason}`));
+  // A peer that knows both lists 'a' in its TC query and 'b' in the packet that follows (§7.2), twice.
+  for (let round = 0; round < 2; round++) {
+    deliver({ id: 0, flags: 0x0200, questions: [q(TYPE, 'PTR')], answers: [ptr('a')] });
+    await vi.advanceTimersByTimeAsync(10);
+    deliver({ id: 0, flags: 0, answers: [ptr('b')] });
+    await vi.advanceTimersByTimeAsync(2_000);
+  }
+  await vi.advanceTimersByTimeAsync(10_000);
+  expect(removed).toEqual([]);
+});
