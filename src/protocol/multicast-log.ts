@@ -4,10 +4,13 @@
  * questions (§5.4). Records are identified by {@link recordKey}, as in every
  * other map of records; the place is an interface and address family (an
  * answer goes out on the family its query came in on, so each family's
- * caches are served on their own). Entries older than the longest TTL are
- * swept out once a minute, so records that changed long ago do not pile up.
+ * caches are served on their own). An entry can decide something only for a
+ * second (§6.2) or a quarter of its record's TTL (§5.4), whichever is longer:
+ * once a minute the entries past that are swept out, so under churn (every
+ * TXT change, port change and rename is a new record) the log holds about
+ * the last quarter-TTL's records, not every record multicast.
  */
-import { MULTICAST_RATE_LIMIT_MS, OTHER_TTL } from '../constants.js';
+import { MULTICAST_RATE_LIMIT_MS } from '../constants.js';
 import type { OwnedRecord } from '../records/service-records.js';
 import { recordKey } from '../wire/canonical.js';
 import type { Clock } from './clock.js';
@@ -22,8 +25,8 @@ const SWEEP_INTERVAL_MS = 60_000;
 
 /** Last multicast time per record and place. */
 export class MulticastLog {
-  /** Per place, the last multicast time by record key (keys are the records' own cached strings: no allocation per note). */
-  private readonly last = new Map<string, Map<string, number>>();
+  /** Per place, by record key (the records' own cached strings): the last multicast time and how long it matters. */
+  private readonly last = new Map<string, Map<string, { at: number; keepMs: number }>>();
   private sweptAt: number;
 
   constructor(private readonly clock: Clock) {
@@ -31,7 +34,7 @@ export class MulticastLog {
   }
 
   private at(link: string, owned: OwnedRecord): number | undefined {
-    return this.last.get(link)?.get(recordKey(owned.record));
+    return this.last.get(link)?.get(recordKey(owned.record))?.at;
   }
 
   /** These records went out by multicast at the place now. */
@@ -42,15 +45,16 @@ export class MulticastLog {
       times = new Map();
       this.last.set(link, times);
     }
-    for (const r of records) times.set(recordKey(r.record), now);
+    for (const r of records)
+      times.set(recordKey(r.record), { at: now, keepMs: Math.max(MULTICAST_RATE_LIMIT_MS, (r.record.ttl * 1000) / 4) });
     if (now - this.sweptAt >= SWEEP_INTERVAL_MS) this.sweep(now);
   }
 
-  /** Forget entries older than the longest TTL: nothing they could decide is left. */
+  /** Forget entries past their second and their quarter TTL: nothing they could decide is left. */
   private sweep(now: number): void {
     this.sweptAt = now;
     for (const [link, times] of this.last) {
-      for (const [key, at] of times) if (now - at >= OTHER_TTL * 1000) times.delete(key);
+      for (const [key, e] of times) if (now - e.at >= e.keepMs) times.delete(key);
       if (times.size === 0) this.last.delete(link);
     }
   }
