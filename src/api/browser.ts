@@ -92,6 +92,7 @@ export class Browser extends EventEmitter<BrowserEvents> implements AsyncIterabl
     private readonly querier: Querier,
     type: string,
     private readonly options: BrowseOptions = {},
+    private readonly onStop?: () => void,
   ) {
     super();
     if (!SERVICE_TYPE.test(type))
@@ -137,6 +138,7 @@ export class Browser extends EventEmitter<BrowserEvents> implements AsyncIterabl
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.onStop?.();
     this.releasePtr();
     this.unlisten();
     for (const t of this.instances.values()) for (const r of [...t.release, ...t.releaseTarget]) r();

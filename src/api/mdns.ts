@@ -133,7 +133,8 @@ export class Mdns extends EventEmitter<MdnsEvents> {
    * `update` and `down`. Iterate it with `for await`.
    */
   browse(type: string, options: BrowseOptions = {}): Browser {
-    const browser = new Browser(this.core, this.querier, type, options);
+    // A stopped browser leaves the set: an application that browses briefly and often holds none of them.
+    const browser = new Browser(this.core, this.querier, type, options, () => this.browsers.delete(browser));
     this.browsers.add(browser);
     return browser;
   }
