@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     node: process.version,
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
   };
-  const command = `npx tsx bench/soak.ts --seconds ${seconds} --target ${target}`;
+  const command = `npm run bench:soak -- --seconds ${seconds} --target ${target}`;
   process.stdout.write(`${command}\nbuilding the lab and churning ${target} services for ${seconds} s…\n`);
   const lab = await createLab({ hosts: 2 });
   let report: SoakReport;
