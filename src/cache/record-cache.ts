@@ -16,8 +16,12 @@
  *   answers), at least a second apart, and no response carrying it within
  *   ten seconds of the first, the record is deleted.
  * - Bounded: at most `maxRecords` (default 10,000). A record arriving when
- *   the cache is full evicts the record due to expire soonest, so a flood of
- *   distinct names can neither grow memory nor push out what peers renew.
+ *   the cache is full evicts the record nobody wants received longest ago —
+ *   "wanted": a question someone on this host asks (a browser, a resolve;
+ *   see {@link RecordCache.wantedBy}) — and only when every record is wanted,
+ *   the one due to expire soonest. A flood of distinct names can neither
+ *   grow memory nor push out what this host's browsers and lookups follow
+ *   (evicting by expiry alone let long-TTL junk push out every 120 s SRV).
  *
  * Expiry runs on one timer (the core's deadline queue), armed for the
  * earliest deadline; an empty cache holds none.
@@ -110,6 +114,10 @@ export class RecordCache extends EventEmitter<RecordCacheEvents> {
   /** interface → owner name key → record key → entry. */
   private readonly byInterface = new Map<string, Map<string, NameEntries>>();
   private readonly deadlines = new DeadlineHeap<CachedRecord>();
+  /** Records no question wants, oldest received first: the first to be evicted. */
+  private readonly unwanted = new Map<CachedRecord, true>();
+  /** Who says which records are wanted (a querier each; see {@link wantedBy}). */
+  private readonly wanters = new Set<(nameKey: string, type: string) => boolean>();
   private count = 0;
   private evictions = 0;
   private timer: TimerHandle | undefined;
@@ -121,6 +129,34 @@ export class RecordCache extends EventEmitter<RecordCacheEvents> {
   ) {
     super();
     this.maxRecords = options.maxRecords ?? DEFAULT_CACHE_MAX_RECORDS;
+  }
+
+  /**
+   * Let `wants` say which records a question on this host wants (name key
+   * and record type), so a full cache evicts the others first. Returns the
+   * function that withdraws it.
+   */
+  wantedBy(wants: (nameKey: string, type: string) => boolean): () => void {
+    this.wanters.add(wants);
+    return () => this.wanters.delete(wants);
+  }
+
+  /**
+   * A question now wants the records of `nameKey` of `type` (ANY: all of
+   * them): those already cached are no longer the first to be evicted.
+   */
+  protect(nameKey: string, type: string): void {
+    if (this.unwanted.size === 0) return;
+    for (const names of this.byInterface.values())
+      for (const e of names.get(nameKey)?.values() ?? [])
+        if (type === 'ANY' || e.record.type === type) this.unwanted.delete(e);
+  }
+
+  /** Note an entry just added or renewed: at the back of the eviction order, unless a question wants it. */
+  private noteArrival(entry: CachedRecord): void {
+    this.unwanted.delete(entry);
+    for (const wants of this.wanters) if (wants(entry.nameKey, entry.record.type)) return;
+    this.unwanted.set(entry, true);
   }
 
   /** Records held and evicted so far. */
@@ -174,10 +210,15 @@ export class RecordCache extends EventEmitter<RecordCacheEvents> {
         known.receivedAt = now;
         known.poof = undefined;
         this.expireAt(known, now + record.ttl * 1000, 'expired');
+        this.noteArrival(known);
         this.emit('renewed', known);
         continue;
       }
-      if (this.count >= this.maxRecords) this.evictOne();
+      if (this.count >= this.maxRecords) {
+        this.evictOne();
+        // The record evicted may have been the last of this name, and taken the name's map with it.
+        atName = names.get(name);
+      }
       if (!atName) {
         atName = new NameEntries();
         names.set(name, atName);
@@ -195,6 +236,7 @@ export class RecordCache extends EventEmitter<RecordCacheEvents> {
       };
       atName.set(key, entry);
       this.count++;
+      this.noteArrival(entry);
       this.schedule(entry);
       this.emit('added', entry);
     }
@@ -275,6 +317,7 @@ export class RecordCache extends EventEmitter<RecordCacheEvents> {
   clear(): void {
     this.byInterface.clear();
     this.deadlines.clear();
+    this.unwanted.clear();
     this.count = 0;
     this.timer?.cancel();
     this.timer = undefined;
@@ -331,16 +374,23 @@ export class RecordCache extends EventEmitter<RecordCacheEvents> {
   }
 
   private evictOne(): void {
-    const top = this.deadlines.peek();
-    if (!top) return;
+    const oldest = this.unwanted.keys().next();
+    const victim = oldest.done ? this.deadlines.peek()?.item : oldest.value;
+    if (!victim) return;
     this.evictions++;
-    this.remove(top.item, 'evicted');
+    this.remove(victim, 'evicted');
   }
 
   private remove(entry: CachedRecord, reason: RemovalReason): void {
     const atName = this.byInterface.get(entry.interfaceName)?.get(entry.nameKey);
-    if (atName?.get(entry.key) !== entry) return;
+    if (atName?.get(entry.key) !== entry) {
+      // Not held (any more): never leave it where the expiry timer or eviction would meet it again.
+      this.deadlines.delete(entry);
+      this.unwanted.delete(entry);
+      return;
+    }
     atName.delete(entry.key);
+    this.unwanted.delete(entry);
     if (atName.size === 0) this.byInterface.get(entry.interfaceName)?.delete(entry.nameKey);
     this.deadlines.delete(entry);
     this.pendingReason.delete(entry);

@@ -111,8 +111,15 @@ export class Querier {
   private closed = false;
   private created = 0;
 
+  /** Withdraws what this querier told the cache it wants (see RecordCache.wantedBy). */
+  private readonly unwant: () => void;
+
   constructor(private readonly core: MdnsCore) {
     this.cache = core.cache;
+    // A full cache evicts what no question of ours wants first (README "Robustness").
+    this.unwant = this.cache.wantedBy(
+      (key, type) => this.interests.has(interestKey(key, type)) || this.interests.has(interestKey(key, ANY)),
+    );
     core.intake.on('query', (incoming) => this.onQuery(incoming));
     this.cache.on('added', (entry) => this.track(entry));
     this.cache.on('renewed', (entry) => this.track(entry));
@@ -151,7 +158,8 @@ export class Querier {
         this.firstBatchAt = this.firstQueryAt(now);
       }
       this.due.set(interest, this.firstBatchAt);
-      // Records already cached are refreshed for it from now on.
+      // Records already cached are refreshed for it from now on, and no longer evicted first.
+      this.cache.protect(interest.nameKey, wanted.type);
       for (const nic of this.core.transport.interfaces)
         for (const entry of this.cache.atName(nic.name, interest.nameKey)) this.track(entry);
       this.arm();
@@ -182,6 +190,7 @@ export class Querier {
   /** Stop every query (the cache stays the core's). */
   close(): void {
     this.closed = true;
+    this.unwant();
     this.interests.clear();
     this.due.clear();
     this.refreshes.clear();

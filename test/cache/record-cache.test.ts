@@ -157,22 +157,84 @@ describe('RecordCache', () => {
     expect(cache.stats.records).toBe(1);
   });
 
-  it('is bounded: a new record evicts the one due to expire soonest', () => {
+  it('is bounded: a new record evicts the one no question wants received longest ago', () => {
     const { cache, removed } = watched({ maxRecords: 3 });
+    cache.absorb('eth0', PEER, [ptr('first._http._tcp.local', 60)]);
+    vi.advanceTimersByTime(1_000);
+    cache.absorb('eth0', PEER, [ptr('second._http._tcp.local', 4500)]);
+    vi.advanceTimersByTime(1_000);
+    cache.absorb('eth0', PEER, [ptr('third._http._tcp.local', 10)]);
+    // Renewed: it goes to the back of the order.
+    cache.absorb('eth0', PEER, [ptr('first._http._tcp.local', 60)]);
+    cache.absorb('eth0', PEER, [ptr('new._http._tcp.local', 120)]);
+    expect(removed.map(([name, reason]) => [name, reason])).toEqual([['_http._tcp.local', 'evicted']]);
+    expect(
+      cache
+        .atName('eth0', '_http._tcp.local')
+        .map((e) => e.record.data)
+        .sort(),
+    ).toEqual(['first._http._tcp.local', 'new._http._tcp.local', 'third._http._tcp.local']);
+    expect(cache.stats).toEqual({ records: 3, evicted: 1 });
+  });
+
+  it('when every record is wanted, a new record evicts the one due to expire soonest', () => {
+    const { cache } = watched({ maxRecords: 3 });
+    cache.wantedBy(() => true);
     cache.absorb('eth0', PEER, [
       ptr('long._http._tcp.local', 4500),
       ptr('short._http._tcp.local', 60),
       ptr('mid._http._tcp.local', 600),
     ]);
     cache.absorb('eth0', PEER, [ptr('new._http._tcp.local', 120)]);
-    expect(removed.map(([, reason]) => reason)).toEqual(['evicted']);
     expect(
       cache
         .atName('eth0', '_http._tcp.local')
         .map((e) => e.record.data)
         .sort(),
     ).toEqual(['long._http._tcp.local', 'mid._http._tcp.local', 'new._http._tcp.local']);
-    expect(cache.stats).toEqual({ records: 3, evicted: 1 });
+  });
+
+  it('a flood of long-lived records of unwanted names cannot push out the records a question wants', () => {
+    const { cache } = watched({ maxRecords: 100 });
+    const wanted = new Set(['svc._http._tcp.local|SRV', 'host.local|A']);
+    cache.wantedBy((nameKey, type) => wanted.has(`${nameKey}|${type}`));
+    const srv: ResourceRecord = {
+      name: 'svc._http._tcp.local',
+      type: 'SRV',
+      class: 1,
+      ttl: 120,
+      data: { priority: 0, weight: 0, port: 80, target: 'host.local' },
+    };
+    const a: ResourceRecord = { name: 'host.local', type: 'A', class: 1, ttl: 120, data: '192.0.2.20' };
+    // Cached before anyone asked: protect() takes it out of the eviction order when the question starts.
+    cache.absorb('eth0', PEER, [a]);
+    cache.protect('host.local', 'A');
+    cache.absorb('eth0', PEER, [srv]);
+    for (let i = 0; i < 10_000; i++)
+      cache.absorb('eth0', '192.0.2.66', [{ ...a, name: `junk-${i}.local`, ttl: 0x7fffffff }]);
+    expect(cache.stats.records).toBe(100);
+    expect(cache.atName('eth0', 'svc._http._tcp.local')).toHaveLength(1);
+    expect(cache.atName('eth0', 'host.local')).toHaveLength(1);
+  });
+
+  it('evicting the last record of the very name being added keeps the new record in the cache (and expiry terminates)', () => {
+    const { cache } = watched({ maxRecords: 2 });
+    const a = (name: string, address: string, ttl: number): ResourceRecord => ({
+      name,
+      type: 'A',
+      class: 1,
+      ttl,
+      data: address,
+    });
+    cache.absorb('eth0', PEER, [a('x.local', '192.0.2.1', 1)]);
+    cache.absorb('eth0', PEER, [a('y.local', '192.0.2.2', 100)]);
+    cache.absorb('eth0', PEER, [a('x.local', '192.0.2.3', 50)]);
+    expect(cache.stats.records).toBe(2);
+    expect(cache.atName('eth0', 'x.local').map((e) => e.record.data)).toEqual(['192.0.2.3']);
+    // Before the fix the orphaned entry stayed on the deadline heap and expiry looped for ever here.
+    vi.advanceTimersByTime(200_000);
+    expect(cache.stats.records).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('a flood of 50,000 distinct names stays within the bound, on one timer', () => {
