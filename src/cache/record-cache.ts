@@ -247,6 +247,11 @@ export class RecordCache extends EventEmitter<RecordCacheEvents> {
     return this.byInterface.get(interfaceName)?.get(nameKey)?.list() ?? NONE;
   }
 
+  /** The cached copy of the record with key `key` (see {@link recordKey}), owned by `nameKey`, on the interface. */
+  entry(interfaceName: string, nameKey: string, key: string): CachedRecord | undefined {
+    return this.byInterface.get(interfaceName)?.get(nameKey)?.get(key);
+  }
+
   /** Cached records answering `question` on the interface (type ANY: every type). */
   answers(interfaceName: string, question: Question, nameKey: string): CachedRecord[] {
     const klass = question.class ?? CLASS_IN;

@@ -358,10 +358,14 @@ export class Querier {
   /** RFC 6762 §7.1: the cached answers worth listing: those with more than half their TTL left. */
   private knownAnswers(nic: NetworkInterface, question: Question): CachedRecord[] {
     const out: CachedRecord[] = [];
-    for (const entry of this.cache.answers(nic.name, question, nameKey(question.name))) {
-      if (this.cache.remainingTtl(entry) > entry.record.ttl * KNOWN_ANSWER_MIN_TTL_FRACTION) out.push(entry);
-    }
+    for (const entry of this.cache.answers(nic.name, question, nameKey(question.name)))
+      if (this.listable(entry)) out.push(entry);
     return out;
+  }
+
+  /** RFC 6762 §7.1: more than half its TTL left. */
+  private listable(entry: CachedRecord): boolean {
+    return this.cache.remainingTtl(entry) > entry.record.ttl * KNOWN_ANSWER_MIN_TTL_FRACTION;
   }
 
   private ask(nic: NetworkInterface, wanted: readonly Question[]): void {
@@ -392,18 +396,26 @@ export class Querier {
       // RFC 6762 §10.5: cached answers this query should bring, since it does not list them.
       // Others' queries only: ours going unanswered is what the refresh points and TTL deal with.
       if (received.local === true) continue;
-      const expected = truncated ? [] : this.cache.answers(nic.name, question, key).filter((e) => !listed.has(e.key));
+      // A name with more cached records than one packet can list as known says nothing by a record missing
+      // from the list (§7.2 trains), and checking them would make a query's cost grow with the cache.
+      const many = this.cache.atName(nic.name, key).length > MAX_RECORDS_PER_SECTION;
+      const expected =
+        truncated || many ? [] : this.cache.answers(nic.name, question, key).filter((e) => !listed.has(e.key));
       if (expected.length > 0) this.cache.unansweredQuery(expected);
       if (question.unicastResponse === true) continue;
       // RFC 6762 §7.3: the same QM question from another host, whose known answers hold nothing we
       // would not list ourselves (what it lists, responders leave out: we must already have it).
       const interest = this.interests.get(interestKey(key, question.type));
       if (!interest || interest.sent === 0) continue;
-      const ours = new Set(this.knownAnswers(nic, question).map((e) => e.key));
+      // Each of theirs looked up in the cache: the work is what the packet carries, not what we hold.
       const theirs = packet.answers
         .slice(0, MAX_RECORDS_PER_SECTION)
         .filter((r) => ownerKey(r) === key && (question.type === 'ANY' || r.type === question.type));
-      if (theirs.every((r) => ours.has(recordKey(r)))) {
+      const ours = (r: ResourceRecord): boolean => {
+        const entry = this.cache.entry(nic.name, key, recordKey(r));
+        return entry !== undefined && this.listable(entry);
+      };
+      if (theirs.every(ours)) {
         this.sent(interest, now);
         rearm = true;
       }
