@@ -1,5 +1,12 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
+/** Tests that load the machine: they run after the rest, in projects of their own. */
+const LOADS_BOTH_CORES = [
+  'test/hardening/flood.lab.test.ts',
+  'test/hardening/fuzz.test.ts',
+  'test/hardening/distinct-names.test.ts',
+];
+
 export default defineConfig({
   test: {
     // Lab tests create network namespaces and start real daemons; give them room.
@@ -13,7 +20,7 @@ export default defineConfig({
         test: {
           name: 'main',
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'test/conformance/**', 'test/hardening/flood.lab.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/conformance/**', ...LOADS_BOTH_CORES],
           sequence: { groupOrder: 0 },
         },
       },
@@ -25,6 +32,16 @@ export default defineConfig({
           name: 'conformance',
           include: ['test/conformance/**/*.test.ts', 'test/hardening/flood.lab.test.ts'],
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        // The fuzzer's slice and the million-names memory test keep a core busy for a minute or more:
+        // last, beside each other, so no timing-sensitive lab test runs next to them.
+        extends: true,
+        test: {
+          name: 'stress',
+          include: ['test/hardening/fuzz.test.ts', 'test/hardening/distinct-names.test.ts'],
+          sequence: { groupOrder: 2 },
         },
       },
     ],
