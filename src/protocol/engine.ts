@@ -104,7 +104,7 @@ export class MdnsEngine extends EventEmitter<EngineEvents> {
     this.clock = core.scheduler;
     this.random = core.random;
     this.sender = core.sender;
-    this.multicasts = new MulticastLog(this.clock);
+    this.multicasts = new MulticastLog(this.clock, (name, owned) => this.store.has(name, owned));
     this.multicaster = new RecordMulticaster(this.transport, this.sender, this.multicasts, this.store);
     this.prober = new ProbeScheduler(this.clock, this.random, {
       probe: (members) => this.background(this.multicaster.probe(members), 'sending a probe'),

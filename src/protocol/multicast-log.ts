@@ -6,9 +6,10 @@
  * answer goes out on the family its query came in on, so each family's
  * caches are served on their own). An entry can decide something only for a
  * second (§6.2) or a quarter of its record's TTL (§5.4), whichever is longer:
- * once a minute the entries past that are swept out, so under churn (every
- * TXT change, port change and rename is a new record) the log holds about
- * the last quarter-TTL's records, not every record multicast.
+ * once a minute the entries past that are swept out, and so are those of
+ * records no longer ours (past their second), so under churn (every TXT
+ * change, port change and rename is a new record) the log holds our current
+ * records and the last minute's others, not every record multicast.
  */
 import { MULTICAST_RATE_LIMIT_MS } from '../constants.js';
 import type { OwnedRecord } from '../records/service-records.js';
@@ -26,10 +27,14 @@ const SWEEP_INTERVAL_MS = 60_000;
 /** Last multicast time per record and place. */
 export class MulticastLog {
   /** Per place, by record key (the records' own cached strings): the last multicast time and how long it matters. */
-  private readonly last = new Map<string, Map<string, { at: number; keepMs: number }>>();
+  private readonly last = new Map<string, Map<string, { at: number; keepMs: number; owned: OwnedRecord }>>();
   private sweptAt: number;
 
-  constructor(private readonly clock: Clock) {
+  /** `ours`: whether the record is announced on the interface now (a record withdrawn or replaced decides nothing). */
+  constructor(
+    private readonly clock: Clock,
+    private readonly ours: (interfaceName: string, owned: OwnedRecord) => boolean = () => true,
+  ) {
     this.sweptAt = clock.now();
   }
 
@@ -46,17 +51,33 @@ export class MulticastLog {
       this.last.set(link, times);
     }
     for (const r of records)
-      times.set(recordKey(r.record), { at: now, keepMs: Math.max(MULTICAST_RATE_LIMIT_MS, (r.record.ttl * 1000) / 4) });
+      times.set(recordKey(r.record), {
+        at: now,
+        keepMs: Math.max(MULTICAST_RATE_LIMIT_MS, (r.record.ttl * 1000) / 4),
+        owned: r,
+      });
     if (now - this.sweptAt >= SWEEP_INTERVAL_MS) this.sweep(now);
   }
 
-  /** Forget entries past their second and their quarter TTL: nothing they could decide is left. */
+  /** Forget entries past their second and their quarter TTL, or past their second and no longer ours. */
   private sweep(now: number): void {
     this.sweptAt = now;
     for (const [link, times] of this.last) {
-      for (const [key, e] of times) if (now - e.at >= e.keepMs) times.delete(key);
+      const interfaceName = link.slice(0, link.lastIndexOf('|'));
+      for (const [key, e] of times) {
+        const age = now - e.at;
+        if (age >= e.keepMs || (age >= MULTICAST_RATE_LIMIT_MS && !this.ours(interfaceName, e.owned)))
+          times.delete(key);
+      }
       if (times.size === 0) this.last.delete(link);
     }
+  }
+
+  /** Entries held (all places), for tests. */
+  get size(): number {
+    let n = 0;
+    for (const times of this.last.values()) n += times.size;
+    return n;
   }
 
   /** RFC 6762 §6.2: multicast at the place within the last second. */
