@@ -127,7 +127,34 @@ export class Querier {
       this.untrack(entry);
       if (!this.closed) this.unpark(entry);
     });
+    core.transport.on('interfaceUp', this.restart);
+    core.transport.on('addressAdded', this.restart);
   }
+
+  /** When the questions' schedules last started again (see restart). */
+  private restartedAt = -Infinity;
+
+  /**
+   * An interface came (back) or gained an address: what the cache held for
+   * it was flushed (§10.3) and the link may hold new answers, so every
+   * question starts its schedule again — asked 20–120 ms from now, then 1 s
+   * later, doubling (§5.2; §5.4 speaks of this batch "on wake from sleep or
+   * interface activation"). An interface and its IPv6 address a second
+   * later (after duplicate address detection) are one restart: the first
+   * two queries stay at least a second apart (§5.2).
+   */
+  private readonly restart = (): void => {
+    const now = this.core.scheduler.now();
+    if (this.closed || now - this.restartedAt < QUERY_INTERVAL_MIN_MS) return;
+    this.restartedAt = now;
+    const at = this.firstQueryAt(now);
+    for (const interest of this.interests.values()) {
+      interest.parked = false;
+      interest.intervalMs = QUERY_INTERVAL_MIN_MS;
+      this.due.set(interest, at);
+    }
+    this.arm();
+  };
 
   /**
    * Ask `question` until the returned function is called (once per call of
@@ -190,6 +217,8 @@ export class Querier {
   /** Stop every query (the cache stays the core's). */
   close(): void {
     this.closed = true;
+    this.core.transport.off('interfaceUp', this.restart);
+    this.core.transport.off('addressAdded', this.restart);
     this.unwant();
     this.interests.clear();
     this.due.clear();

@@ -184,6 +184,31 @@ describe('Querier: topology (§10.3, §10.4)', () => {
   });
 });
 
+describe('Querier: an interface coming back (§5.2, §5.4, §10.3)', () => {
+  it('starts every question again when an interface comes up or gains an address', async () => {
+    const { querier, queries, transport } = await setup();
+    querier.want({ name: TYPE, type: 'PTR' });
+    // 70, 1 070, 3 070, 7 070, 15 070, 31 070: the next would go at 63 070.
+    await vi.advanceTimersByTimeAsync(40_000);
+    const nic = transport.interfaces[0];
+    if (!nic) throw new Error('no interface');
+    transport.setInterfaces([]);
+    transport.setInterfaces([nic]);
+    await vi.advanceTimersByTimeAsync(5_000);
+    const v4 = (): number[] =>
+      queries()
+        .filter((s) => s.target.family === 4)
+        .map((s) => s.at);
+    // Back at 40 000: asked at 40 070, 41 070, 43 070 — not at 63 070.
+    expect(v4().filter((at) => at >= 40_000)).toEqual([40_070, 41_070, 43_070]);
+    transport.setInterfaces([{ ...nic, addresses: nic.addresses.filter((a) => a.family === 6) }]);
+    await vi.advanceTimersByTimeAsync(10_000);
+    transport.setInterfaces([nic]);
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(v4().filter((at) => at >= 55_000)).toEqual([55_070, 56_070]);
+  });
+});
+
 describe('Querier: interfaces', () => {
   it('asks on the interfaces its holders name, on all once one holder wants every interface', async () => {
     const transport = fakeTransport([
