@@ -24,7 +24,8 @@ export function socketError(error: Error, doing: string, interfaceName?: string)
     case 'EHOSTUNREACH':
       return new TransportError(
         'NETWORK_UNREACHABLE',
-        `No route while ${doing}${where}. For multicast add one, e.g. "ip route add 224.0.0.0/4 dev ${interfaceName ?? '<interface>'}".`,
+        `No route while ${doing}${where}: the interface went down or lost this address (boaster follows such a change), ` +
+          `or the destination has no route. For multicast add one, e.g. "ip route add 224.0.0.0/4 dev ${interfaceName ?? '<interface>'}".`,
         options,
       );
     case 'EPERM':

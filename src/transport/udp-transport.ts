@@ -44,6 +44,13 @@ import { closeSocket, joinGroup, leaveGroup, openMdnsSocket } from './sockets.js
 import type { ReceivedPacket, SendTarget, Transport, TransportEvents, TransportStats } from './transport.js';
 import { emptyStats } from './transport.js';
 
+/**
+ * Send errnos that mean the sending socket's interface or address changed
+ * (Linux: ENETUNREACH for a downed interface or a source address that is
+ * gone, ENETDOWN, ENODEV, EADDRNOTAVAIL).
+ */
+const STALE_SOCKET_ERRNOS: ReadonlySet<string> = new Set(['ENETUNREACH', 'ENETDOWN', 'ENODEV', 'EADDRNOTAVAIL']);
+
 /** Options of {@link UdpTransport}. */
 export interface UdpTransportOptions extends InterfaceSelection {
   /** How often to look for interface changes, in ms; 0 turns polling off (call `refresh()`). Default 5000. */
@@ -86,6 +93,8 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
   private readonly counters: TransportStats = emptyStats();
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> = Promise.resolve();
+  /** A refresh asked for by a failed send is queued (see send()). */
+  private refreshAfterSendFailure = false;
   /** Messages of lasting conditions already reported, so each is reported once. */
   private readonly reported = new Set<string>();
   /** Attribution by source and socket, valid until the interfaces are read again (see attribute()). */
@@ -457,6 +466,7 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
     await new Promise<void>((resolve, reject) => {
       const fail = (error: Error): void => {
         this.counters.sendErrors++;
+        if (STALE_SOCKET_ERRNOS.has((error as NodeJS.ErrnoException).code ?? '')) this.followSendFailure();
         reject(socketError(error, `sending to ${address}:${port}`, target.interface));
       };
       try {
@@ -468,6 +478,20 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
       } catch (error) {
         fail(error as Error);
       }
+    });
+  }
+
+  /**
+   * A send failed the way one does on an interface that went down or lost
+   * the socket's address since the interfaces were last read: read them now
+   * rather than at the next poll, so the change is followed (and announced,
+   * RFC 6762 §8.3, §10.1) at once. One such refresh waits at a time.
+   */
+  private followSendFailure(): void {
+    if (this.refreshAfterSendFailure || this.state !== 'running') return;
+    this.refreshAfterSendFailure = true;
+    void this.refresh().finally(() => {
+      this.refreshAfterSendFailure = false;
     });
   }
 
