@@ -11,7 +11,6 @@
  * machine described and the command used. Exit 1 when a step failed.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -19,7 +18,7 @@ import { labUnavailableReason } from '../test/lab/availability.js';
 import { createLab } from '../test/lab/lab.js';
 import { FLAP_TYPE, SERVICES, runFlapScenario, type FlapReport } from '../test/hardening/flap/scenario.js';
 import { formatFlapSummary, summarize } from '../test/hardening/flap/summary.js';
-import { cpuModel, kernel } from './machine.js';
+import { describeMachine, machineLine } from './machine.js';
 
 const MAX_CYCLES = 1_000;
 
@@ -45,14 +44,7 @@ async function main(): Promise<void> {
     process.stderr.write(`bench/flap needs the network lab: ${reason}\n`);
     process.exit(1);
   }
-  const machine = {
-    date: new Date().toISOString(),
-    cpu: cpuModel(),
-    cores: os.cpus().length,
-    kernel: kernel(),
-    node: process.version,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-  };
+  const machine = describeMachine();
   const command = `npm run bench:flap -- --cycles ${cycles} --address-changes ${addressChanges}`;
   process.stdout.write(
     `${command}\nbuilding the lab and flapping ${cycles} times, renumbering ${addressChanges} times…\n`,
@@ -68,7 +60,7 @@ async function main(): Promise<void> {
   const md = [
     '# Flap benchmark',
     '',
-    `${machine.date} · ${machine.cpu} × ${machine.cores} · Linux ${machine.kernel} · Node ${machine.node} · ${machine.memoryGiB} GiB`,
+    machineLine(machine),
     '',
     `Command: \`${command}\`.`,
     '',

@@ -10,7 +10,6 @@
  * machine described and the command used.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -22,7 +21,7 @@ import {
   runFloodScenario,
   type FloodReport,
 } from '../test/hardening/flood-scenario.js';
-import { cpuModel, kernel } from './machine.js';
+import { describeMachine, machineLine } from './machine.js';
 
 const MAX_SECONDS = 600;
 const MAX_RATE = 50_000;
@@ -49,14 +48,7 @@ async function main(): Promise<void> {
     process.stderr.write(`bench:flood needs the network lab: ${reason}\n`);
     process.exit(1);
   }
-  const machine = {
-    date: new Date().toISOString(),
-    cpu: cpuModel(),
-    cores: os.cpus().length,
-    kernel: kernel(),
-    node: process.version,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-  };
+  const machine = describeMachine();
   const command = `npm run bench:flood -- --seconds ${seconds} --rate ${rate}`;
   process.stdout.write(`${command}\nbuilding the lab and running ${seconds} s of flood at ${rate} packets/s…\n`);
   const lab = await createLab({ hosts: 3 });
@@ -70,7 +62,7 @@ async function main(): Promise<void> {
   const md = [
     '# Flood benchmark',
     '',
-    `${machine.date} · ${machine.cpu} × ${machine.cores} · Linux ${machine.kernel} · Node ${machine.node} · ${machine.memoryGiB} GiB`,
+    machineLine(machine),
     '',
     `Command: \`${command}\`.`,
     '',

@@ -10,13 +10,12 @@
  * results say where. The 50,000-packet CI slice is test/hardening/fuzz.test.ts.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { escapes, type FuzzReport } from '../test/hardening/fuzz/run.js';
 import { superviseFuzz, type FuzzProgress } from '../test/hardening/fuzz/supervise.js';
-import { cpuModel, kernel } from './machine.js';
+import { describeMachine, machineLine, type MachineDescription } from './machine.js';
 
 const MAX_PACKETS = 100_000_000;
 /** No batch of 1,000 takes a minute unless the stack hangs. */
@@ -34,7 +33,7 @@ function positive(text: string | undefined, fallback: number, what: string): num
 
 function markdown(
   command: string,
-  machine: Record<string, string | number>,
+  machine: MachineDescription,
   report: FuzzReport | undefined,
   series: FuzzProgress[],
   hung: string | undefined,
@@ -43,7 +42,7 @@ function markdown(
   const lines = [
     '# Whole-stack fuzzing',
     '',
-    `${machine.date} · ${machine.cpu} × ${machine.cores} · Linux ${machine.kernel} · Node ${machine.node} · ${machine.memoryGiB} GiB`,
+    machineLine(machine),
     '',
     `Command: \`${command}\`. Harness: test/hardening/fuzz/ (one Mdns on FakeTransport and a manual clock: three services, two browsers, a resolver; packets through source-check.ts and attribution.ts first; invariants after every 1,000 packets).`,
     '',
@@ -113,14 +112,7 @@ async function main(): Promise<void> {
   });
   const packets = positive(values.packets, 1_000_000, 'packets');
   const seed = values.seed === undefined ? 1 : positive(values.seed, 1, 'seed');
-  const machine = {
-    date: new Date().toISOString(),
-    cpu: cpuModel(),
-    cores: os.cpus().length,
-    kernel: kernel(),
-    node: process.version,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-  };
+  const machine = describeMachine();
   const command = `npm run bench:fuzz -- --packets ${packets} --seed ${seed}`;
   process.stdout.write(`${command}\n`);
   const series: FuzzProgress[] = [];

@@ -25,3 +25,30 @@ export function kernel(): string {
     return os.release();
   }
 }
+
+/** What every results file says of the machine. */
+export interface MachineDescription {
+  readonly date: string;
+  readonly cpu: string;
+  readonly cores: number;
+  readonly kernel: string;
+  readonly node: string;
+  readonly memoryGiB: number;
+}
+
+/** This machine, now. */
+export function describeMachine(): MachineDescription {
+  return {
+    date: new Date().toISOString(),
+    cpu: cpuModel(),
+    cores: os.cpus().length,
+    kernel: kernel(),
+    node: process.version,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  };
+}
+
+/** The machine as the first line of a results file. */
+export function machineLine(m: MachineDescription): string {
+  return `${m.date} · ${m.cpu} × ${m.cores} · Linux ${m.kernel} · Node ${m.node} · ${m.memoryGiB} GiB`;
+}

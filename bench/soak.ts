@@ -11,7 +11,6 @@
  * per minute, totals) and bench/results/soak.md, with the machine described.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -19,7 +18,7 @@ import { labUnavailableReason } from '../test/lab/availability.js';
 import { createLab } from '../test/lab/lab.js';
 import { formatSoakReport } from '../test/hardening/soak/report.js';
 import { runSoak, SOAK_ANCHOR, SOAK_TYPE, type SoakReport } from '../test/hardening/soak/scenario.js';
-import { cpuModel, kernel } from './machine.js';
+import { describeMachine, machineLine } from './machine.js';
 
 const MAX_SECONDS = 3_600;
 
@@ -48,14 +47,7 @@ async function main(): Promise<void> {
     process.stderr.write(`bench soak needs the network lab: ${reason}\n`);
     process.exit(1);
   }
-  const machine = {
-    date: new Date().toISOString(),
-    cpu: cpuModel(),
-    cores: os.cpus().length,
-    kernel: kernel(),
-    node: process.version,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-  };
+  const machine = describeMachine();
   const command = `npm run bench:soak -- --seconds ${seconds} --target ${target}`;
   process.stdout.write(`${command}\nbuilding the lab and churning ${target} services for ${seconds} s…\n`);
   const lab = await createLab({ hosts: 2 });
@@ -68,7 +60,7 @@ async function main(): Promise<void> {
   const md = [
     '# Churn soak',
     '',
-    `${machine.date} · ${machine.cpu} × ${machine.cores} · Linux ${machine.kernel} · Node ${machine.node} · ${machine.memoryGiB} GiB`,
+    machineLine(machine),
     '',
     `Command: \`${command}\`.`,
     '',
