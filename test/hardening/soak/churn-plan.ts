@@ -8,18 +8,13 @@
  */
 import type { Mdns } from '../../../src/api/mdns.js';
 import type { Service } from '../../../src/api/responder.js';
+import { Prng } from '../fuzz/prng.js';
 import type { PromiseTracker } from './promise-tracker.js';
 
-/** A small seeded generator (mulberry32): the same seed, the same churn. */
+/** A seeded generator (the fuzzer's mulberry32): the same seed, the same churn. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const prng = new Prng(seed);
+  return () => prng.next();
 }
 
 /** Operations done, by kind. */
