@@ -69,6 +69,7 @@ export class Mdns extends EventEmitter<MdnsEvents> {
   private responderInstance: Responder | undefined;
   private querierInstance: Querier | undefined;
   private readonly browsers = new Set<Browser>();
+  private readonly typeBrowsers = new Set<TypeBrowser>();
   private closed = false;
   private readonly stopErrors: () => void;
 
@@ -230,7 +231,9 @@ export class Mdns extends EventEmitter<MdnsEvents> {
 
   /** Service types on the link, by browsing `_services._dns-sd._udp.local` (RFC 6763 §9). */
   browseTypes(options: { signal?: AbortSignal } = {}): TypeBrowser {
-    return new TypeBrowser(this.core, this.querier, options.signal);
+    const browser = new TypeBrowser(this.core, this.querier, options.signal, () => this.typeBrowsers.delete(browser));
+    this.typeBrowsers.add(browser);
+    return browser;
   }
 
   /** Stop browsing, withdraw what was published (goodbyes), and close the core if it is ours. */
@@ -239,6 +242,8 @@ export class Mdns extends EventEmitter<MdnsEvents> {
     this.closed = true;
     for (const b of this.browsers) b.stop();
     this.browsers.clear();
+    for (const b of this.typeBrowsers) b.stop();
+    this.typeBrowsers.clear();
     this.querierInstance?.close();
     await this.responderInstance?.close();
     this.stopErrors();
@@ -319,8 +324,15 @@ export class TypeBrowser extends EventEmitter<TypeBrowserEvents> {
   private readonly release: () => void;
   private readonly unlisten: () => void;
 
+  private stopped = false;
+
   /** @internal */
-  constructor(core: MdnsCore, querier: Querier, signal?: AbortSignal) {
+  constructor(
+    core: MdnsCore,
+    querier: Querier,
+    signal?: AbortSignal,
+    private readonly onStop?: () => void,
+  ) {
     super();
     const name = '_services._dns-sd._udp.local';
     const key = nameKey(name);
@@ -359,7 +371,11 @@ export class TypeBrowser extends EventEmitter<TypeBrowserEvents> {
     return [...this.seen.keys()].sort();
   }
 
+  /** Stop asking and listening (also done by {@link Mdns.close}); calling it again does nothing. */
   stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.onStop?.();
     this.release();
     this.unlisten();
   }

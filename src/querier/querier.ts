@@ -113,6 +113,8 @@ export class Querier {
 
   /** Withdraws what this querier told the cache it wants (see RecordCache.wantedBy). */
   private readonly unwant: () => void;
+  /** Takes this querier's listeners off the core (which may be shared, and outlive it). */
+  private readonly unlisten: () => void;
 
   constructor(private readonly core: MdnsCore) {
     this.cache = core.cache;
@@ -120,15 +122,26 @@ export class Querier {
     this.unwant = this.cache.wantedBy(
       (key, type) => this.interests.has(interestKey(key, type)) || this.interests.has(interestKey(key, ANY)),
     );
-    core.intake.on('query', (incoming) => this.onQuery(incoming));
-    this.cache.on('added', (entry) => this.track(entry));
-    this.cache.on('renewed', (entry) => this.track(entry));
-    this.cache.on('removed', (entry) => {
+    const onQuery = (incoming: Incoming): void => this.onQuery(incoming);
+    const track = (entry: CachedRecord): void => this.track(entry);
+    const removed = (entry: CachedRecord): void => {
       this.untrack(entry);
       if (!this.closed) this.unpark(entry);
-    });
+    };
+    core.intake.on('query', onQuery);
+    this.cache.on('added', track);
+    this.cache.on('renewed', track);
+    this.cache.on('removed', removed);
     core.transport.on('interfaceUp', this.restart);
     core.transport.on('addressAdded', this.restart);
+    this.unlisten = () => {
+      core.intake.off('query', onQuery);
+      this.cache.off('added', track);
+      this.cache.off('renewed', track);
+      this.cache.off('removed', removed);
+      core.transport.off('interfaceUp', this.restart);
+      core.transport.off('addressAdded', this.restart);
+    };
   }
 
   /** When the questions' schedules last started again (see restart). */
@@ -217,8 +230,7 @@ export class Querier {
   /** Stop every query (the cache stays the core's). */
   close(): void {
     this.closed = true;
-    this.core.transport.off('interfaceUp', this.restart);
-    this.core.transport.off('addressAdded', this.restart);
+    this.unlisten();
     this.unwant();
     this.interests.clear();
     this.due.clear();

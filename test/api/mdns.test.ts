@@ -214,3 +214,34 @@ describe('Mdns.resolve and resolveHost', () => {
     await mdns.close();
   });
 });
+
+describe('Mdns.browseTypes (RFC 6763 §9)', () => {
+  const enumerated = (type: string, ttl = 4500): ResourceRecord => ({
+    name: '_services._dns-sd._udp.local',
+    type: 'PTR',
+    class: 1,
+    ttl,
+    data: type,
+  });
+
+  it('reports each type up once and down after its goodbye; close() stops it on a shared core', async () => {
+    const { core, mdns, announce } = await setup();
+    await core.start();
+    const types = mdns.browseTypes();
+    const events: string[] = [];
+    types.on('up', (t) => events.push(`up ${t}`));
+    types.on('down', (t) => events.push(`down ${t}`));
+    announce([enumerated('_http._tcp.local'), enumerated('_ipp._tcp.local')]);
+    announce([enumerated('_http._tcp.local')]);
+    expect(types.types).toEqual(['_http._tcp', '_ipp._tcp']);
+    announce([enumerated('_ipp._tcp.local', 0)]);
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(events).toEqual(['up _http._tcp', 'up _ipp._tcp', 'down _ipp._tcp']);
+    await mdns.close();
+    // The core is the caller's and lives on: a stopped type browser hears nothing of it.
+    announce([enumerated('_ssh._tcp.local')]);
+    expect(events).toHaveLength(3);
+    expect(core.cache.listenerCount('added')).toBe(0);
+    types.stop();
+  });
+});
