@@ -101,8 +101,8 @@ export class MdnsCore {
   }
 
   /**
-   * A full cache drops records (soonest-expiring first) that a browser or a
-   * lookup may still want: say so, at most once per ERROR_REPORT_INTERVAL_MS,
+   * A full cache drops records (those no question wants first, then the
+   * soonest to expire) that a browser or a lookup may still want: say so, at most once per ERROR_REPORT_INTERVAL_MS,
    * with how many went, rather than let services vanish without a word.
    */
   private reportEvictions(cache: RecordCache): void {
@@ -117,7 +117,7 @@ export class MdnsCore {
       this.report(
         new BoasterError(
           'CACHE_FULL',
-          `The cache of other hosts' records is full (${cache.maxRecords} records): ${evicted} evicted so far, soonest to expire first, so browsers and lookups can miss what was evicted (browsing N instances holds about 3N records). Raise the bound with new Mdns({ cache: { maxRecords } })`,
+          `The cache of other hosts' records is full (${cache.maxRecords} records): ${evicted} evicted so far, first those nothing on this host asks for, so browsers and lookups can miss what was evicted once every record is wanted (browsing N instances holds about 3N records). Raise the bound with new Mdns({ cache: { maxRecords } })`,
         ),
       );
     });
