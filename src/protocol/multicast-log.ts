@@ -26,8 +26,8 @@ const SWEEP_INTERVAL_MS = 60_000;
 
 /** Last multicast time per record and place. */
 export class MulticastLog {
-  /** Per place, by record key (the records' own cached strings): the last multicast time and how long it matters. */
-  private readonly last = new Map<string, Map<string, { at: number; keepMs: number; owned: OwnedRecord }>>();
+  /** Per place, by record key (the records' own cached strings): the last multicast time and the record sent. */
+  private readonly last = new Map<string, Map<string, { at: number; owned: OwnedRecord }>>();
   private sweptAt: number;
 
   /** `ours`: whether the record is announced on the interface now (a record withdrawn or replaced decides nothing). */
@@ -50,12 +50,7 @@ export class MulticastLog {
       times = new Map();
       this.last.set(link, times);
     }
-    for (const r of records)
-      times.set(recordKey(r.record), {
-        at: now,
-        keepMs: Math.max(MULTICAST_RATE_LIMIT_MS, (r.record.ttl * 1000) / 4),
-        owned: r,
-      });
+    for (const r of records) times.set(recordKey(r.record), { at: now, owned: r });
     if (now - this.sweptAt >= SWEEP_INTERVAL_MS) this.sweep(now);
   }
 
@@ -66,8 +61,8 @@ export class MulticastLog {
       const interfaceName = link.slice(0, link.lastIndexOf('|'));
       for (const [key, e] of times) {
         const age = now - e.at;
-        if (age >= e.keepMs || (age >= MULTICAST_RATE_LIMIT_MS && !this.ours(interfaceName, e.owned)))
-          times.delete(key);
+        if (age < MULTICAST_RATE_LIMIT_MS) continue;
+        if (age >= quarterTtlMs(e.owned) || !this.ours(interfaceName, e.owned)) times.delete(key);
       }
       if (times.size === 0) this.last.delete(link);
     }
@@ -94,6 +89,11 @@ export class MulticastLog {
   /** RFC 6762 §5.4: multicast at the place within a quarter of its TTL. */
   withinQuarterTtl(link: string, owned: OwnedRecord): boolean {
     const at = this.at(link, owned);
-    return at !== undefined && this.clock.now() - at < (owned.record.ttl * 1000) / 4;
+    return at !== undefined && this.clock.now() - at < quarterTtlMs(owned);
   }
+}
+
+/** RFC 6762 §5.4: a quarter of the record's TTL, in ms. */
+function quarterTtlMs(owned: OwnedRecord): number {
+  return (owned.record.ttl * 1000) / 4;
 }
