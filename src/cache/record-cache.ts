@@ -387,17 +387,14 @@ export class RecordCache extends EventEmitter<RecordCacheEvents> {
   }
 
   private remove(entry: CachedRecord, reason: RemovalReason): void {
-    const atName = this.byInterface.get(entry.interfaceName)?.get(entry.nameKey);
-    if (atName?.get(entry.key) !== entry) {
-      // Not held (any more): never leave it where the expiry timer or eviction would meet it again.
-      this.deadlines.delete(entry);
-      this.unwanted.delete(entry);
-      return;
-    }
-    atName.delete(entry.key);
-    this.unwanted.delete(entry);
-    if (atName.size === 0) this.byInterface.get(entry.interfaceName)?.delete(entry.nameKey);
+    // Off the expiry heap and the eviction order whatever happens, held or not: a record not held
+    // (any more) left there would be met again by the expiry timer or by eviction.
     this.deadlines.delete(entry);
+    this.unwanted.delete(entry);
+    const atName = this.byInterface.get(entry.interfaceName)?.get(entry.nameKey);
+    if (atName?.get(entry.key) !== entry) return;
+    atName.delete(entry.key);
+    if (atName.size === 0) this.byInterface.get(entry.interfaceName)?.delete(entry.nameKey);
     this.pendingReason.delete(entry);
     this.count--;
     this.emit('removed', entry, reason);
