@@ -18,6 +18,7 @@ import {
   MAX_RESPONSE_POSTPONE_MS,
   MDNS_PORT,
 } from '../../src/constants.js';
+import type { FakeTransport } from '../../src/transport/fake-transport.js';
 import {
   advanceTo,
   announcedResponder,
@@ -37,6 +38,19 @@ afterEach(() => vi.useRealTimers());
 /** The i-th of many distinct queriers (any address: the fake transport does no source check). */
 function source(i: number): { address: string; port: number } {
   return { address: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, port: MDNS_PORT };
+}
+
+/**
+ * `askers` distinct queriers each send a TC query for the type's PTR at 5000 ms, then (10 ms later)
+ * a known-answer packet listing our PTR (§7.2); the clock ends at 6000 ms, past any answer's delay.
+ */
+async function askThenKnow(transport: FakeTransport, askers: number): Promise<void> {
+  for (let i = 0; i < askers; i++)
+    deliver(transport, { ...query([q(TYPE, 'PTR')]), flags: FLAG_TRUNCATED }, { source: source(i) });
+  await advanceTo(5010);
+  for (let i = 0; i < askers; i++)
+    deliver(transport, { id: 0, flags: 0, answers: [ptr(TYPE, INSTANCE, 4500)] }, { source: source(i) });
+  await advanceTo(6000);
 }
 
 describe('bounded state under a flood of distinct queriers', () => {
@@ -60,14 +74,8 @@ describe('bounded state under a flood of distinct queriers', () => {
 
   it('queriers remembered per waiting answer: past MAX_REQUESTERS_PER_ANSWER, their known answers no longer cancel it (§7.2)', async () => {
     const { transport, responder, mark } = await announcedResponder();
-    const askers = MAX_REQUESTERS_PER_ANSWER + 10;
-    for (let i = 0; i < askers; i++)
-      deliver(transport, { ...query([q(TYPE, 'PTR')]), flags: FLAG_TRUNCATED }, { source: source(i) });
-    await advanceTo(5010);
     // Every one of them then says it knows the answer: with each remembered, nothing would go.
-    for (let i = 0; i < askers; i++)
-      deliver(transport, { id: 0, flags: 0, answers: [ptr(TYPE, INSTANCE, 4500)] }, { source: source(i) });
-    await advanceTo(6000);
+    await askThenKnow(transport, MAX_REQUESTERS_PER_ANSWER + 10);
     const sent = sentPackets(transport, mark);
     expect(sent.length).toBeGreaterThanOrEqual(1);
     expect(sent[0]?.packet.answers).toContainEqual(ptr(TYPE, INSTANCE, 4500));
@@ -76,13 +84,7 @@ describe('bounded state under a flood of distinct queriers', () => {
 
   it('below the bound each querier is still remembered: all of them knowing the answer cancels it (§7.2)', async () => {
     const { transport, responder, mark } = await announcedResponder();
-    const askers = MAX_REQUESTERS_PER_ANSWER;
-    for (let i = 0; i < askers; i++)
-      deliver(transport, { ...query([q(TYPE, 'PTR')]), flags: FLAG_TRUNCATED }, { source: source(i) });
-    await advanceTo(5010);
-    for (let i = 0; i < askers; i++)
-      deliver(transport, { id: 0, flags: 0, answers: [ptr(TYPE, INSTANCE, 4500)] }, { source: source(i) });
-    await advanceTo(6000);
+    await askThenKnow(transport, MAX_REQUESTERS_PER_ANSWER);
     expect(sentPackets(transport, mark)).toEqual([]);
     await responder.close();
   });

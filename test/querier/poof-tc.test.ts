@@ -9,7 +9,7 @@ import { MAX_RECORDS_PER_SECTION } from '../../src/constants.js';
 import { MdnsCore } from '../../src/core/core.js';
 import { Querier } from '../../src/querier/querier.js';
 import { encodePacket } from '../../src/wire/encode.js';
-import type { ResourceRecord } from '../../src/wire/model.js';
+import type { PacketInput, ResourceRecord } from '../../src/wire/model.js';
 import { fakeTransport, PEER, q, useFakeClock } from '../protocol/helpers.js';
 
 beforeEach(useFakeClock);
@@ -17,16 +17,28 @@ afterEach(() => vi.useRealTimers());
 const TYPE = '_http._tcp.local';
 const ptr = (i: string): ResourceRecord => ({ name: TYPE, type: 'PTR', class: 1, ttl: 4500, data: `${i}.${TYPE}` });
 
-it('POOF ignores known answers that follow a TC query (RFC 6762 §7.2, §10.5)', async () => {
+/** A core with a querier on the fake transport, and a way to deliver packets from the peer. */
+async function querierOnFakeLink(): Promise<{ core: MdnsCore; deliver: (p: PacketInput) => void }> {
   const transport = fakeTransport();
   const core = new MdnsCore({ transport, random: () => 0.5 });
   await core.start();
   new Querier(core);
-  const deliver = (p: Parameters<typeof encodePacket>[0]): void =>
+  const deliver = (p: PacketInput): void =>
     transport.deliver({ data: encodePacket(p), interface: 'eth0', source: { ...PEER } });
-  deliver({ id: 0, flags: 0x8400, answers: [ptr('a'), ptr('b')] });
+  return { core, deliver };
+}
+
+/** Every record the cache drops from now on, as "data reason". */
+function removals(core: MdnsCore): string[] {
   const removed: string[] = [];
   core.cache.on('removed', (e, reason) => removed.push(`${String(e.record.data)} ${reason}`));
+  return removed;
+}
+
+it('POOF ignores known answers that follow a TC query (RFC 6762 §7.2, §10.5)', async () => {
+  const { core, deliver } = await querierOnFakeLink();
+  deliver({ id: 0, flags: 0x8400, answers: [ptr('a'), ptr('b')] });
+  const removed = removals(core);
   // A peer that knows both lists 'a' in its TC query and 'b' in the packet that follows (§7.2), twice.
   for (let round = 0; round < 2; round++) {
     deliver({ id: 0, flags: 0x0200, questions: [q(TYPE, 'PTR')], answers: [ptr('a')] });
@@ -39,16 +51,10 @@ it('POOF ignores known answers that follow a TC query (RFC 6762 §7.2, §10.5)',
 });
 
 it('POOF leaves a name with more cached records than one packet can list alone (a query costs what it carries, not what we hold)', async () => {
-  const transport = fakeTransport();
-  const core = new MdnsCore({ transport, random: () => 0.5 });
-  await core.start();
-  new Querier(core);
-  const deliver = (p: Parameters<typeof encodePacket>[0]): void =>
-    transport.deliver({ data: encodePacket(p), interface: 'eth0', source: { ...PEER } });
+  const { core, deliver } = await querierOnFakeLink();
   const many = Array.from({ length: MAX_RECORDS_PER_SECTION + 1 }, (_, i) => ptr(`i${i}`));
   for (let i = 0; i < many.length; i += 50) deliver({ id: 0, flags: 0x8400, answers: many.slice(i, i + 50) });
-  const removed: string[] = [];
-  core.cache.on('removed', (e, reason) => removed.push(`${String(e.record.data)} ${reason}`));
+  const removed = removals(core);
   for (let round = 0; round < 2; round++) {
     deliver({ id: 0, flags: 0, questions: [q(TYPE, 'PTR')] });
     await vi.advanceTimersByTimeAsync(2_000);
