@@ -31,7 +31,7 @@ import { parseArgs } from 'node:util';
 import { PYTHON, labUnavailableReason } from '../test/lab/availability.js';
 import { markdown, targets } from './browse-lab/report.js';
 import { runLab, type BrowserSpec, type LabResult } from './browse-lab/run-one.js';
-import { cpuModel, kernel } from './machine.js';
+import { describeMachine } from './machine.js';
 
 const MAX_N = 10_000;
 const MAX_RUNS = 5;
@@ -116,14 +116,9 @@ async function main(): Promise<void> {
   ]);
   if (reason) fail(`needs the network lab: ${reason}`);
   const machine = {
-    date: new Date().toISOString(),
-    cpu: cpuModel(),
-    cores: os.cpus().length,
-    kernel: kernel(),
-    node: process.version,
+    ...describeMachine(),
     avahi: output('avahi-daemon', ['--version']),
     zeroconf: output(PYTHON, ['-c', 'import zeroconf; print(zeroconf.__version__)']),
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     loadAverage: Number((os.loadavg()[0] ?? 0).toFixed(2)),
     ...build(),
   };

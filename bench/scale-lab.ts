@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { labUnavailableReason } from '../test/lab/availability.js';
 import { markdown, targets } from './scale-lab/report.js';
 import { runOne, type Impl, type RunOptions, type RunResult } from './scale-lab/run-one.js';
-import { cpuModel } from './machine.js';
+import { describeMachine } from './machine.js';
 
 const MAX_N = 10_000;
 const MAX_RUNS = 5;
@@ -70,13 +70,8 @@ async function main(): Promise<void> {
     floor: impl === 'boaster',
   });
   const machine = {
-    date: new Date().toISOString(),
-    cpu: cpuModel(),
-    cores: os.cpus().length,
-    kernel: output('uname', ['-r']),
-    node: process.version,
+    ...describeMachine(),
     avahi: output('avahi-daemon', ['--version']),
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     loadAverage: Number((os.loadavg()[0] ?? 0).toFixed(2)),
   };
   const argv = process.argv.slice(2);

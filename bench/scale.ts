@@ -34,7 +34,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { markdown, oddities, targets } from './scale/report.js';
 import type { ImportCost, WorkerResult } from './scale/result.js';
-import { cpuModel, kernel } from './machine.js';
+import { describeMachine, machineLine } from './machine.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -169,12 +169,7 @@ async function main(): Promise<void> {
   const full = !values.quick && values.n === undefined && values.runs === undefined;
   const write = full || values.write === true;
   const machine = {
-    date: new Date().toISOString(),
-    cpu: cpuModel(),
-    cores: os.cpus().length,
-    kernel: kernel(),
-    node: process.version,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    ...describeMachine(),
     /** 1-minute load average when the run began: other work on the machine moves the figures. */
     loadAverage: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
   };
@@ -228,7 +223,7 @@ async function main(): Promise<void> {
     : 'Printed only: this run writes no file.';
   const md = markdown({
     title: values.quick ? 'Scale benchmark (offline, quick)' : 'Scale benchmark (offline)',
-    machineLine: `${machine.date} · ${machine.cpu} × ${machine.cores} · Linux ${machine.kernel} · Node ${machine.node} · ${machine.memoryGiB} GiB · load average ${machine.loadAverage} at the start, ${loadAtEnd} at the end${busy ? ' (**the machine was busy: CPU and wall figures are inflated by other work**)' : ''}`,
+    machineLine: `${machineLine(machine)} · load average ${machine.loadAverage} at the start, ${loadAtEnd} at the end${busy ? ' (**the machine was busy: CPU and wall figures are inflated by other work**)' : ''}`,
     command,
     results,
     failures,
