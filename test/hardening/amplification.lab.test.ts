@@ -17,31 +17,25 @@
  *   works), within the same budget.
  *
  * h0 runs test/hardening/amplification/publish.mjs (built dist/); h1 sends
- * every datagram with scapy (test/transport/raw_send.py), since no socket
+ * every datagram with scapy (cve/lab-tools.ts sendRaw), since no socket
  * can send from another host's address or from port 0; a capture on the
  * link records what boaster sent. The kernel's reverse-path filter is off
  * on h0, so the transport's own checks are what is tested.
  */
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import dnsPacket, { type Question, type RecordType } from 'dns-packet';
 import { describe, expect, it } from 'vitest';
-import { CORE_LAB_TOOLS, gateOnReason, labGate, PYTHON } from '../lab/availability.js';
+import { CORE_LAB_TOOLS, gateOnReason, labGate } from '../lab/availability.js';
 import { readUdpDatagrams, startCapture, type CapturedDatagram } from '../lab/capture.js';
-import type { Host } from '../lab/host.js';
 import type { LabProcess } from '../lab/process.js';
 import { useLab } from '../lab/use-lab.js';
 import { sleep } from '../lab/wait.js';
+import { macOf, scapyMissing, sendRaw, type RawDatagram } from './cve/lab-tools.js';
 import { query } from './peer.js';
 
-const RAW_SEND = fileURLToPath(new URL('../transport/raw_send.py', import.meta.url));
 const PUBLISH = fileURLToPath(new URL('./amplification/publish.mjs', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-function scapyMissing(): string | undefined {
-  const r = spawnSync(PYTHON, ['-c', 'import scapy.all'], { timeout: 20_000 });
-  return r.status === 0 ? undefined : `scapy not importable by ${PYTHON} (apt-get install python3-scapy)`;
-}
 const skip =
   labGate([...CORE_LAB_TOOLS, 'tshark'], 'amplification lab test') ??
   gateOnReason(scapyMissing(), 'amplification lab test');
@@ -76,22 +70,6 @@ const SHAPES: readonly Shape[] = [
   { name: 'legacy big PTR', questions: [{ name: BIG_TYPE, type: 'PTR' }], qu: false, port: 40_003 },
 ];
 
-/** One hand-made datagram for raw_send.py. */
-interface RawDatagram {
-  readonly src: string;
-  readonly sport: number;
-  readonly dst: string;
-  readonly dport: number;
-  readonly hex: string;
-  readonly dstMac?: string;
-}
-
-async function sendRaw(host: Host, datagrams: readonly RawDatagram[]): Promise<void> {
-  const r = await host.run(PYTHON, [RAW_SEND, host.ifname, JSON.stringify(datagrams)], { timeoutMs: 60_000 });
-  if (!r.stdout.includes(`sent ${datagrams.length}`))
-    throw new Error(`raw_send.py failed (${String(r.code)}): ${r.stderr}`);
-}
-
 /** Every shape, REPEAT times, round-robin (so each shape is asked before any budget is spent), from `src`. */
 function burst(src: string, to: { dst: string; dstMac?: string }, sport?: number): RawDatagram[] {
   const out: RawDatagram[] = [];
@@ -99,12 +77,12 @@ function burst(src: string, to: { dst: string; dstMac?: string }, sport?: number
     for (const [k, shape] of SHAPES.entries()) {
       const legacy = shape.port !== 5353;
       const buf = query(shape.questions, { qu: shape.qu, id: legacy ? 0x100 * (k + 1) + i : 0 });
-      out.push({ src, sport: sport ?? shape.port, ...to, dport: 5353, hex: buf.toString('hex') });
+      out.push({ src, sport: sport ?? shape.port, ...to, dport: 5353, payload: buf });
     }
   return out;
 }
 
-const bytes = (list: readonly { hex: string }[]): number => list.reduce((n, d) => n + d.hex.length / 2, 0);
+const bytes = (list: readonly RawDatagram[]): number => list.reduce((n, d) => n + d.payload.length, 0);
 const sentBytes = (list: readonly CapturedDatagram[]): number => list.reduce((n, d) => n + d.payload.length, 0);
 
 /** What boaster sent in [from, to] (epoch ms), read from the capture. */
@@ -150,12 +128,10 @@ describe.skipIf(skip)('amplification: bytes sent per byte received, by query sha
 
   it('answers nothing to off-link or forged-looking sources; keeps a spoofed victim and a real querier within the unicast budget', async () => {
     const [h0, h1, h2] = [lab().host(0), lab().host(1), lab().host(2)];
-    const mac = (
-      JSON.parse((await h0.runChecked('ip', ['-j', 'link', 'show', h0.ifname])).stdout) as { address: string }[]
-    )[0]?.address;
+    const mac = await macOf(h0);
     const group4 = { dst: '224.0.0.251' };
     const group6 = { dst: 'ff02::fb' };
-    const direct4 = { dst: h0.ipv4, dstMac: mac ?? '' };
+    const direct4 = { dst: h0.ipv4, dstMac: mac };
     const hostile: Record<string, RawDatagram[]> = {
       'off-link IPv4 to the group': burst('198.51.100.7', group4),
       'off-link IPv4 to our address': burst('198.51.100.7', direct4),
