@@ -102,8 +102,9 @@ export class MdnsCore {
 
   /**
    * A full cache drops records (those no question wants first, then the
-   * soonest to expire) that a browser or a lookup may still want: say so, at most once per ERROR_REPORT_INTERVAL_MS,
-   * with how many went, rather than let services vanish without a word.
+   * soonest to expire) that a browser or a lookup may still want: say so,
+   * at most once per ERROR_REPORT_INTERVAL_MS, with how many went, rather
+   * than let services vanish without a word.
    */
   private reportEvictions(cache: RecordCache): void {
     let reportedAt = -Infinity;
